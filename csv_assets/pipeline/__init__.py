@@ -1,0 +1,1 @@
+"""The pure pipeline: sniff, read, validate, load. Nothing here imports Dagster."""
