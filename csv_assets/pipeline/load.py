@@ -69,13 +69,13 @@ def write_rows(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, lineag
     """Bulk-write a validated frame: COPY on PostgreSQL, prepared executemany elsewhere."""
     if frame.empty:
         return 0
-    names = [c.name for c in table.columns]
-    data = [_python_values(frame[name]) for name in names if name in frame.columns]
+    ordered = [c.name for c in table.columns if c.name not in LINEAGE_COLUMNS]
     count = len(frame)
+    data = [_python_values(frame[name]) for name in ordered]
     data.append([lineage.file_name] * count)
     data.append([lineage.sha256] * count)
     data.append(frame[LINE].tolist())
-    ordered = [n for n in names if n not in LINEAGE_COLUMNS] + list(LINEAGE_COLUMNS)
+    ordered.extend(LINEAGE_COLUMNS)
     if conn.dialect.name == "postgresql":
         _copy_rows(conn, table, ordered, zip(*data, strict=True))
     else:

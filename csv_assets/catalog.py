@@ -1,0 +1,130 @@
+"""The catalog: one ``SourceSpec`` per CSV source, read from the sources' component YAML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SOURCES_DIR = Path(__file__).parent / "defs" / "sources"
+IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
+DIALECT_PINS = frozenset(
+    {
+        "encoding",
+        "delimiter",
+        "quotechar",
+        "escapechar",
+        "has_header",
+        "preamble_lines",
+        "decimal",
+        "thousands",
+    }
+)
+
+
+class SourceSpec(BaseModel):
+    """A CSV source: where its files drop, what they must look like, and where they load."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=IDENTIFIER, description="Source name; also the asset key.")
+    schema_model: str = Field(
+        description="The pandera DataFrameModel, as 'package.module:ClassName'."
+    )
+    table: str | None = Field(
+        default=None, pattern=IDENTIFIER, description="Target table; defaults to the name."
+    )
+    description: str | None = Field(default=None, description="What the table holds.")
+    load_mode: Literal["append", "replace"] = Field(
+        default="append",
+        description="append: each file adds its rows (a reload replaces exactly them); "
+        "replace: the newest file is the table.",
+    )
+    key_columns: list[str] = Field(default_factory=list, description="Columns naming a row.")
+    owners: list[str] = Field(default_factory=list, description="Emails or team:name owners.")
+    group: str = Field(default="csv_sources", description="Asset group in the UI.")
+    drop_folder: str | None = Field(
+        default=None, description="Drop folder, relative to the data folder; inbox/<name> if unset."
+    )
+    settle_seconds: float = Field(
+        default=10.0, ge=0, description="How long size and mtime must hold still before a load."
+    )
+    max_rejected_rows: int | None = Field(
+        default=None, ge=0, description="Error budget: most rejected rows a file may have."
+    )
+    max_rejected_fraction: float | None = Field(
+        default=None, ge=0, le=1, description="Error budget: most rejected rows, as a fraction."
+    )
+    on_new_column: Literal["fail", "ignore"] = Field(
+        default="fail", description="A column the schema does not know: reject the file or skip it."
+    )
+    dialect: dict[str, Any] = Field(
+        default_factory=dict, description="Pinned dialect fields that override the sniffer."
+    )
+    chunk_rows: int = Field(
+        default=50_000, ge=100, description="Rows validated and written at once."
+    )
+    freshness_hours: float | None = Field(
+        default=None, gt=0, description="Fail freshness if no file loaded for this many hours."
+    )
+    sweep_cron: str = Field(
+        default="0 6 * * *", description="When the sweep schedule checks the drop folder."
+    )
+
+    @field_validator("dialect")
+    @classmethod
+    def _known_pins(cls, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(value) - DIALECT_PINS
+        if unknown:
+            raise ValueError(
+                f"unknown dialect pins {sorted(unknown)}; known: {sorted(DIALECT_PINS)}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _schema_reference(self) -> SourceSpec:
+        if ":" not in self.schema_model:
+            raise ValueError("schema_model must look like 'package.module:ClassName'")
+        return self
+
+    @property
+    def table_name(self) -> str:
+        """The target table."""
+        return self.table or self.name
+
+    @property
+    def inbox(self) -> str:
+        """The drop folder relative to the data folder."""
+        return self.drop_folder or f"inbox/{self.name}"
+
+    def budget_spent(self, rejected: int) -> bool:
+        """Whether ``rejected`` rows alone break the budget, however many rows follow."""
+        if self.max_rejected_rows is None:
+            return self.max_rejected_fraction is None and rejected > 0
+        return rejected > self.max_rejected_rows
+
+    def budget_exceeded(self, rejected: int, read: int) -> bool:
+        """Whether ``rejected`` of ``read`` rows breaks this source's error budget (none: zero)."""
+        if self.max_rejected_rows is None and self.max_rejected_fraction is None:
+            return rejected > 0
+        over_rows = self.max_rejected_rows is not None and rejected > self.max_rejected_rows
+        over_share = (
+            self.max_rejected_fraction is not None
+            and rejected > self.max_rejected_fraction * max(read, 1)
+        )
+        return over_rows or over_share
+
+
+def load_catalog(sources_dir: Path = SOURCES_DIR) -> dict[str, SourceSpec]:
+    """Read every ``defs.yaml`` of type CsvSource below ``sources_dir``, keyed by source name."""
+    catalog: dict[str, SourceSpec] = {}
+    for path in sorted(sources_dir.rglob("defs.yaml")):
+        document = yaml.safe_load(path.read_text())
+        if str(document.get("type", "")).endswith("CsvSource"):
+            spec = SourceSpec.model_validate(document.get("attributes", {}))
+            if spec.name in catalog:
+                raise ValueError(f"{path}: source {spec.name!r} is declared twice")
+            catalog[spec.name] = spec
+    return catalog

@@ -1,0 +1,96 @@
+"""Deliveries: a dropped file's partition key, and its moves to the archive or rejected folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One file as it was delivered: its name plus its modification time, to the millisecond.
+
+    Vendors drop the same name every day; the stamp keeps each delivery apart.
+    """
+
+    name: str
+    stamp: str
+
+    @property
+    def key(self) -> str:
+        """The Dagster partition key, e.g. ``orders.csv@20261123T101500.123Z``."""
+        return f"{self.name}@{self.stamp}"
+
+    @classmethod
+    def from_key(cls, key: str) -> Delivery:
+        """Parse a partition key back into a delivery."""
+        name, _, stamp = key.rpartition("@")
+        if not name or not stamp:
+            raise ValueError(f"{key!r} is not a delivery key (name@stamp)")
+        return cls(name, stamp)
+
+    @classmethod
+    def of(cls, name: str, mtime_ns: int) -> Delivery:
+        """The delivery of a file named ``name`` last modified at ``mtime_ns``."""
+        moment = datetime.fromtimestamp(mtime_ns // 1_000_000_000, UTC)
+        millis = mtime_ns // 1_000_000 % 1000
+        return cls(name, f"{moment:%Y%m%dT%H%M%S}.{millis:03d}Z")
+
+
+def is_candidate(name: str) -> bool:
+    """Whether a file name in a drop folder may be a finished delivery (no dotfiles, partials)."""
+    return not (name.startswith((".", "~")) or name.lower().endswith(PARTIAL_SUFFIXES))
+
+
+@dataclass(frozen=True)
+class SourceFolders:
+    """A source's inbox, archive and rejected folders."""
+
+    inbox: Path
+    archive: Path
+    rejected: Path
+
+    @classmethod
+    def under(cls, data_dir: Path, source: str, inbox: str) -> SourceFolders:
+        """The folders of ``source`` below ``data_dir`` (``inbox`` relative to it)."""
+        return cls(data_dir / inbox, data_dir / "archive" / source, data_dir / "rejected" / source)
+
+    def locate(self, delivery: Delivery) -> Path | None:
+        """Find the delivery: still in the inbox, already archived, or rejected earlier."""
+        dropped = self.inbox / delivery.name
+        if dropped.is_file() and Delivery.of(dropped.name, dropped.stat().st_mtime_ns) == delivery:
+            return dropped
+        for folder in (self.archive, self.rejected):
+            kept = folder / delivery.stamp / delivery.name
+            if kept.is_file():
+                return kept
+        return None
+
+    def archive_file(self, path: Path, delivery: Delivery) -> Path:
+        """Move a loaded delivery (and any earlier rejection report) into the archive."""
+        return self._move(path, self.archive / delivery.stamp)
+
+    def reject_file(self, path: Path, delivery: Delivery, report: dict[str, Any]) -> Path:
+        """Move a delivery into the rejected folder and write its report beside it."""
+        moved = self._move(path, self.rejected / delivery.stamp)
+        report_path = moved.with_name(moved.name + ".report.json")
+        report_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+        return report_path
+
+    @staticmethod
+    def _move(path: Path, folder: Path) -> Path:
+        target = folder / path.name
+        if path.parent == folder:
+            return path
+        folder.mkdir(parents=True, exist_ok=True)
+        report = path.with_name(path.name + ".report.json")
+        shutil.move(path, target)
+        if report.is_file():
+            shutil.move(report, folder / report.name)
+        return target

@@ -1,0 +1,87 @@
+"""What one ingest did: the ``IngestReport`` and the running tally of rejected rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from csv_assets.pipeline.columns import ColumnSpec
+from csv_assets.pipeline.validate import RejectedRow
+
+SAMPLE_LIMIT = 20
+
+
+@dataclass
+class FailureTally:
+    """Counts of rejected rows per rule, with the first examples of each, across chunks."""
+
+    rows: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)
+    samples: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, rejected: list[RejectedRow]) -> None:
+        """Count a chunk's rejected rows and keep examples until the sample is full."""
+        self.rows += len(rejected)
+        for row in rejected:
+            for failure in row.failures:
+                self.by_rule[failure.rule] += 1
+                if len(self.samples) < SAMPLE_LIMIT:
+                    self.samples.append(
+                        {
+                            "line": failure.line,
+                            "column": failure.column,
+                            "rule": failure.rule,
+                            "value": None if failure.value is None else str(failure.value),
+                            "message": failure.message,
+                        }
+                    )
+
+    def top_rules(self, limit: int = 10) -> list[dict[str, Any]]:
+        """The most broken rules, each with its count and first example."""
+        return [
+            {
+                "rule": rule,
+                "count": count,
+                "example": next((s for s in self.samples if s["rule"] == rule), None),
+            }
+            for rule, count in self.by_rule.most_common(limit)
+        ]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """The outcome of loading one delivery, as every surface (UI, CLI, JSON) shows it."""
+
+    source: str
+    table: str
+    database: str
+    partition_key: str
+    file: str
+    sha256: str
+    bytes: int
+    status: Literal["loaded", "duplicate"]
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_replaced: int = 0
+    table_rows: int = 0
+    duplicate_of: str | None = None
+    dialect: dict[str, Any] = field(default_factory=dict)
+    columns: tuple[ColumnSpec, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+    rejects_by_rule: dict[str, int] = field(default_factory=dict)
+    top_rules: list[dict[str, Any]] = field(default_factory=list)
+    failure_samples: list[dict[str, Any]] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        """Wall time of the whole ingest."""
+        return sum(self.timings.values())
+
+    @property
+    def rows_per_second(self) -> float:
+        """Rows read per second of wall time."""
+        return self.rows_read / self.seconds if self.seconds else 0.0

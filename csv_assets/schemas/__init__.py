@@ -1,0 +1,1 @@
+"""One pandera DataFrameModel per source: the contract its files must meet."""
