@@ -1,0 +1,35 @@
+"""``CsvSource``: the component one ``defs.yaml`` per source instantiates."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from csv_assets.assets import build_csv_asset
+from csv_assets.catalog import SourceSpec
+from csv_assets.checks import build_key_check
+from csv_assets.schedules import build_sweep_schedule
+from csv_assets.sensors import build_drop_folder_sensor
+
+
+class CsvSource(SourceSpec, dg.Component, dg.Resolvable):
+    """A folder of CSV deliveries loaded into one validated table.
+
+    Builds the source's partitioned asset (one partition per delivered file), its drop-folder
+    sensor, its daily sweep schedule and, where it declares key columns, a key uniqueness check.
+    """
+
+    def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
+        """Build the source's asset, job, sensor, schedule and checks."""
+        partitions = dg.DynamicPartitionsDefinition(name=f"{self.name}_deliveries")
+        asset = build_csv_asset(self, partitions)
+        job = dg.define_asset_job(
+            f"load_{self.name}", selection=[asset.key], partitions_def=partitions
+        )
+        key_check = build_key_check(self)
+        return dg.Definitions(
+            assets=[asset],
+            asset_checks=[key_check] if key_check else None,
+            jobs=[job],
+            sensors=[build_drop_folder_sensor(self, job, partitions)],
+            schedules=[build_sweep_schedule(self, job, partitions)],
+        )

@@ -1,0 +1,1 @@
+"""Definitions folder: one CsvSource defs.yaml per source, plus the reporting assets."""

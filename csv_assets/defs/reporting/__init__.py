@@ -1,0 +1,1 @@
+"""Assets derived from the loaded sources."""

@@ -1,0 +1,32 @@
+"""Create the warehouse engine: SQLite tuned for concurrent readers, PostgreSQL with pre-ping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+
+def create_warehouse_engine(url: str) -> sa.Engine:
+    """Return an engine for ``url``; a SQLite file gets its folder, WAL and a busy timeout.
+
+    WAL lets the UI, checks and downstream assets read while a load writes; the busy timeout
+    makes a second writer wait for the first rather than fail.
+    """
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(parsed, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.close()
+
+    return engine

@@ -1,0 +1,121 @@
+"""Turn an ``IngestReport`` into the materialization's metadata and embedded check results."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import dagster as dg
+
+from csv_assets.pipeline.columns import ColumnSpec
+from csv_assets.pipeline.tables import LINEAGE_COLUMNS
+from csv_assets.report import IngestReport
+
+SCHEMA_VALID = "schema_valid"
+NOT_EMPTY = "not_empty"
+ROWS_RECONCILE = "rows_reconcile"
+
+
+def column_schema(columns: Iterable[ColumnSpec]) -> dg.TableSchema:
+    """The table's columns as the UI shows them, lineage columns included."""
+    return dg.TableSchema(
+        columns=[
+            *(
+                dg.TableColumn(
+                    c.name,
+                    c.sql_type,
+                    description=c.description,
+                    constraints=dg.TableColumnConstraints(nullable=c.nullable),
+                )
+                for c in columns
+            ),
+            *(
+                dg.TableColumn(
+                    name,
+                    "TEXT" if name != "_source_line" else "BIGINT",
+                    description="Lineage: file, sha256 or line the row came from.",
+                )
+                for name in LINEAGE_COLUMNS
+            ),
+        ]
+    )
+
+
+def materialization_metadata(report: IngestReport, database_uri: str) -> dict[str, Any]:
+    """Every materialization's metadata: the same keys whatever happened."""
+    dialect = report.dialect
+    return {
+        "dagster/row_count": report.table_rows,
+        "dagster/partition_row_count": report.rows_loaded,
+        "dagster/table_name": report.table,
+        "dagster/uri": f"{database_uri}#{report.table}",
+        "dagster/column_schema": column_schema(report.columns),
+        "status": report.status,
+        "duplicate_of": report.duplicate_of or "",
+        "rows_read": report.rows_read,
+        "rows_loaded": report.rows_loaded,
+        "rows_rejected": report.rows_rejected,
+        "rows_replaced": report.rows_replaced,
+        "file": dg.MetadataValue.path(report.file),
+        "sha256": report.sha256,
+        "bytes": report.bytes,
+        "database": report.database,
+        "encoding": dialect.get("encoding", ""),
+        "delimiter": dialect.get("delimiter", ""),
+        "dialect": dg.MetadataValue.json(dialect),
+        "ignored_columns": ", ".join(report.ignored_columns),
+        "seconds": round(report.seconds, 3),
+        "rows_per_second": round(report.rows_per_second, 1),
+        "timings": dg.MetadataValue.json({k: round(v, 4) for k, v in report.timings.items()}),
+        "rejects_by_rule": dg.MetadataValue.json(report.rejects_by_rule),
+        "failure_samples": dg.MetadataValue.md(markdown_table(report.failure_samples)),
+        "preview": dg.MetadataValue.md(markdown_table(report.preview)),
+    }
+
+
+def check_results(report: IngestReport) -> list[dg.AssetCheckResult]:
+    """The checks embedded in every materialization: schema validity, non-emptiness, counts."""
+    rejected = report.rows_rejected
+    return [
+        dg.AssetCheckResult(
+            check_name=SCHEMA_VALID,
+            passed=rejected == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{rejected} row(s) quarantined, within the error budget"
+            if rejected
+            else "every row met the schema",
+            metadata={
+                "rows_rejected": rejected,
+                "rejects_by_rule": dg.MetadataValue.json(report.rejects_by_rule),
+                "failure_samples": dg.MetadataValue.md(markdown_table(report.failure_samples)),
+            },
+        ),
+        dg.AssetCheckResult(
+            check_name=NOT_EMPTY,
+            passed=report.table_rows > 0,
+            metadata={"table_rows": report.table_rows},
+        ),
+        dg.AssetCheckResult(
+            check_name=ROWS_RECONCILE,
+            passed=report.rows_read == report.rows_loaded + report.rows_rejected,
+            metadata={
+                "rows_read": report.rows_read,
+                "rows_loaded": report.rows_loaded,
+                "rows_rejected": report.rows_rejected,
+            },
+        ),
+    ]
+
+
+def markdown_table(rows: Sequence[Mapping[str, Any]], limit: int = 20) -> str:
+    """Render dict rows as a markdown table (pipes and newlines in cells escaped)."""
+    if not rows:
+        return "_none_"
+    headers = list(rows[0])
+
+    def cell(value: Any) -> str:
+        return str(value).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += [
+        "| " + " | ".join(cell(row.get(h, "")) for h in headers) + " |" for row in rows[:limit]
+    ]
+    return "\n".join(lines)
