@@ -172,5 +172,6 @@ def _column_name(case: Mapping[str, Any], contract: Contract) -> str | None:
 
 
 def _message(check: object, column: str | None, value: object) -> str:
-    subject = f"{column} = {value!r}" if column else "row"
+    shown = repr(value) if isinstance(value, str) else str(value)
+    subject = f"{column} = {shown}" if column else "row"
     return f"{subject} fails {check}"

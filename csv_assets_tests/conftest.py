@@ -1,0 +1,79 @@
+"""Fixtures: a real SQLite file and a real PostgreSQL schema per test, and a private data folder."""
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from csv_assets.engine import create_warehouse_engine
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_INBOX = REPO / "data" / "inbox"
+CASES = Path(__file__).parent / "cases"
+POSTGRES_URL = os.environ.get("CSV_ASSETS_TEST_POSTGRES_URL", "")
+REQUIRE_POSTGRES = os.environ.get("CSV_ASSETS_REQUIRE_POSTGRES", "") == "1"
+
+
+def _postgres_or_skip() -> str:
+    if not POSTGRES_URL:
+        reason = "PostgreSQL cases need CSV_ASSETS_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+    else:
+        try:
+            with sa.create_engine(POSTGRES_URL).connect():
+                return POSTGRES_URL
+        except sa.exc.OperationalError as error:
+            reason = f"PostgreSQL at {POSTGRES_URL} is unreachable: {error.orig}"
+    if REQUIRE_POSTGRES:
+        pytest.fail(f"CSV_ASSETS_REQUIRE_POSTGRES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database: a SQLite file, or a fresh PostgreSQL schema dropped after."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+        return
+    base = _postgres_or_skip()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.schema.CreateSchema(schema))
+    url = sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.schema.DropSchema(schema, cascade=True))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    """The warehouse engine for ``database_url``."""
+    engine = create_warehouse_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data folder holding a copy of the shipped sample drops."""
+    root = tmp_path / "data"
+    shutil.copytree(SAMPLE_INBOX, root / "inbox")
+    return root
+
+
+def drop(data_dir: Path, source: str, name: str, content: str | bytes) -> Path:
+    """Drop a file into a source's inbox, as a partner's upload would."""
+    path = data_dir / "inbox" / source / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, newline="")
+    else:
+        path.write_bytes(content)
+    return path
