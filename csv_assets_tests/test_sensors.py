@@ -1,0 +1,116 @@
+"""The drop-folder sensor over real files: new, settling, settled, replaced, partial, loaded."""
+
+import os
+import time
+from pathlib import Path
+
+import dagster as dg
+
+from csv_assets.deliveries import Delivery
+from csv_assets.definitions import defs
+from csv_assets.resources import DropFolders
+from csv_assets.sensors import FileState, decode_cursor, scan_drop_folder
+from csv_assets_tests.conftest import drop
+
+SETTLE = 5.0
+
+
+def age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_a_file_is_ready_only_after_two_identical_stats_and_the_settle_time(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("x\n1\n")
+    age(path, 60)
+
+    first, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
+    second, _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+
+    assert first == []
+    assert [f.delivery for f in second] == [Delivery.of("a.csv", path.stat().st_mtime_ns)]
+
+
+def test_a_file_still_being_written_is_not_ready(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("x\n1\n")
+    _, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
+    with path.open("a") as f:
+        f.write("2\n")
+
+    ready, _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+
+    assert ready == []
+
+
+def test_a_recent_file_waits_for_the_settle_time(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    _, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
+
+    ready, _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+
+    assert ready == []
+
+
+def test_dotfiles_and_partial_uploads_are_ignored(tmp_path):
+    for name in (".hidden.csv", "upload.csv.part", "b.tmp", "~lock.csv"):
+        (tmp_path / name).write_text("x")
+        age(tmp_path / name, 60)
+
+    _, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
+
+    assert state == {}
+
+
+def test_a_replaced_file_is_a_new_delivery_with_a_new_run_key(tmp_path):
+    path = tmp_path / "daily.csv"
+    path.write_text("x\n1\n")
+    age(path, 120)
+    _, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
+    (old,), _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+    path.write_text("x\n1\n2\n")
+    age(path, 60)
+    _, state = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+
+    (new,), _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+
+    assert new.delivery.key != old.delivery.key and new.run_key != old.run_key
+
+
+def test_cursor_round_trips_and_a_foreign_cursor_means_a_fresh_start():
+    assert decode_cursor('{"a.csv": [3, 7]}') == {"a.csv": FileState(3, 7)}
+    assert decode_cursor("not json") == {}
+
+
+def test_sensor_adds_partitions_and_requests_runs_for_settled_files(data_dir):
+    path = drop(data_dir, "payments", "payments_2026-11-05.psv", "payment_id|order_id\n")
+    age(path, 60)
+    for existing in (data_dir / "inbox" / "payments").iterdir():
+        age(existing, 60)
+    sensor = defs().get_sensor_def("payments_drop_folder")
+    folders = DropFolders(data_dir=str(data_dir))
+
+    with dg.instance_for_test() as instance:
+        first = sensor(dg.build_sensor_context(instance=instance, resources={"drop_folders": folders}))
+        second = sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor,
+                                                resources={"drop_folders": folders}))
+
+    assert first.run_requests == []
+    keys = sorted(r.partition_key for r in second.run_requests)
+    assert [k.split("@")[0] for k in keys] == ["payments_2026-11-01.psv", "payments_2026-11-05.psv"]
+    (added,) = second.dynamic_partitions_requests
+    assert sorted(added.partition_keys) == keys
+
+
+def test_sensor_requests_nothing_once_files_have_left_the_inbox(data_dir):
+    for path in (data_dir / "inbox" / "orders").iterdir():
+        path.unlink()
+    sensor = defs().get_sensor_def("orders_drop_folder")
+    folders = DropFolders(data_dir=str(data_dir))
+
+    with dg.instance_for_test() as instance:
+        result = sensor(dg.build_sensor_context(instance=instance, cursor='{"gone.csv": [1, 2]}',
+                                                resources={"drop_folders": folders}))
+
+    assert result.run_requests == [] and decode_cursor(result.cursor) == {}
