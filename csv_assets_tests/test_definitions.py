@@ -15,7 +15,8 @@ def test_every_catalog_source_has_an_asset_job_sensor_and_sweep():
     assert keys == set(catalog) | {"daily_revenue"}
     for name in catalog:
         assert repository.get_sensor_def(f"{name}_drop_folder").default_status == (
-            dg.DefaultSensorStatus.RUNNING)
+            dg.DefaultSensorStatus.RUNNING
+        )
         assert repository.has_schedule_def(f"{name}_sweep")
         assert repository.has_job(f"load_{name}")
 

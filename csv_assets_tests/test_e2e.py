@@ -29,8 +29,10 @@ def free_port() -> int:
 
 def graphql(port: int, query: str) -> dict:
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"})
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)["data"]
 
@@ -42,20 +44,32 @@ def materializations(port: int, asset: str) -> list[dict]:
 
 def test_a_dropped_file_becomes_a_materialized_partition(tmp_path):
     project = tmp_path / "project"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "data", "dagster_home", "__pycache__", ".pytest_cache", ".env"))
+    shutil.copytree(
+        REPO,
+        project,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "data", "dagster_home", "__pycache__", ".pytest_cache", ".env"
+        ),
+    )
     (project / "data" / "inbox" / "payments").mkdir(parents=True)
     (project / "dagster_home").mkdir()
     shutil.copy(REPO / "dagster_home" / "dagster.yaml", project / "dagster_home")
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(project / "dagster_home"),
-           "CSV_ASSETS_DATABASE_URL": f"sqlite:///{project / 'data' / 'warehouse.db'}",
-           "CSV_ASSETS_DATA_DIR": str(project / "data")}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(project / "dagster_home"),
+        "CSV_ASSETS_DATABASE_URL": f"sqlite:///{project / 'data' / 'warehouse.db'}",
+        "CSV_ASSETS_DATA_DIR": str(project / "data"),
+    }
     dagster = Path(sys.executable).with_name("dagster")
     server = subprocess.Popen(
         [str(dagster), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + DEADLINE
         while True:

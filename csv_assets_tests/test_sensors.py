@@ -6,8 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from csv_assets.deliveries import Delivery
 from csv_assets.definitions import defs
+from csv_assets.deliveries import Delivery
 from csv_assets.resources import DropFolders
 from csv_assets.sensors import FileState, decode_cursor, scan_drop_folder
 from csv_assets_tests.conftest import drop
@@ -92,9 +92,14 @@ def test_sensor_adds_partitions_and_requests_runs_for_settled_files(data_dir):
     folders = DropFolders(data_dir=str(data_dir))
 
     with dg.instance_for_test() as instance:
-        first = sensor(dg.build_sensor_context(instance=instance, resources={"drop_folders": folders}))
-        second = sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor,
-                                                resources={"drop_folders": folders}))
+        first = sensor(
+            dg.build_sensor_context(instance=instance, resources={"drop_folders": folders})
+        )
+        second = sensor(
+            dg.build_sensor_context(
+                instance=instance, cursor=first.cursor, resources={"drop_folders": folders}
+            )
+        )
 
     assert first.run_requests == []
     keys = sorted(r.partition_key for r in second.run_requests)
@@ -110,7 +115,12 @@ def test_sensor_requests_nothing_once_files_have_left_the_inbox(data_dir):
     folders = DropFolders(data_dir=str(data_dir))
 
     with dg.instance_for_test() as instance:
-        result = sensor(dg.build_sensor_context(instance=instance, cursor='{"gone.csv": [1, 2]}',
-                                                resources={"drop_folders": folders}))
+        result = sensor(
+            dg.build_sensor_context(
+                instance=instance,
+                cursor='{"gone.csv": [1, 2]}',
+                resources={"drop_folders": folders},
+            )
+        )
 
     assert result.run_requests == [] and decode_cursor(result.cursor) == {}

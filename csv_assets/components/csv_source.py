@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
+from dagster.components.scaffold.scaffold import scaffold_with
 
 from csv_assets.assets import build_csv_asset
 from csv_assets.catalog import SourceSpec
@@ -11,6 +14,27 @@ from csv_assets.schedules import build_sweep_schedule
 from csv_assets.sensors import build_drop_folder_sensor
 
 
+class CsvSourceScaffolder(dg.Scaffolder):
+    """Writes a defs.yaml named after the folder, pointing at the schema module to write next."""
+
+    def scaffold(self, request: dg.ScaffoldRequest) -> None:
+        """Fill in the source's name and its pandera model reference from the folder name."""
+        name = Path(request.target_path).name
+        model = "".join(part.title() for part in name.split("_"))
+        dg.scaffold_component(
+            request,
+            {
+                "name": name,
+                "schema_model": f"csv_assets.schemas.{name}:{model}",
+                "load_mode": "append",
+                "key_columns": [],
+                "owners": [],
+                "settle_seconds": 10,
+            },
+        )
+
+
+@scaffold_with(CsvSourceScaffolder)
 class CsvSource(SourceSpec, dg.Component, dg.Resolvable):
     """A folder of CSV deliveries loaded into one validated table.
 

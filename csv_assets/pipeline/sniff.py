@@ -277,10 +277,13 @@ def _choose_dialect(text: str, pins: Mapping[str, Any]) -> _Candidate:
 
 
 def _preamble_records(records: list[tuple[int, list[str]]], width: int) -> int:
-    """Count leading records before the first run of records that have the file's usual width."""
+    """Count leading records before the first one of the usual width most following ones share.
+
+    A stray ragged row near the top does not make the rows above it a preamble.
+    """
     for index, (_, cells) in enumerate(records):
-        following = [len(c) == width for _, c in records[index : index + 3]]
-        if len(cells) == width and all(following):
+        window = records[index : index + 20]
+        if len(cells) == width and sum(len(c) == width for _, c in window) * 2 > len(window):
             return index
     return 0
 

@@ -1,4 +1,4 @@
-"""``daily_revenue``: revenue per day and customer country, rebuilt after orders or customers load."""
+"""``daily_revenue``: revenue per day and customer country, rebuilt after each load."""
 
 import dagster as dg
 
@@ -22,8 +22,10 @@ AFTER_ANY_LOAD = (
     metadata={"dagster/table_name": "daily_revenue"},
 )
 def daily_revenue(warehouse: Warehouse) -> dg.MaterializeResult:
-    """Table `daily_revenue`: one row per order day and customer country, with orders, units and
-    revenue (EUR) of paid, shipped and delivered orders. Rebuilt whole after any load of
-    orders or customers."""
+    """Table `daily_revenue`: one row per order day and customer country.
+
+    Holds orders, units and revenue (EUR) of paid, shipped and delivered orders; rebuilt whole,
+    in one transaction, after any load of orders or customers.
+    """
     rows = build_daily_revenue(warehouse.engine)
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
