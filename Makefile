@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-export DAGSTER_HOME := $(CURDIR)/dagster_home
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+# Defaults for the embedded setup; a variable already in the environment wins.
+export CSV_ASSETS_DATABASE_URL ?= sqlite:///data/warehouse.db
+export CSV_ASSETS_DATA_DIR ?= data
 
 .PHONY: dev test lint format bench clean-venv
 
@@ -14,11 +17,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-.env:
-	cp .env.example .env
-
 ## dev: the webserver and daemon on http://127.0.0.1:3000, sensors on, loading data/inbox/
-dev: $(STAMP) .env
+dev: $(STAMP)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## test: ruff, then every test (PostgreSQL cases skip unless CSV_ASSETS_TEST_POSTGRES_URL is set)
