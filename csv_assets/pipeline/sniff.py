@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from collections import Counter
@@ -10,8 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-from charset_normalizer import from_bytes
 
 from csv_assets.pipeline.cells import (
     ColumnGuess,
@@ -22,18 +19,12 @@ from csv_assets.pipeline.cells import (
     number_kind,
     safe_names,
 )
+from csv_assets.pipeline.encoding import decode_sample, detect_encoding
 from csv_assets.pipeline.source_file import open_bytes
 
 SAMPLE_BYTES = 256 * 1024
 SAMPLE_RECORDS = 500
 DELIMITERS = (",", ";", "\t", "|", ":", " ")
-BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 @dataclass(frozen=True)
@@ -114,7 +105,7 @@ def sniff_csv(path: Path, pins: Mapping[str, Any] | None = None) -> Dialect:
     encoding, bom, encoding_confidence = pins.get("encoding"), False, 1.0
     if encoding is None:
         encoding, bom, encoding_confidence = detect_encoding(raw)
-    text = _decode_sample(raw, encoding, truncated)
+    text = decode_sample(raw, encoding, truncated)
     terminator = _line_terminator(text)
     best = _choose_dialect(text, pins)
     records = best.records
@@ -160,46 +151,6 @@ def sniff_csv(path: Path, pins: Mapping[str, Any] | None = None) -> Dialect:
             "preamble": 1.0 if preamble_records == 0 else 0.8,
         },
     )
-
-
-def detect_encoding(raw: bytes) -> tuple[str, bool, float]:
-    """Return (Python codec, has BOM, confidence) for a file's first bytes."""
-    for bom, codec in BOMS:
-        if raw.startswith(bom):
-            return codec, True, 1.0
-    if raw[1::2].count(0) > len(raw) // 4:
-        return "utf-16-le", False, 0.9
-    if raw[0::2].count(0) > len(raw) // 4:
-        return "utf-16-be", False, 0.9
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut by the sample's end is still UTF-8.
-        if error.start < len(raw) - 3:
-            return _guess_legacy(raw)
-    return "utf-8", False, 1.0 if raw.isascii() else 0.99
-
-
-def _guess_legacy(raw: bytes) -> tuple[str, bool, float]:
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        if best is None:
-            return "latin-1", False, 0.5
-        return best.encoding, False, 0.7
-    # Excel's "CSV" export: cp1252 is a superset of latin-1's printable range.
-    return "cp1252", False, 0.9
-
-
-def _decode_sample(raw: bytes, encoding: str, truncated: bool) -> str:
-    text = raw.decode(encoding, errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if truncated:
-        cut = max(text.rfind("\n"), text.rfind("\r"))
-        text = text[: cut + 1] if cut > 0 else text
-    return text
 
 
 def _line_terminator(text: str) -> str:
