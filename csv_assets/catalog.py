@@ -37,10 +37,11 @@ class SourceSpec(BaseModel):
         default=None, pattern=IDENTIFIER, description="Target table; defaults to the name."
     )
     description: str | None = Field(default=None, description="What the table holds.")
-    load_mode: Literal["append", "replace"] = Field(
+    load_mode: Literal["append", "replace", "upsert"] = Field(
         default="append",
         description="append: each file adds its rows (a reload replaces exactly them); "
-        "replace: the newest file is the table.",
+        "replace: the newest file is the table; upsert: a file's rows replace the rows with "
+        "the same key_columns (last file wins).",
     )
     key_columns: list[str] = Field(default_factory=list, description="Columns naming a row.")
     owners: list[str] = Field(default_factory=list, description="Emails or team:name owners.")
@@ -57,8 +58,10 @@ class SourceSpec(BaseModel):
     max_rejected_fraction: float | None = Field(
         default=None, ge=0, le=1, description="Error budget: most rejected rows, as a fraction."
     )
-    on_new_column: Literal["fail", "ignore"] = Field(
-        default="fail", description="A column the schema does not know: reject the file or skip it."
+    on_new_column: Literal["fail", "ignore", "add"] = Field(
+        default="fail",
+        description="A column the schema does not know: reject the file, skip the column, or "
+        "add it to the table (ALTER TABLE, in the load's transaction).",
     )
     dialect: dict[str, Any] = Field(
         default_factory=dict, description="Pinned dialect fields that override the sniffer."
@@ -87,6 +90,8 @@ class SourceSpec(BaseModel):
     def _schema_reference(self) -> SourceSpec:
         if ":" not in self.schema_model:
             raise ValueError("schema_model must look like 'package.module:ClassName'")
+        if self.load_mode == "upsert" and not self.key_columns:
+            raise ValueError("load_mode upsert needs key_columns")
         return self
 
     @property

@@ -12,7 +12,9 @@ def create_warehouse_engine(url: str) -> sa.Engine:
     """Return an engine for ``url``; a SQLite file gets its folder, WAL and a busy timeout.
 
     WAL lets the UI, checks and downstream assets read while a load writes; the busy timeout
-    makes a second writer wait for the first rather than fail.
+    makes a second writer wait for the first rather than fail. The driver's own transaction
+    handling is switched off so that SQLAlchemy emits BEGIN itself, which makes SAVEPOINTs
+    (used to retry a file with the exact reader) work as documented by SQLAlchemy.
     """
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -27,6 +29,12 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big loads keep their index hot
         cursor.close()
+        dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
 
     return engine

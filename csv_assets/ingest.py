@@ -5,29 +5,45 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.deliveries import Delivery, SourceFolders
 from csv_assets.errors import BadFileError, LoadError
-from csv_assets.pipeline.columns import import_model, plan_columns
+from csv_assets.pipeline.columns import ColumnPlan, import_model, plan_columns
 from csv_assets.pipeline.load import (
     Lineage,
     clear_previous,
     count_rows,
+    delete_lines,
+    duplicate_key_lines,
     find_delivery,
+    merge_staged,
     record_delivery,
     write_quarantine,
     write_rows,
 )
-from csv_assets.pipeline.read import iter_chunks
-from csv_assets.pipeline.sniff import sniff_csv
+from csv_assets.pipeline.read import IrregularRows, iter_chunks, records_at
+from csv_assets.pipeline.sniff import Dialect, sniff_csv
 from csv_assets.pipeline.source_file import hash_file
-from csv_assets.pipeline.tables import ensure_tables, target_table
-from csv_assets.pipeline.validate import Contract, validate_chunk
+from csv_assets.pipeline.tables import (
+    ensure_control_tables,
+    existing_kinds,
+    prepare_table,
+    staging_table,
+    target_table,
+)
+from csv_assets.pipeline.validate import (
+    LINE,
+    Contract,
+    RejectedRow,
+    RowFailure,
+    validate_chunk,
+)
 from csv_assets.report import FailureTally, IngestReport
 
 PREVIEW_ROWS = 5
@@ -51,20 +67,33 @@ def ingest_file(
             rule="missing_delivery",
         )
     try:
-        report = _load(source, delivery, path, engine, run_id)
+        report = load_path(source, path, delivery.key, engine, run_id)
     except BadFileError as error:
         folders.reject_file(path, delivery, error.as_report())
         raise
-    except sa.exc.DBAPIError as error:
-        raise LoadError(
-            f"{delivery.name}: database error, nothing was committed: {error}"
-        ) from error
     archived = folders.archive_file(path, delivery)
     return replace(report, file=str(archived))
 
 
+def load_path(
+    source: SourceSpec, path: Path, partition_key: str, engine: sa.Engine, run_id: str
+) -> IngestReport:
+    """Load the file at ``path`` exactly once, leaving it where it is.
+
+    Raises:
+        BadFileError: The file is wrong; nothing of it was committed.
+        LoadError: The database failed; nothing was committed.
+    """
+    # The bulk paths talk to the driver directly, so its own errors arrive unwrapped too.
+    driver_error = engine.dialect.loaded_dbapi.Error
+    try:
+        return _load(source, path, partition_key, engine, run_id)
+    except (sa.exc.DBAPIError, driver_error) as error:
+        raise LoadError(f"{path.name}: database error, nothing was committed: {error}") from error
+
+
 def _load(
-    source: SourceSpec, delivery: Delivery, path: Path, engine: sa.Engine, run_id: str
+    source: SourceSpec, path: Path, partition_key: str, engine: sa.Engine, run_id: str
 ) -> IngestReport:
     timings: dict[str, float] = {}
     with _timed(timings, "hash"):
@@ -74,82 +103,165 @@ def _load(
             dialect = sniff_csv(path, source.dialect)
         except (ValueError, OSError) as error:
             raise BadFileError(path.name, str(error), rule="unreadable") from error
-        contract = Contract.from_model(import_model(source.schema_model))
-        plan = plan_columns(dialect, contract.columns, source.on_new_column, path.name)
-        table = target_table(source.table_name, contract.columns)
-        ensure_tables(engine, table)
-    lineage = Lineage(source.name, delivery.name, sha256, delivery.key, run_id)
-    base = IngestReport(
-        source=source.name,
-        table=source.table_name,
-        database=engine.dialect.name,
-        partition_key=delivery.key,
-        file=str(path),
-        sha256=sha256,
-        bytes=size,
-        status="loaded",
-        dialect=dialect.describe(),
-        columns=contract.columns,
-        ignored_columns=plan.ignored,
-    )
-    tally = FailureTally()
-    rows_read = rows_loaded = 0
-    preview: list[dict] = []
+        contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
+        ensure_control_tables(engine)
+    lineage = Lineage(source.name, path.name, sha256, partition_key, run_id)
     with engine.begin() as conn:
+        plan = plan_columns(
+            dialect,
+            contract.columns,
+            source.on_new_column,
+            path.name,
+            existing_kinds(conn, source.table_name),
+        )
+        base = IngestReport(
+            source=source.name,
+            table=source.table_name,
+            database=engine.dialect.name,
+            partition_key=partition_key,
+            file=str(path),
+            sha256=sha256,
+            bytes=size,
+            status="loaded",
+            load_mode=source.load_mode,
+            dialect=dialect.describe(),
+            columns=plan.columns,
+            ignored_columns=plan.ignored,
+            added_columns=plan.added,
+        )
         prior = find_delivery(conn, source.name, sha256)
-        if prior is not None and prior.partition_key != delivery.key:
-            table_rows = count_rows(conn, table)
+        if prior is not None and prior.partition_key != partition_key:
+            table = target_table(source.table_name, plan.columns)
             return replace(
                 base,
                 status="duplicate",
                 duplicate_of=prior.partition_key,
-                table_rows=table_rows,
+                table_rows=count_rows(conn, table),
                 timings=timings,
             )
-        replaced = clear_previous(conn, table, source.load_mode, lineage)
-        for chunk in iter_chunks(path, dialect, source.chunk_rows):
-            with _timed(timings, "validate"):
-                result = validate_chunk(chunk, contract, plan, dialect, path.name)
-            rows_read += result.rows_read
-            tally.add(result.rejected)
-            if source.budget_spent(tally.rows):
-                continue  # over budget for good: keep counting for the report, stop writing
-            with _timed(timings, "load"):
-                rows_loaded += write_rows(conn, table, result.frame, lineage)
-                write_quarantine(conn, result.rejected, lineage)
-            if len(preview) < PREVIEW_ROWS:
-                head = result.frame.head(PREVIEW_ROWS - len(preview))
-                preview.extend(head.astype(str).to_dict("records"))
-        if source.budget_exceeded(tally.rows, rows_read):
-            raise _over_budget(source, path, tally, rows_read)
-        with _timed(timings, "load"):
+        load = _FileLoad(source, path, dialect, contract, plan, lineage, timings)
+        return load.run(conn, base)
+
+
+@dataclass
+class _FileLoad:
+    """One file's rows written into the caller's transaction: the middle of ``_load``."""
+
+    source: SourceSpec
+    path: Path
+    dialect: Dialect
+    contract: Contract
+    plan: ColumnPlan
+    lineage: Lineage
+    timings: dict[str, float]
+
+    def run(self, conn: sa.Connection, base: IngestReport) -> IngestReport:
+        source, lineage = self.source, self.lineage
+        table = target_table(source.table_name, self.plan.columns)
+        with _timed(self.timings, "load"):
+            prepare_table(conn, table, self.plan.added)
+            replaced = clear_previous(conn, table, source.load_mode, lineage)
+            written = table
+            if source.load_mode == "upsert":
+                written = staging_table(table)
+                written.create(conn)
+        try:
+            with conn.begin_nested():
+                outcome = self._write_chunks(conn, written, exact=False)
+        except IrregularRows:
+            outcome = self._write_chunks(conn, written, exact=True)
+        if source.key_columns:
+            self._quarantine_repeated_keys(conn, written, outcome)
+        if source.budget_exceeded(outcome.tally.rows, outcome.rows_read):
+            raise _over_budget(source, self.path, outcome.tally, outcome.rows_read)
+        with _timed(self.timings, "load"):
+            if written is not table:
+                replaced = merge_staged(conn, written, table, source.key_columns)
+                written.drop(conn)
             record_delivery(
                 conn,
                 lineage,
                 {
                     "target_table": table.name,
-                    "bytes": size,
-                    "rows_read": rows_read,
-                    "rows_loaded": rows_loaded,
-                    "rows_rejected": tally.rows,
-                    "header": list(dialect.raw_header),
-                    "dialect": dialect.describe(),
+                    "bytes": base.bytes,
+                    "rows_read": outcome.rows_read,
+                    "rows_loaded": outcome.rows_loaded,
+                    "rows_rejected": outcome.tally.rows,
+                    "header": list(self.dialect.raw_header),
+                    "dialect": self.dialect.describe(),
                 },
             )
             table_rows = count_rows(conn, table)
-    return replace(
-        base,
-        rows_read=rows_read,
-        rows_loaded=rows_loaded,
-        rows_rejected=tally.rows,
-        rows_replaced=replaced,
-        table_rows=table_rows,
-        rejects_by_rule=dict(tally.by_rule),
-        top_rules=tally.top_rules(),
-        failure_samples=tally.samples,
-        preview=preview,
-        timings=timings,
-    )
+        return replace(
+            base,
+            rows_read=outcome.rows_read,
+            rows_loaded=outcome.rows_loaded,
+            rows_rejected=outcome.tally.rows,
+            rows_replaced=replaced,
+            table_rows=table_rows,
+            rejects_by_rule=dict(outcome.tally.by_rule),
+            top_rules=outcome.tally.top_rules(),
+            failure_samples=outcome.tally.samples,
+            preview=outcome.preview,
+            timings=self.timings,
+        )
+
+    def _write_chunks(self, conn: sa.Connection, written: sa.Table, *, exact: bool) -> _Outcome:
+        """Stream the file chunk by chunk: validate, write good rows, quarantine bad ones."""
+        outcome = _Outcome()
+        chunks = iter_chunks(self.path, self.dialect, self.source.chunk_rows, exact=exact)
+        while True:
+            with _timed(self.timings, "read"):
+                chunk = next(chunks, None)
+            if chunk is None:
+                return outcome
+            with _timed(self.timings, "validate"):
+                result = validate_chunk(
+                    chunk, self.contract, self.plan, self.dialect, self.path.name
+                )
+            self.timings["rules"] = self.timings.get("rules", 0.0) + result.rules_seconds
+            outcome.rows_read += result.rows_read
+            outcome.tally.add(result.rejected)
+            if self.source.budget_spent(outcome.tally.rows):
+                continue  # over budget for good: keep counting for the report, stop writing
+            with _timed(self.timings, "load"):
+                outcome.rows_loaded += write_rows(conn, written, result.table, self.lineage)
+                write_quarantine(conn, result.rejected, self.lineage)
+            if len(outcome.preview) < PREVIEW_ROWS:
+                head = result.table.drop_columns([LINE]).slice(0, PREVIEW_ROWS)
+                outcome.preview.extend(head.to_pylist()[: PREVIEW_ROWS - len(outcome.preview)])
+
+    def _quarantine_repeated_keys(
+        self, conn: sa.Connection, written: sa.Table, outcome: _Outcome
+    ) -> None:
+        """Move rows whose key repeats in another chunk of the file to quarantine, all of them."""
+        with _timed(self.timings, "validate"):
+            keys = self.source.key_columns
+            lines = duplicate_key_lines(conn, written, keys, self.lineage.sha256)
+            if not lines:
+                return
+            delete_lines(conn, written, self.lineage.sha256, lines)
+            cells = records_at(self.path, self.dialect, lines)
+            message = f"key ({', '.join(keys)}) repeats within the file"
+            rejected = [
+                RejectedRow(
+                    line,
+                    cells.get(line, ()),
+                    (RowFailure(line, keys[0], "unique_key", message),),
+                )
+                for line in lines
+            ]
+            outcome.rows_loaded -= len(rejected)
+            outcome.tally.add(rejected)
+            write_quarantine(conn, rejected, self.lineage)
+
+
+@dataclass
+class _Outcome:
+    rows_read: int = 0
+    rows_loaded: int = 0
+    tally: FailureTally = field(default_factory=FailureTally)
+    preview: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _over_budget(source: SourceSpec, path: Path, tally: FailureTally, read: int) -> BadFileError:

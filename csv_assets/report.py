@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from csv_assets.pipeline.columns import ColumnSpec
@@ -61,6 +61,7 @@ class IngestReport:
     sha256: str
     bytes: int
     status: Literal["loaded", "duplicate"]
+    load_mode: str = "append"
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -70,6 +71,7 @@ class IngestReport:
     dialect: dict[str, Any] = field(default_factory=dict)
     columns: tuple[ColumnSpec, ...] = ()
     ignored_columns: tuple[str, ...] = ()
+    added_columns: tuple[str, ...] = ()
     rejects_by_rule: dict[str, int] = field(default_factory=dict)
     top_rules: list[dict[str, Any]] = field(default_factory=list)
     failure_samples: list[dict[str, Any]] = field(default_factory=list)
@@ -85,3 +87,32 @@ class IngestReport:
     def rows_per_second(self) -> float:
         """Rows read per second of wall time."""
         return self.rows_read / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field as JSON-ready values (columns as name, SQL type and nullability)."""
+        values = asdict(self)
+        values["columns"] = [
+            {"name": c.name, "type": c.sql_type, "nullable": c.nullable} for c in self.columns
+        ]
+        values["seconds"] = round(self.seconds, 3)
+        return values
+
+    def summary(self) -> str:
+        """A few lines for a terminal: what happened, counts, and the top failing rules."""
+        if self.status == "duplicate":
+            return (
+                f"{self.file}: already loaded as {self.duplicate_of} (same sha256); nothing to do"
+            )
+        lines = [
+            f"{self.file} -> {self.database} table {self.table} ({self.load_mode})",
+            f"  read {self.rows_read:,}  loaded {self.rows_loaded:,}  "
+            f"quarantined {self.rows_rejected:,}  replaced {self.rows_replaced:,}  "
+            f"table now {self.table_rows:,} rows  in {self.seconds:.2f}s",
+        ]
+        lines.extend(
+            f"  {rule['count']:>7,} x {rule['rule']}: {(rule['example'] or {}).get('message', '')}"
+            for rule in self.top_rules
+        )
+        if self.added_columns:
+            lines.append(f"  added column(s): {', '.join(self.added_columns)}")
+        return "\n".join(lines)

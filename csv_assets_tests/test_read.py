@@ -1,25 +1,68 @@
-"""Reading in chunks: line numbers, ragged rows kept, compressed drops, raw rows for tools."""
+"""Reading in chunks: both readers agree, line numbers hold, ragged rows are kept, gz/zip read."""
 
 import gzip
 
-from csv_assets.pipeline.read import iter_chunks, iter_raw_rows
+import pytest
+
+from csv_assets.pipeline.read import IrregularRows, iter_chunks, iter_raw_rows
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
+
+EVERY_CASE = sorted(
+    [*(CASES / "sniff").glob("*.*")]
+    + [p for p in SAMPLE_INBOX.rglob("*") if p.is_file() and not p.name.startswith(".")]
+)
+
+
+def _read(path, **options):
+    chunks = list(iter_chunks(path, sniff_csv(path), **options))
+    rows = [row for c in chunks for row in zip(*c.cells.to_pydict().values(), strict=True)]
+    lines = [int(n) for c in chunks for n in c.lines]
+    ragged = [(r.line, r.reason) for c in chunks for r in c.ragged]
+    return rows, lines, ragged
+
+
+@pytest.mark.parametrize("path", EVERY_CASE, ids=lambda p: p.name)
+def test_fast_and_exact_readers_give_the_same_rows_and_lines(path):
+    exact = _read(path, exact=True)
+    try:
+        fast = _read(path)
+    except IrregularRows:
+        assert exact[2], "the fast reader gave up on a file the exact one found regular"
+        return
+    assert fast == exact
 
 
 def test_a_ragged_row_is_kept_with_its_line_and_the_rest_reads_on():
     path = CASES / "sniff" / "ragged.csv"
-    (chunk,) = iter_chunks(path, sniff_csv(path))
 
-    assert chunk.rows == [["1", "alpha", "10"], ["2", "beta", "20"], ["4", "delta", "40"]]
-    assert chunk.lines == [2, 3, 5]
-    (ragged,) = chunk.ragged
-    assert (ragged.line, ragged.reason) == (4, "expected 3 fields, found 2")
+    rows, lines, ragged = _read(path, exact=True)
+
+    assert rows == [("1", "alpha", "10"), ("2", "beta", "20"), ("4", "delta", "40")]
+    assert lines == [2, 3, 5]
+    assert ragged == [(4, "expected 3 fields, found 2")]
+
+
+def test_the_fast_reader_hands_over_when_a_row_has_the_wrong_width():
+    path = CASES / "sniff" / "ragged.csv"
+
+    with pytest.raises(IrregularRows, match="wrong width"):
+        _read(path)
+
+
+def test_quoted_newlines_keep_line_numbers_exact():
+    path = SAMPLE_INBOX / "orders" / "orders_2026-11-01.csv"
+
+    rows, lines, _ = _read(path)
+
+    by_id = {row[0]: line for row, line in zip(rows, lines, strict=True)}
+    # 50004 spans lines 5-6, so 50005 starts on 7; 50011 spans 13-14, so 50012 is on 15.
+    assert (by_id["50004"], by_id["50005"], by_id["50012"]) == (5, 7, 15)
 
 
 def test_chunks_are_bounded_and_cover_every_row():
     path = SAMPLE_INBOX / "orders" / "orders_2026-11-02.csv"
-    chunks = list(iter_chunks(path, sniff_csv(path), chunk_rows=7))
+    chunks = list(iter_chunks(path, sniff_csv(path), chunk_rows=7, exact=True))
 
     assert [c.rows_read for c in chunks] == [7, 7, 7, 7, 2]
     assert chunks[0].lines[0] == 2
@@ -34,3 +77,4 @@ def test_gzip_drops_read_like_plain_ones(tmp_path):
 
     assert rows == list(iter_raw_rows(source, sniff_csv(source)))
     assert len(rows) == 13 and rows[0][0] == "payment_id"
+    assert _read(packed) == _read(source)

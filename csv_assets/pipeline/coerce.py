@@ -1,77 +1,141 @@
-"""Turn columns of cell text into typed pandas columns, vectorised, noting every cell that fails."""
+"""Turn columns of cell text into typed Arrow arrays, vectorised, noting every cell that fails.
+
+Each kind is checked by a pattern first and cast second, so one bad cell costs its row, not
+the chunk: a cell that fails the pattern is null in the typed array and ``True`` in the mask.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from csv_assets.pipeline.cells import FALSE_TOKENS, TRUE_TOKENS, NumberStyle
 from csv_assets.pipeline.columns import ColumnSpec
 
-_BOOLEANS = {
-    **dict.fromkeys(TRUE_TOKENS | {"1"}, True),
-    **dict.fromkeys(FALSE_TOKENS | {"0"}, False),
-}
+MAX_INTEGER_DIGITS = 18  # every 18-digit integer fits a BIGINT
+_INTEGER = r"^[+-]?\d{1,18}(\.0*)?$"
+_FLOAT = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(?i:inf|infinity|nan)$"
+_TRUE = pa.array(sorted(TRUE_TOKENS | {"1"}))
+_BOOLEAN = pa.array(sorted(TRUE_TOKENS | FALSE_TOKENS | {"0", "1"}))
+
+
+def null_tokens(text: pa.Array, tokens: frozenset[str]) -> pa.Array:
+    """Replace cells whose trimmed text is a null token with null."""
+    missing = pc.is_in(pc.utf8_trim_whitespace(text), value_set=pa.array(sorted(tokens)))
+    return pc.if_else(missing, pa.scalar(None, pa.string()), text)
 
 
 def coerce_column(
-    text: pd.Series, column: ColumnSpec, style: NumberStyle, date_format: str | None
-) -> tuple[pd.Series, pd.Series]:
-    """Convert ``text`` (object Series, ``None`` for missing) to ``column``'s kind.
+    text: pa.Array, column: ColumnSpec, style: NumberStyle, date_format: str | None
+) -> tuple[pa.Array, np.ndarray]:
+    """Convert ``text`` (strings, null for missing) to ``column``'s kind.
 
     Returns:
-        The typed Series and a boolean mask of cells that held text but could not be converted.
+        The typed array (null where missing or invalid) and a boolean mask of the cells that
+        held text but could not be converted.
     """
-    present = text.notna()
     if column.kind == "string":
-        return text, pd.Series(False, index=text.index)
+        return text, np.zeros(len(text), dtype=bool)
+    trimmed = pc.utf8_trim_whitespace(text)
     if column.kind in ("integer", "float", "decimal"):
-        typed = _numbers(text, column, style)
-    elif column.kind == "boolean":
-        typed = text.str.strip().str.lower().map(_BOOLEANS).astype("boolean")
-    elif column.kind in ("date", "datetime"):
-        typed = _timestamps(text, column, date_format)
+        trimmed = _plain_number(trimmed, style)
+    if column.kind == "boolean":
+        lowered = pc.utf8_lower(trimmed)
+        valid = pc.is_in(lowered, value_set=_BOOLEAN)
+        typed = pc.if_else(valid, pc.is_in(lowered, value_set=_TRUE), None)
+    elif column.kind in ("date", "datetime", "time"):
+        return _temporal(trimmed, column, date_format)
     else:
-        typed = pd.to_datetime(text, format="%H:%M:%S", errors="coerce").dt.time
-    return typed, present & typed.isna()
+        valid = pc.match_substring_regex(trimmed, _number_pattern(column))
+        kept = pc.if_else(valid, trimmed, pa.scalar(None, pa.string()))
+        if column.kind == "integer" and pc.any(pc.match_substring(kept, ".")).as_py():
+            kept = pc.replace_substring_regex(kept, r"\.0*$", "")
+        typed = pc.cast(kept, _arrow_type(column))
+    bad = pc.fill_null(pc.invert(valid), False)
+    return typed, bad.to_numpy(zero_copy_only=False)
 
 
-def _numbers(text: pd.Series, column: ColumnSpec, style: NumberStyle) -> pd.Series:
-    cleaned = text.str.strip()
+def _plain_number(text: pa.Array, style: NumberStyle) -> pa.Array:
     if style.thousands:
-        cleaned = cleaned.str.replace(style.thousands, "", regex=False)
+        text = pc.replace_substring(text, style.thousands, "")
     if style.decimal != ".":
-        cleaned = cleaned.str.replace(style.decimal, ".", regex=False)
-    if column.kind == "decimal":
-        return cleaned.map(lambda v: _decimal(v, column), na_action="ignore")
-    numbers = pd.to_numeric(cleaned, errors="coerce")
+        text = pc.replace_substring(text, style.decimal, ".")
+    return text
+
+
+def _number_pattern(column: ColumnSpec) -> str:
+    if column.kind == "integer":
+        return _INTEGER
     if column.kind == "float":
-        return numbers.astype("float64")
-    integral = numbers.where(np.isfinite(numbers) & (numbers == np.floor(numbers)))
-    return integral.astype("Int64")
-
-
-def _decimal(value: str, column: ColumnSpec) -> Decimal | None:
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        return None
-    if not number.is_finite():
-        return None
+        return _FLOAT
     scale = column.scale or 0
-    digits = len(number.as_tuple().digits)
-    exponent = int(number.as_tuple().exponent)
-    if -exponent > scale or digits + exponent > (column.precision or 18) - scale:
-        return None
-    return number
+    whole = (column.precision or 18) - scale
+    if scale == 0:
+        return rf"^[+-]?\d{{1,{whole}}}\.?0*$"
+    return rf"^[+-]?(\d{{1,{whole}}}(\.\d{{0,{scale}}}0*)?|\.\d{{1,{scale}}}0*)$"
 
 
-def _timestamps(text: pd.Series, column: ColumnSpec, date_format: str | None) -> pd.Series:
-    stripped = text.str.strip()
-    fmt = date_format or "ISO8601"
-    parsed = pd.to_datetime(stripped, format=fmt, errors="coerce", utc=True)
+def _arrow_type(column: ColumnSpec) -> pa.DataType:
+    """The Arrow type holding a column of this kind exactly."""
+    if column.kind == "decimal":
+        return pa.decimal128(column.precision or 18, column.scale or 0)
+    return {
+        "integer": pa.int64(),
+        "float": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp("us", tz="UTC" if column.timezone else None),
+        "time": pa.time64("us"),
+        "string": pa.string(),
+    }[column.kind]
+
+
+def _temporal(
+    text: pa.Array, column: ColumnSpec, date_format: str | None
+) -> tuple[pa.Array, np.ndarray]:
+    """Parse with Arrow when every cell parses, else with pandas, which marks each bad cell."""
+    if column.kind != "time":
+        try:
+            return _arrow_temporal(text, column, date_format)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return _pandas_temporal(text, column, date_format)
+
+
+def _arrow_temporal(
+    text: pa.Array, column: ColumnSpec, date_format: str | None
+) -> tuple[pa.Array, np.ndarray]:
+    """Arrow's ISO-8601 cast or ``strptime``: about 10x pandas, but all or nothing."""
+    if date_format in (None, "ISO8601"):
+        zone = "UTC" if column.timezone or column.kind == "date" else None
+        parsed = pc.cast(text, pa.timestamp("us", tz=zone))
+    else:
+        parsed = pc.strptime(text, format=date_format, unit="us")
     if column.kind == "date":
-        return parsed.dt.date.astype(object).where(parsed.notna(), None)
-    return parsed if column.timezone else parsed.dt.tz_localize(None)
+        return pc.cast(parsed, pa.date32()), np.zeros(len(text), dtype=bool)
+    if column.timezone and parsed.type.tz is None:
+        parsed = pc.assume_timezone(parsed, "UTC")
+    return pc.cast(parsed, _arrow_type(column)), np.zeros(len(text), dtype=bool)
+
+
+def _pandas_temporal(
+    text: pa.Array, column: ColumnSpec, date_format: str | None
+) -> tuple[pa.Array, np.ndarray]:
+    """Pandas' C parser with ``errors="coerce"``: a bad cell becomes null and is marked."""
+    series = pd.Series(text.to_numpy(zero_copy_only=False), dtype=object)
+    if column.kind == "time":
+        parsed = pd.to_datetime(series, format=date_format or "%H:%M:%S", errors="coerce")
+        typed = pa.array(parsed.dt.time.where(parsed.notna(), None), pa.time64("us"))
+    else:
+        fmt = date_format or "ISO8601"
+        parsed = pd.to_datetime(series, format=fmt, errors="coerce", utc=True)
+        if not column.timezone or column.kind == "date":
+            parsed = parsed.dt.tz_localize(None)
+        zone = "UTC" if parsed.dt.tz is not None else None
+        typed = pa.array(parsed, pa.timestamp("us", tz=zone))
+        if column.kind == "date":
+            typed = pc.cast(typed, pa.date32())
+    bad = series.notna().to_numpy() & parsed.isna().to_numpy()
+    return typed, bad

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,7 +13,8 @@ from csv_assets.errors import BadFileError
 from csv_assets.pipeline.cells import Kind, safe_names
 from csv_assets.pipeline.sniff import Dialect
 
-NewColumnPolicy = Literal["fail", "ignore"]
+NewColumnPolicy = Literal["fail", "ignore", "add"]
+ADD_CONFIDENCE = 0.99  # below this, a new column is added as TEXT rather than a guessed type
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,19 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class ColumnPlan:
-    """Where each model column sits in the file (``None``: absent, left null)."""
+    """The columns to load (the model's, then any added) and where each sits in the file.
 
+    Attributes:
+        columns: The model's columns, then the file's new columns when the policy is ``add``.
+        positions: Each column's index in the file (``None``: absent, left null).
+        ignored: New columns of the file that are not loaded (policy ``ignore``).
+        added: New columns of the file that are loaded, and added to the table if missing.
+    """
+
+    columns: tuple[ColumnSpec, ...]
     positions: tuple[int | None, ...]
-    ignored: tuple[str, ...]
+    ignored: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
 
 
 def import_model(reference: str) -> type[pa.DataFrameModel]:
@@ -96,9 +107,21 @@ def _column_spec(name: str, column: pa.Column) -> ColumnSpec:
 
 
 def plan_columns(
-    dialect: Dialect, columns: tuple[ColumnSpec, ...], policy: NewColumnPolicy, file: str
+    dialect: Dialect,
+    columns: tuple[ColumnSpec, ...],
+    policy: NewColumnPolicy,
+    file: str,
+    known: Mapping[str, Kind] | None = None,
 ) -> ColumnPlan:
     """Map the model's columns onto the file's header by name (raw or normalised).
+
+    Args:
+        dialect: The file's dialect (header and sniffed column types).
+        columns: The model's columns.
+        policy: What a column the model does not know means: ``fail``, ``ignore`` or ``add``.
+        file: The file's name, for errors.
+        known: Kinds of the table's existing columns; a column added by an earlier file keeps
+            its type.
 
     Raises:
         BadFileError: A required column is missing, or the file has a column the model does
@@ -114,7 +137,7 @@ def plan_columns(
                 line=header_line,
                 rule="column_count",
             )
-        return ColumnPlan(tuple(range(len(columns))), ())
+        return ColumnPlan(columns, tuple(range(len(columns))))
     lookup = {raw: i for i, raw in enumerate(dialect.raw_header)}
     lookup.update({safe: i for i, safe in enumerate(dialect.columns)})
     positions: list[int | None] = []
@@ -129,9 +152,12 @@ def plan_columns(
                 rule="missing_column",
             )
         positions.append(position)
-    ignored = tuple(
-        raw for i, raw in enumerate(dialect.raw_header) if i not in set(positions) and raw.strip()
-    )
+    taken = set(positions)
+    new = [i for i, raw in enumerate(dialect.raw_header) if i not in taken and raw.strip()]
+    ignored = tuple(dialect.raw_header[i] for i in new)
+    if ignored and policy == "add":
+        extra = tuple(_added_column(dialect, i, known or {}) for i in new)
+        return ColumnPlan(columns + extra, (*positions, *new), added=tuple(c.name for c in extra))
     if ignored and policy == "fail":
         raise BadFileError(
             file,
@@ -141,4 +167,23 @@ def plan_columns(
             column=ignored[0],
             rule="unexpected_column",
         )
-    return ColumnPlan(tuple(positions), ignored)
+    return ColumnPlan(columns, tuple(positions), ignored=ignored)
+
+
+def _added_column(dialect: Dialect, position: int, known: Mapping[str, Kind]) -> ColumnSpec:
+    """A file's new column: nullable, typed as the table has it or as the sniffer is sure of."""
+    name = dialect.columns[position]
+    guess = dialect.column_types.get(name)
+    kind: Kind = known.get(name, "string")
+    if name not in known and guess is not None and guess.confidence >= ADD_CONFIDENCE:
+        kind = guess.kind
+    precision, scale = (38, 10) if kind == "decimal" else (None, None)
+    return ColumnSpec(
+        name,
+        kind,
+        nullable=True,
+        required=False,
+        precision=precision,
+        scale=scale,
+        description=f"Added from {dialect.raw_header[position]!r} (on_new_column: add).",
+    )

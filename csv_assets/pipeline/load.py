@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,12 +10,16 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import sqlalchemy as sa
 
 from csv_assets.pipeline.tables import LINEAGE_COLUMNS, ledger, quarantine
 from csv_assets.pipeline.validate import LINE, RejectedRow
 
-LoadMode = Literal["append", "replace"]
+LoadMode = Literal["append", "replace", "upsert"]
+COPY_BLOCK_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,13 @@ def find_delivery(conn: sa.Connection, source: str, sha256: str) -> LedgerEntry 
 
 
 def clear_previous(conn: sa.Connection, table: sa.Table, mode: LoadMode, lineage: Lineage) -> int:
-    """Delete what this load replaces: the whole table (replace) or this content's rows (append).
+    """Delete what this load replaces, inside the load's transaction.
+
+    ``append`` deletes this content's earlier rows (a reload replaces exactly them); ``replace``
+    deletes every row: readers keep seeing the old rows until the load commits (PostgreSQL's
+    MVCC, SQLite's WAL snapshot), so the swap is atomic without renaming tables, and views on
+    the table stay valid. ``upsert`` deletes nothing here: see ``merge_staged``. This content's
+    earlier quarantined rows go in every mode.
 
     Returns:
         The number of table rows deleted.
@@ -59,27 +70,81 @@ def clear_previous(conn: sa.Connection, table: sa.Table, mode: LoadMode, lineage
             quarantine.c.source == lineage.source, quarantine.c.sha256 == lineage.sha256
         )
     )
+    if mode == "upsert":
+        return 0
     statement = sa.delete(table)
     if mode == "append":
         statement = statement.where(table.c._source_sha256 == lineage.sha256)
     return conn.execute(statement).rowcount
 
 
-def write_rows(conn: sa.Connection, table: sa.Table, frame: pd.DataFrame, lineage: Lineage) -> int:
-    """Bulk-write a validated frame: COPY on PostgreSQL, prepared executemany elsewhere."""
-    if frame.empty:
+def merge_staged(
+    conn: sa.Connection, staged: sa.Table, table: sa.Table, keys: Sequence[str]
+) -> int:
+    """Upsert: replace the rows of ``table`` whose key the staged rows carry, then insert them.
+
+    Returns:
+        The number of table rows replaced.
+    """
+    target_keys = sa.tuple_(*(table.c[k] for k in keys))
+    staged_keys = sa.select(*(staged.c[k] for k in keys))
+    replaced = conn.execute(sa.delete(table).where(target_keys.in_(staged_keys))).rowcount
+    names = [c.name for c in staged.columns]
+    conn.execute(sa.insert(table).from_select(names, sa.select(*(staged.c[n] for n in names))))
+    return replaced
+
+
+def duplicate_key_lines(
+    conn: sa.Connection, table: sa.Table, keys: Sequence[str], sha256: str
+) -> list[int]:
+    """Lines of this content's rows whose key another of its rows also has (across chunks)."""
+    columns = [table.c[k] for k in keys]
+    mine = table.c._source_sha256 == sha256
+    repeated = (
+        sa.select(*columns).where(mine).group_by(*columns).having(sa.func.count() > 1).subquery()
+    )
+    matches = sa.and_(*(table.c[k] == repeated.c[k] for k in keys))
+    query = sa.select(table.c._source_line).join(repeated, matches).where(mine)
+    return sorted(conn.execute(query.order_by(table.c._source_line)).scalars())
+
+
+def delete_lines(conn: sa.Connection, table: sa.Table, sha256: str, lines: Sequence[int]) -> None:
+    """Delete this content's rows that start on ``lines``."""
+    conn.execute(
+        sa.delete(table).where(
+            table.c._source_sha256 == sha256, table.c._source_line.in_(list(lines))
+        )
+    )
+
+
+def write_rows(conn: sa.Connection, table: sa.Table, rows: pa.Table, lineage: Lineage) -> int:
+    """Bulk-write validated rows (typed columns then ``_source_line``) with their lineage.
+
+    PostgreSQL gets ``COPY ... FROM STDIN (FORMAT csv)`` fed by Arrow's C++ CSV writer; SQLite
+    one prepared ``executemany`` over values Arrow has already put in SQLite's storage format.
+    Neither path touches a row in Python beyond handing it to the driver.
+    """
+    if rows.num_rows == 0:
         return 0
-    ordered = [c.name for c in table.columns if c.name not in LINEAGE_COLUMNS]
-    count = len(frame)
-    data = [_python_values(frame[name]) for name in ordered]
-    data.append([lineage.file_name] * count)
-    data.append([lineage.sha256] * count)
-    data.append(frame[LINE].tolist())
-    ordered.extend(LINEAGE_COLUMNS)
+    names = [c.name for c in table.columns if c.name not in LINEAGE_COLUMNS]
+    count = rows.num_rows
+    columns = [rows.column(name) if name in rows.column_names else None for name in names]
+    columns = [pa.nulls(count, pa.string()) if column is None else column for column in columns]
+    columns.append(pa.array([lineage.file_name] * count, pa.string()))
+    columns.append(pa.array([lineage.sha256] * count, pa.string()))
+    columns.append(rows.column(LINE))
+    names.extend(LINEAGE_COLUMNS)
     if conn.dialect.name == "postgresql":
-        _copy_rows(conn, table, ordered, zip(*data, strict=True))
+        # Arrow's CSV writer formats timestamps ~2x slower than strftime does.
+        columns = [
+            pc.strftime(c, "%Y-%m-%d %H:%M:%S%z" if c.type.tz else "%Y-%m-%d %H:%M:%S")
+            if pa.types.is_timestamp(c.type)
+            else c
+            for c in columns
+        ]
+        _copy_rows(conn, table, names, pa.table(columns, names=names))
     else:
-        _executemany(conn, table, ordered, data)
+        _executemany(conn, table, names, columns)
     return count
 
 
@@ -144,39 +209,50 @@ def count_rows(conn: sa.Connection, table: sa.Table) -> int:
     return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
 
-def _python_values(series: pd.Series) -> list[Any]:
-    """Plain Python values (None for missing) that both drivers adapt without help."""
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return [None if pd.isna(v) else v.to_pydatetime() for v in series]
-    return series.astype(object).where(series.notna(), None).tolist()
-
-
-def _copy_rows(conn: sa.Connection, table: sa.Table, names: list[str], rows: Any) -> None:
+def _copy_rows(conn: sa.Connection, table: sa.Table, names: list[str], rows: pa.Table) -> None:
     from psycopg import sql
 
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
         sql.Identifier(*([table.schema] if table.schema else []), table.name),
         sql.SQL(", ").join(map(sql.Identifier, names)),
     )
+    # Arrow writes a null as an empty field and an empty string as "", which is exactly how
+    # COPY's csv format tells them apart.
+    buffer = io.BytesIO()
+    pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False))
     driver = conn.connection.driver_connection
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
+        view = buffer.getbuffer()
+        for start in range(0, len(view), COPY_BLOCK_BYTES):
+            copy.write(view[start : start + COPY_BLOCK_BYTES])
+        view.release()
 
 
-def _executemany(conn: sa.Connection, table: sa.Table, names: list[str], data: list[list]) -> None:
-    """Run one prepared INSERT for all rows, with SQLAlchemy's own type conversions applied."""
-    columns = [table.c[name] for name in names]
-    converted = []
-    for column, values in zip(columns, data, strict=True):
-        process = column.type.bind_processor(conn.dialect)
-        converted.append(
-            values if process is None else [None if v is None else process(v) for v in values]
-        )
+def _executemany(
+    conn: sa.Connection, table: sa.Table, names: list[str], columns: list[pa.ChunkedArray]
+) -> None:
+    """Run one prepared INSERT over all rows, values already in SQLite's storage format."""
     compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=names)
     order = [names.index(key) for key in compiled.positiontup]
-    rows = list(zip(*(converted[i] for i in order), strict=True))
-    conn.exec_driver_sql(str(compiled), rows)
+    values = [_sqlite_values(columns[i]).to_pylist() for i in order]
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(str(compiled), zip(*values, strict=True))
+    finally:
+        cursor.close()
+
+
+def _sqlite_values(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Cast to what SQLAlchemy's SQLite types store: ISO text for time, exact text for NUMERIC."""
+    kind = values.type
+    if pa.types.is_timestamp(kind):
+        # Arrow's %S carries the fraction (``07.000000``), matching SQLAlchemy's DATETIME text.
+        return pc.strftime(pc.cast(values, pa.timestamp("us", tz=kind.tz)), "%Y-%m-%d %H:%M:%S")
+    if pa.types.is_date(kind) or pa.types.is_decimal(kind):
+        return pc.cast(values, pa.string())
+    if pa.types.is_time(kind):
+        return pc.strftime(pc.cast(values, pa.time64("us")), "%H:%M:%S")
+    return values
 
 
 def _json_safe(value: Any) -> Any:

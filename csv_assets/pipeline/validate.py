@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pandera.pandas as pandera  # not ``pa``: that name is pyarrow's in this module
+import pyarrow as pa
 
 from csv_assets.errors import BadFileError
 from csv_assets.pipeline.cells import NULL_TOKENS, WEAK_NULL_TOKENS
-from csv_assets.pipeline.coerce import coerce_column
+from csv_assets.pipeline.coerce import coerce_column, null_tokens
 from csv_assets.pipeline.columns import ColumnPlan, ColumnSpec, columns_of
 from csv_assets.pipeline.read import RawChunk
 from csv_assets.pipeline.sniff import Dialect
 
 LINE = "_source_line"
 MAX_PASSES = 3
+RULE_NAMES = {"multiple_fields_uniqueness": "unique_key"}
+"""pandera's names for rules that read better under ours (the same rule across chunks)."""
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,12 @@ class RejectedRow:
 
 @dataclass(frozen=True)
 class ChunkValidation:
-    """A chunk's valid rows (typed, with ``_source_line``) and its rejected rows."""
+    """A chunk's valid rows (typed Arrow columns, then ``_source_line``) and its rejected rows."""
 
-    frame: pd.DataFrame
+    table: pa.Table
     rejected: list[RejectedRow]
     rows_read: int
+    rules_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -55,14 +61,22 @@ class Contract:
     """What a source's rows must satisfy: its columns and its pandera rules (dtypes excluded)."""
 
     columns: tuple[ColumnSpec, ...]
-    rules: pa.DataFrameSchema
+    rules: pandera.DataFrameSchema
 
     @classmethod
-    def from_model(cls, model: type[pa.DataFrameModel]) -> Contract:
-        """Build the contract of a pandera model; our coercion replaces pandera's dtype checks."""
+    def from_model(
+        cls, model: type[pandera.DataFrameModel], key_columns: Sequence[str] = ()
+    ) -> Contract:
+        """Build the contract of a pandera model; our coercion replaces pandera's dtype checks.
+
+        ``key_columns`` become a uniqueness rule over the chunk (``unique_key``) on top of the
+        model's own rules; uniqueness across chunks is checked after the load.
+        """
         schema = model.to_schema()
         rules = schema.update_columns({name: {"dtype": None} for name in schema.columns})
         rules.coerce = False
+        if key_columns:
+            rules.unique = list(key_columns)
         return cls(columns_of(schema), rules)
 
 
@@ -78,56 +92,62 @@ def validate_chunk(
     Raises:
         BadFileError: A rule failed for the chunk as a whole, not for particular rows.
     """
-    text = _text_frame(chunk, contract.columns, plan)
+    count = chunk.cells.num_rows
     failures: dict[int, list[RowFailure]] = defaultdict(list)
-    typed: dict[str, pd.Series] = {}
-    for column in contract.columns:
+    typed: dict[str, pa.Array] = {}
+    for column, position in zip(plan.columns, plan.positions, strict=True):
+        text = _text_column(chunk, column, position)
         guess = dialect.column_types.get(column.name)
         date_format = guess.format if guess and guess.kind == column.kind else None
-        values, bad = coerce_column(text[column.name], column, dialect.number_style, date_format)
+        values, bad = coerce_column(text, column, dialect.number_style, date_format)
         typed[column.name] = values
-        for index in bad[bad].index:
-            value = text.at[index, column.name]
+        for index in np.flatnonzero(bad).tolist():
+            value = text[index].as_py()
             failures[index].append(
                 RowFailure(
-                    chunk.lines[index],
+                    int(chunk.lines[index]),
                     column.name,
                     f"type:{column.kind}",
                     f"{value!r} is not a valid {column.sql_type}",
                     value,
                 )
             )
-    frame = pd.DataFrame(typed, index=text.index)
+    started = time.perf_counter()
+    frame = pd.DataFrame(
+        {c.name: pd.arrays.ArrowExtensionArray(typed[c.name]) for c in contract.columns},
+        index=pd.RangeIndex(count),
+    )
     _check_rules(frame.drop(index=list(failures)), contract, chunk.lines, failures, file)
+    rules_seconds = time.perf_counter() - started
+    keep = np.ones(count, dtype=bool)
+    keep[list(failures)] = False
+    valid = pa.table(typed).filter(keep) if typed else pa.table({})
+    valid = valid.append_column(LINE, pa.array(chunk.lines[keep], pa.int64()))
+    indices = sorted(failures)
     rejected = [
-        RejectedRow(chunk.lines[i], tuple(chunk.rows[i]), tuple(f)) for i, f in failures.items()
+        RejectedRow(int(chunk.lines[i]), cells, tuple(failures[i]))
+        for i, cells in zip(indices, chunk.rows_at(indices), strict=True)
     ]
     rejected.extend(
         RejectedRow(r.line, r.cells, (RowFailure(r.line, None, "ragged_row", r.reason),))
         for r in chunk.ragged
     )
-    valid = frame.drop(index=list(failures))
-    valid[LINE] = [chunk.lines[i] for i in valid.index]
-    return ChunkValidation(valid, sorted(rejected, key=lambda r: r.line), chunk.rows_read)
+    rejected.sort(key=lambda r: r.line)
+    return ChunkValidation(valid, rejected, chunk.rows_read, rules_seconds)
 
 
-def _text_frame(chunk: RawChunk, columns: tuple[ColumnSpec, ...], plan: ColumnPlan) -> pd.DataFrame:
-    data: dict[str, list[str | None]] = {}
-    for column, position in zip(columns, plan.positions, strict=True):
-        tokens = NULL_TOKENS if column.kind != "string" else NULL_TOKENS - WEAK_NULL_TOKENS
-        if position is None:
-            data[column.name] = [None] * len(chunk.rows)
-        else:
-            data[column.name] = [
-                None if row[position].strip() in tokens else row[position] for row in chunk.rows
-            ]
-    return pd.DataFrame(data, dtype=object)
+def _text_column(chunk: RawChunk, column: ColumnSpec, position: int | None) -> pa.Array:
+    """The column's cell text with null tokens as null (``-``, ``NA``, ``None`` kept in text)."""
+    if position is None:
+        return pa.nulls(chunk.cells.num_rows, pa.string())
+    tokens = NULL_TOKENS if column.kind != "string" else NULL_TOKENS - WEAK_NULL_TOKENS
+    return null_tokens(chunk.cells.column(position).combine_chunks(), tokens)
 
 
 def _check_rules(
     frame: pd.DataFrame,
     contract: Contract,
-    lines: list[int],
+    lines: np.ndarray,
     failures: dict[int, list[RowFailure]],
     file: str,
 ) -> None:
@@ -140,7 +160,7 @@ def _check_rules(
         try:
             contract.rules.validate(frame, lazy=True)
             return
-        except pa.errors.SchemaErrors as errors:
+        except pandera.errors.SchemaErrors as errors:
             cases = errors.failure_cases
         by_row = cases[cases["index"].notna()]
         if by_row.empty:
@@ -156,9 +176,9 @@ def _check_rules(
             column = _column_name(case._asdict(), contract)
             failures[index].append(
                 RowFailure(
-                    lines[index],
+                    int(lines[index]),
                     column,
-                    str(case.check),
+                    RULE_NAMES.get(str(case.check), str(case.check)),
                     _message(case.check, column, case.failure_case),
                     case.failure_case,
                 )

@@ -1,0 +1,39 @@
+"""The operator's tool, ``csv-assets``: each command imports only what it needs, when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS = {
+    "load": "Load one file through a source's pipeline, without Dagster.",
+    "status": "List the ledger: which files loaded, how many rows, when, by which run.",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``csv-assets`` argument parser, one subcommand per module of ``csv_assets.commands``."""
+    parser = argparse.ArgumentParser(
+        prog="csv-assets", description="Operate csv_assets sources from a terminal."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, summary in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        _command(name).add_arguments(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the exit code is 0 on success, 2 for a bad file, 1 otherwise."""
+    args = build_parser().parse_args(argv)
+    return int(_command(args.command).run(args) or 0)
+
+
+def _command(name: str):
+    return importlib.import_module(f"csv_assets.commands.{name}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per ``csv-assets`` command, each with ``add_arguments(parser)`` and ``run(args)``."""

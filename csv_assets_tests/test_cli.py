@@ -1,0 +1,91 @@
+"""The ``csv-assets`` console script, run as an operator would, against both databases."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from csv_assets.pipeline.tables import ledger
+from csv_assets_tests.conftest import REPO
+
+
+def csv_assets(*args: str, data_dir: Path, database_url: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "csv_assets.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={
+            "CSV_ASSETS_DATABASE_URL": database_url,
+            "CSV_ASSETS_DATA_DIR": str(data_dir),
+            "PATH": "/usr/bin:/bin",
+        },
+        check=False,
+    )
+
+
+def test_load_runs_the_pipeline_once_and_moves_an_inbox_file_to_the_archive(
+    data_dir, database_url, engine
+):
+    inbox_file = data_dir / "inbox" / "orders" / "orders_2026-11-02.csv"
+
+    where = {"data_dir": data_dir, "database_url": database_url}
+
+    first = csv_assets("load", str(inbox_file), "--source", "orders", "--json", **where)
+
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert (report["rows_loaded"], report["rows_rejected"]) == (27, 3)
+    assert not inbox_file.exists()
+    archived = next((data_dir / "archive" / "orders").rglob("orders_2026-11-02.csv"))
+    copy = data_dir / "resent.csv"
+    copy.write_bytes(archived.read_bytes())
+
+    again = csv_assets("load", str(archived), "--source", "orders", **where)
+    resent = csv_assets("load", str(copy), "--source", "orders", **where)
+
+    assert again.returncode == 0 and "replaced 27" in again.stdout
+    assert resent.returncode == 0 and "already loaded" in resent.stdout
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(ledger)).scalar_one() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM orders")).scalar_one() == 27
+
+
+def test_load_of_a_bad_file_exits_2_and_names_file_line_and_column(
+    tmp_path, data_dir, database_url
+):
+    bad = tmp_path / "orders_bad.csv"
+    bad.write_text("order_id,customer_id\n1,2\n")
+
+    result = csv_assets(
+        "load", str(bad), "--source", "orders", data_dir=data_dir, database_url=database_url
+    )
+
+    assert result.returncode == 2
+    assert "orders_bad.csv" in result.stderr and "line 1" in result.stderr
+    assert "ordered_at" in result.stderr
+    assert bad.exists(), "a file outside the inbox stays where the operator put it"
+
+
+def test_status_lists_the_ledger_and_the_quarantine(data_dir, database_url):
+    for name in ("orders_2026-11-01.csv", "orders_2026-11-02.csv"):
+        path = data_dir / "inbox" / "orders" / name
+        csv_assets(
+            "load", str(path), "--source", "orders", data_dir=data_dir, database_url=database_url
+        )
+
+    result = csv_assets("status", "orders", data_dir=data_dir, database_url=database_url)
+
+    assert result.returncode == 0, result.stderr
+    assert "orders_2026-11-01.csv" in result.stdout and "orders_2026-11-02.csv" in result.stdout
+    assert "orders: 3 row(s) in quarantine" in result.stdout
+
+
+def test_an_unknown_source_is_named_with_the_known_ones(data_dir, database_url):
+    result = csv_assets(
+        "load", "x.csv", "--source", "nope", data_dir=data_dir, database_url=database_url
+    )
+
+    assert result.returncode != 0 and "known: customers, orders, payments" in result.stderr
