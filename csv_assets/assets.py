@@ -15,8 +15,11 @@ from csv_assets.metadata import (
     check_results,
     column_schema,
     materialization_metadata,
+    rule_check_results,
+    rule_check_specs,
 )
 from csv_assets.pipeline.columns import columns_of, import_model
+from csv_assets.pipeline.rules import contract_rules
 from csv_assets.resources import DropFolders, Warehouse
 
 RETRY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
@@ -27,7 +30,9 @@ def build_csv_asset(
 ) -> dg.AssetsDefinition:
     """Build the asset that loads one delivery (partition) of ``source`` into its table."""
     key = dg.AssetKey(source.name)
-    columns = columns_of(import_model(source.schema_model).to_schema())
+    schema = import_model(source.schema_model).to_schema()
+    columns = columns_of(schema)
+    rules = contract_rules(schema, columns, source.key_columns)
     freshness = (
         dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=source.freshness_hours))
         if source.freshness_hours
@@ -70,6 +75,7 @@ def build_csv_asset(
                 blocking=True,
                 description="Rows read = rows loaded + rows quarantined.",
             ),
+            *rule_check_specs(key, rules),
         ],
     )
     def _load(
@@ -94,7 +100,8 @@ def build_csv_asset(
             context.log.info(f"{delivery.name}: same content as {report.duplicate_of}; not loaded")
         uri = warehouse.engine.url.render_as_string(hide_password=True)
         return dg.MaterializeResult(
-            metadata=materialization_metadata(report, uri), check_results=check_results(report)
+            metadata=materialization_metadata(report, uri),
+            check_results=[*check_results(report), *rule_check_results(report, rules)],
         )
 
     return _load
@@ -104,6 +111,7 @@ def _describe(source: SourceSpec) -> str:
     mode = {
         "append": "each delivery appends its rows; re-materializing one replaces exactly its rows",
         "replace": "the newest delivery is the whole table, swapped in atomically",
+        "upsert": "a delivery's rows replace the rows with the same key_columns",
     }[source.load_mode]
     return (
         f"{source.description or 'Rows of the ' + source.name + ' CSV deliveries.'}\n\n"

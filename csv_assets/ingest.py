@@ -200,6 +200,7 @@ class _FileLoad:
             rows_replaced=replaced,
             table_rows=table_rows,
             rejects_by_rule=dict(outcome.tally.by_rule),
+            samples_by_rule=outcome.tally.samples_by_rule,
             top_rules=outcome.tally.top_rules(),
             failure_samples=outcome.tally.samples,
             preview=outcome.preview,
@@ -221,7 +222,7 @@ class _FileLoad:
                 )
             self.timings["rules"] = self.timings.get("rules", 0.0) + result.rules_seconds
             outcome.rows_read += result.rows_read
-            outcome.tally.add(result.rejected)
+            outcome.tally.add(result.rejected, self.path.name)
             if self.source.budget_spent(outcome.tally.rows):
                 continue  # over budget for good: keep counting for the report, stop writing
             with _timed(self.timings, "load"):
@@ -247,12 +248,12 @@ class _FileLoad:
                 RejectedRow(
                     line,
                     cells.get(line, ()),
-                    (RowFailure(line, keys[0], "unique_key", message),),
+                    (RowFailure(line, None, "unique_key", message),),
                 )
                 for line in lines
             ]
             outcome.rows_loaded -= len(rejected)
-            outcome.tally.add(rejected)
+            outcome.tally.add(rejected, self.path.name)
             write_quarantine(conn, rejected, self.lineage)
 
 

@@ -6,6 +6,7 @@ from typing import Any
 import dagster as dg
 
 from csv_assets.pipeline.columns import ColumnSpec
+from csv_assets.pipeline.rules import Rule
 from csv_assets.pipeline.tables import LINEAGE_COLUMNS
 from csv_assets.report import IngestReport
 
@@ -66,9 +67,40 @@ def materialization_metadata(report: IngestReport, database_uri: str) -> dict[st
         "rows_per_second": round(report.rows_per_second, 1),
         "timings": dg.MetadataValue.json({k: round(v, 4) for k, v in report.timings.items()}),
         "rejects_by_rule": dg.MetadataValue.json(report.rejects_by_rule),
+        "top_failing_rules": dg.MetadataValue.md(_top_rules_table(report)),
         "failure_samples": dg.MetadataValue.md(markdown_table(report.failure_samples)),
+        "added_columns": ", ".join(report.added_columns),
+        "load_mode": report.load_mode,
         "preview": dg.MetadataValue.md(markdown_table(report.preview)),
     }
+
+
+def rule_check_specs(key: dg.AssetKey, rules: Sequence[Rule]) -> list[dg.AssetCheckSpec]:
+    """One WARN check per contract rule, named ``<column>__<check>`` in the UI."""
+    return [
+        dg.AssetCheckSpec(rule.key, asset=key, description=f"Every row: {rule.description}.")
+        for rule in rules
+    ]
+
+
+def rule_check_results(report: IngestReport, rules: Sequence[Rule]) -> list[dg.AssetCheckResult]:
+    """Each rule's result: how many rows of this delivery broke it, with examples."""
+    return [
+        dg.AssetCheckResult(
+            check_name=rule.key,
+            passed=report.rejects_by_rule.get(rule.key, 0) == 0,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=f"{report.rejects_by_rule.get(rule.key, 0)} row(s) quarantined",
+            metadata={
+                "failures": report.rejects_by_rule.get(rule.key, 0),
+                "file": report.partition_key,
+                "examples": dg.MetadataValue.md(
+                    markdown_table(report.samples_by_rule.get(rule.key, []))
+                ),
+            },
+        )
+        for rule in rules
+    ]
 
 
 def check_results(report: IngestReport) -> list[dg.AssetCheckResult]:
@@ -103,6 +135,21 @@ def check_results(report: IngestReport) -> list[dg.AssetCheckResult]:
             },
         ),
     ]
+
+
+def _top_rules_table(report: IngestReport) -> str:
+    rows = [
+        {
+            "rule": rule["rule"],
+            "rows": rule["count"],
+            "line": rule["example"]["line"],
+            "column": rule["example"]["column"],
+            "value": rule["example"]["value"],
+            "message": rule["example"]["message"],
+        }
+        for rule in report.top_rules
+    ]
+    return markdown_table(rows)
 
 
 def markdown_table(rows: Sequence[Mapping[str, Any]], limit: int = 20) -> str:

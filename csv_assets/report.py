@@ -7,43 +7,58 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from csv_assets.pipeline.columns import ColumnSpec
+from csv_assets.pipeline.rules import rule_key
 from csv_assets.pipeline.validate import RejectedRow
 
 SAMPLE_LIMIT = 20
+RULE_SAMPLE_LIMIT = 5
 
 
 @dataclass
 class FailureTally:
-    """Counts of rejected rows per rule, with the first examples of each, across chunks."""
+    """Counts of rejected rows and broken rules, with the first examples of each, across chunks.
+
+    Attributes:
+        rows: Rejected rows.
+        by_rule: Failures per rule key (``<column>__<check>``); a row may break several rules.
+        samples: The first failures overall, for the report's headline table.
+        samples_by_rule: The first few failures of each rule, for that rule's check.
+    """
 
     rows: int = 0
     by_rule: Counter[str] = field(default_factory=Counter)
     samples: list[dict[str, Any]] = field(default_factory=list)
+    samples_by_rule: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def add(self, rejected: list[RejectedRow]) -> None:
-        """Count a chunk's rejected rows and keep examples until the sample is full."""
+    def add(self, rejected: list[RejectedRow], file: str = "") -> None:
+        """Count a chunk's rejected rows and keep examples until the samples are full."""
         self.rows += len(rejected)
         for row in rejected:
             for failure in row.failures:
-                self.by_rule[failure.rule] += 1
+                key = rule_key(failure.column, failure.rule)
+                self.by_rule[key] += 1
+                sample = {
+                    "file": file,
+                    "line": failure.line,
+                    "column": failure.column,
+                    "rule": key,
+                    "value": None if failure.value is None else str(failure.value),
+                    "message": failure.message,
+                }
                 if len(self.samples) < SAMPLE_LIMIT:
-                    self.samples.append(
-                        {
-                            "line": failure.line,
-                            "column": failure.column,
-                            "rule": failure.rule,
-                            "value": None if failure.value is None else str(failure.value),
-                            "message": failure.message,
-                        }
-                    )
+                    self.samples.append(sample)
+                kept = self.samples_by_rule.setdefault(key, [])
+                if len(kept) < RULE_SAMPLE_LIMIT:
+                    kept.append(sample)
 
     def top_rules(self, limit: int = 10) -> list[dict[str, Any]]:
-        """The most broken rules, each with its count and first example."""
+        """The most broken rules, each with its count and first examples."""
         return [
             {
                 "rule": rule,
                 "count": count,
-                "example": next((s for s in self.samples if s["rule"] == rule), None),
+                "example": self.samples_by_rule[rule][0],
+                "examples": self.samples_by_rule[rule],
             }
             for rule, count in self.by_rule.most_common(limit)
         ]
@@ -73,6 +88,7 @@ class IngestReport:
     ignored_columns: tuple[str, ...] = ()
     added_columns: tuple[str, ...] = ()
     rejects_by_rule: dict[str, int] = field(default_factory=dict)
+    samples_by_rule: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     top_rules: list[dict[str, Any]] = field(default_factory=list)
     failure_samples: list[dict[str, Any]] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)

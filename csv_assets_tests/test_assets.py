@@ -67,6 +67,18 @@ def test_materialization_reports_the_metadata_contract_and_checks(data_dir, data
     assert not checks["schema_valid"].passed
     assert checks["schema_valid"].severity == dg.AssetCheckSeverity.WARN
     assert checks["not_empty"].passed and checks["rows_reconcile"].passed
+    failing = {
+        name: check.metadata["failures"].value
+        for name, check in checks.items()
+        if not check.passed and name != "schema_valid"
+    }
+    assert failing == {
+        "ordered_at__type": 1,
+        "status__isin": 1,
+        "quantity__greater_than_or_equal_to": 1,
+    }
+    assert checks["sku__str_matches"].passed and checks["frame__ragged_row"].passed
+    assert "line" in checks["status__isin"].metadata["examples"].value
 
 
 def test_a_bad_file_fails_the_run_without_retry_and_lands_in_rejected(data_dir, database_url):

@@ -131,11 +131,12 @@ def test_file_over_budget_loads_nothing_and_is_rejected_with_a_report(data_dir, 
     rejected = next((data_dir / "rejected" / "orders").rglob("orders_bad.csv"))
     report = json.loads(rejected.with_name("orders_bad.csv.report.json").read_text())
     assert report["rows_rejected"] == 5 and report["rows_read"] == 5
-    assert report["top_rules"][0]["rule"] == "greater_than_or_equal_to(1)"
+    assert report["top_rules"][0]["rule"] == "quantity__greater_than_or_equal_to"
     assert report["failure_samples"][0] == {
+        "file": "orders_bad.csv",
         "line": 2,
         "column": "quantity",
-        "rule": "greater_than_or_equal_to(1)",
+        "rule": "quantity__greater_than_or_equal_to",
         "value": "0",
         "message": "quantity = 0 fails greater_than_or_equal_to(1)",
     }
