@@ -10,6 +10,8 @@ from collections.abc import Sequence
 COMMANDS = {
     "load": "Load one file through a source's pipeline, without Dagster.",
     "status": "List the ledger: which files loaded, how many rows, when, by which run.",
+    "replay": "Re-validate a source's quarantined rows and load those that now pass.",
+    "requeue": "Move a source's rejected files back to its inbox for another try.",
 }
 
 

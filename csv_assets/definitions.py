@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from csv_assets.jobs import replay_quarantine_job
 from csv_assets.resources import DropFolders, Warehouse
 
 
@@ -17,6 +18,7 @@ def defs() -> dg.Definitions:
                 "warehouse": Warehouse(database_url=dg.EnvVar("CSV_ASSETS_DATABASE_URL")),
                 "drop_folders": DropFolders(data_dir=dg.EnvVar("CSV_ASSETS_DATA_DIR")),
             },
+            jobs=[replay_quarantine_job],
             sensors=[
                 dg.AutomationConditionSensorDefinition(
                     "csv_assets_automation",

@@ -16,3 +16,9 @@ class Readings(pa.DataFrameModel):
     taken_at: Series[pd.DatetimeTZDtype] = pa.Field(
         dtype_kwargs={"unit": "ns", "tz": "UTC"}, description="When (UTC)."
     )
+
+
+class ReadingsWithWest(Readings):
+    """The same contract after the business opened a western site."""
+
+    site: Series[str] = pa.Field(isin=["north", "south", "east", "west"], description="Where.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,34 @@ class _Candidate:
     records: list[tuple[int, list[str]]]
     width: int
     score: float
+
+
+def dialect_from_description(description: Mapping[str, Any], raw_header: Sequence[str]) -> Dialect:
+    """Rebuild a ``Dialect`` from ``Dialect.describe()`` (as the ledger keeps it) and the header."""
+
+    def unescape(text: str) -> str:
+        return text.encode().decode("unicode_escape")
+
+    return Dialect(
+        encoding=description["encoding"],
+        bom=description["bom"],
+        line_terminator=unescape(description["line_terminator"]),
+        delimiter=unescape(description["delimiter"]),
+        quotechar=description["quotechar"],
+        escapechar=description["escapechar"],
+        doublequote=description["doublequote"],
+        has_header=description["has_header"],
+        preamble_lines=description["preamble_lines"],
+        comment_prefix=description["comment_prefix"],
+        raw_header=tuple(raw_header),
+        columns=tuple(description["columns"]),
+        number_style=NumberStyle(description["decimal"], description["thousands"]),
+        column_types={
+            name: ColumnGuess(g["kind"], g["format"], g["confidence"])
+            for name, g in description["column_types"].items()
+        },
+        confidence=description["confidence"],
+    )
 
 
 def sniff_csv(path: Path, pins: Mapping[str, Any] | None = None) -> Dialect:
