@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from csv_assets.catalog import SourceSpec
 from csv_assets.deliveries import Delivery, SourceFolders
 from csv_assets.errors import BadFileError, LoadError
+from csv_assets.pipeline.chunks import IrregularRows
 from csv_assets.pipeline.columns import ColumnPlan, import_model, plan_columns
 from csv_assets.pipeline.load import (
     Lineage,
@@ -27,7 +28,7 @@ from csv_assets.pipeline.load import (
     write_quarantine,
     write_rows,
 )
-from csv_assets.pipeline.read import IrregularRows, iter_chunks, records_at
+from csv_assets.pipeline.read import iter_chunks, records_at
 from csv_assets.pipeline.sniff import Dialect, sniff_csv
 from csv_assets.pipeline.source_file import hash_file
 from csv_assets.pipeline.tables import (
@@ -107,13 +108,7 @@ def _load(
         ensure_control_tables(engine)
     lineage = Lineage(source.name, path.name, sha256, partition_key, run_id)
     with engine.begin() as conn:
-        plan = plan_columns(
-            dialect,
-            contract.columns,
-            source.on_new_column,
-            path.name,
-            existing_kinds(conn, source.table_name),
-        )
+        plan = plan_file(conn, source, dialect, contract, path.name)
         base = IngestReport(
             source=source.name,
             table=source.table_name,
@@ -141,6 +136,18 @@ def _load(
             )
         load = _FileLoad(source, path, dialect, contract, plan, lineage, timings)
         return load.run(conn, base)
+
+
+def plan_file(
+    conn: sa.Connection, source: SourceSpec, dialect: Dialect, contract: Contract, file: str
+) -> ColumnPlan:
+    """Map a file's header onto the source's columns, keeping the types of columns it added.
+
+    Raises:
+        BadFileError: A required column is missing, or a new one the policy does not allow.
+    """
+    known = existing_kinds(conn, source.table_name)
+    return plan_columns(dialect, contract.columns, source.on_new_column, file, known)
 
 
 @dataclass

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.errors import BadFileError
-from csv_assets.pipeline.columns import import_model, plan_columns
+from csv_assets.ingest import plan_file
+from csv_assets.pipeline.chunks import RawChunk
+from csv_assets.pipeline.columns import import_model
 from csv_assets.pipeline.load import Lineage, merge_staged, write_quarantine, write_rows
-from csv_assets.pipeline.read import RawChunk
 from csv_assets.pipeline.sniff import dialect_from_description
 from csv_assets.pipeline.tables import (
-    existing_kinds,
     ledger,
     prepare_table,
     quarantine,
@@ -76,13 +76,7 @@ def _replay_file(
     outcome: dict[str, int | str] = {"replayed": 0, "still_failing": len(held), "note": ""}
     dialect = dialect_from_description(entry.dialect, entry.header)
     try:
-        plan = plan_columns(
-            dialect,
-            contract.columns,
-            source.on_new_column,
-            entry.file_name,
-            existing_kinds(conn, source.table_name),
-        )
+        plan = plan_file(conn, source, dialect, contract, entry.file_name)
     except BadFileError as error:
         outcome["note"] = error.describe()
         return outcome

@@ -15,9 +15,9 @@ import pyarrow as pa
 
 from csv_assets.errors import BadFileError
 from csv_assets.pipeline.cells import NULL_TOKENS, WEAK_NULL_TOKENS
+from csv_assets.pipeline.chunks import RawChunk
 from csv_assets.pipeline.coerce import coerce_column, null_tokens
 from csv_assets.pipeline.columns import ColumnPlan, ColumnSpec, columns_of
-from csv_assets.pipeline.read import RawChunk
 from csv_assets.pipeline.sniff import Dialect
 
 LINE = "_source_line"
