@@ -16,13 +16,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from harness import SCHEMA, libpq, postgres_url, reset_postgres, timed, with_schema
+
 HERE = Path(__file__).parent
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-SCHEMA = "csv_assets_bench"
 FLOOR_DDL = """CREATE TABLE {name} (
     event_id BIGINT, account_id BIGINT, occurred_at TIMESTAMPTZ, business_date DATE,
     channel TEXT, amount NUMERIC(12,2), discount_rate DOUBLE PRECISION, quantity BIGINT,
@@ -48,7 +47,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="Also write the figures here as JSON.")
     parser.add_argument(
         "--postgres-url",
-        default=os.environ.get("CSV_ASSETS_TEST_POSTGRES_URL", DEFAULT_PG),
+        default=postgres_url(),
         help="Server for the PostgreSQL methods (a scratch schema is used and dropped).",
     )
     parser.add_argument(
@@ -82,7 +81,7 @@ def _measure_size(rows: int, pg_url: str, naive_max: int) -> list[Measurement]:
     print(f"{path} is {path.stat().st_size / 1e6:.0f} MB", file=sys.stderr, flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="csv_assets_bench_"))
     sqlite_url = f"sqlite:///{scratch / 'bench.db'}"
-    pg_scratch = _with_schema(pg_url)
+    pg_scratch = with_schema(pg_url)
     methods = [
         ("psql \\copy", "postgresql", lambda: _psql_copy(path, pg_url)),
         ("csv_assets", "postgresql", lambda: _child("ours", path, pg_scratch)),
@@ -101,49 +100,37 @@ def _measure_size(rows: int, pg_url: str, naive_max: int) -> list[Measurement]:
     results = []
     try:
         for method, database, run in methods:
-            _reset_postgres(pg_url)
+            reset_postgres(pg_url)
             print(f"  {method} -> {database} ...", file=sys.stderr, flush=True)
             seconds, rss = run()
             results.append(Measurement(method, database, rows, seconds, rows / seconds, rss))
     finally:
-        _reset_postgres(pg_url, recreate=False)
+        reset_postgres(pg_url, recreate=False)
         shutil.rmtree(scratch, ignore_errors=True)
     return results
 
 
 def _startup() -> Measurement:
     """Wall time and RSS of ``csv-assets load --help``: the CLI's own start-up cost."""
-    seconds, rss = _timed([sys.executable, "-m", "csv_assets.cli", "load", "--help"])
+    seconds, rss = timed([sys.executable, "-m", "csv_assets.cli", "load", "--help"])
     return Measurement("csv-assets load --help", "-", 0, seconds, 0.0, rss)
 
 
 def _child(method: str, path: Path, url: str) -> tuple[float, float]:
-    return _timed([sys.executable, __file__, "--child", method, str(path), url])
+    return timed([sys.executable, __file__, "--child", method, str(path), url])
 
 
 def _psql_copy(path: Path, url: str) -> tuple[float, float]:
-    dsn = _libpq(url)
+    dsn = libpq(url)
     env = {**os.environ, "PGOPTIONS": f"-csearch_path={SCHEMA}"}
     subprocess.run(["psql", dsn, "-qc", FLOOR_DDL.format(name="floor")], check=True, env=env)
     command = f"\\copy floor FROM '{path}' (FORMAT csv, HEADER true)"
-    return _timed(["psql", dsn, "-qc", command], env=env)
+    return timed(["psql", dsn, "-qc", command], env=env)
 
 
 def _sqlite_import(path: Path, database: Path) -> tuple[float, float]:
     subprocess.run(["sqlite3", str(database), FLOOR_DDL.format(name="floor")], check=True)
-    return _timed(["sqlite3", str(database), f".import --csv --skip 1 {path} floor"])
-
-
-def _timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run ``command``; return its wall seconds and peak RSS in MB (from ``wait4``)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
-    return seconds, usage.ru_maxrss / 1024
+    return timed(["sqlite3", str(database), f".import --csv --skip 1 {path} floor"])
 
 
 def _run_child(method: str, file: str, url: str) -> None:
@@ -168,22 +155,6 @@ def _run_child(method: str, file: str, url: str) -> None:
 
 def _stages(timings: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.2f}s" for k, v in timings.items())
-
-
-def _with_schema(url: str) -> str:
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
-
-
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
-def _reset_postgres(url: str, *, recreate: bool = True) -> None:
-    statement = f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"
-    if recreate:
-        statement += f"; CREATE SCHEMA {SCHEMA}"
-    subprocess.run(["psql", _libpq(url), "-qc", statement], check=True)
 
 
 def _ratios(results: list[Measurement]) -> list[dict[str, object]]:

@@ -44,6 +44,18 @@ WORDS = [
     "lambda",
 ]
 
+BAD_CELLS = (
+    ("amount", "n/a?"),  # not a number
+    ("amount", "-5.00"),  # below ge=0
+    ("quantity", "0"),  # below ge=1
+    ("quantity", "many"),  # not an integer
+    ("channel", "fax"),  # not in the list
+    ("country", "XYZ"),  # not two letters
+    ("email", "nobody"),  # no @
+    ("occurred_at", "yesterday"),  # not a timestamp
+)
+"""One of these replaces a cell in each bad row: every one breaks exactly one rule."""
+
 
 class BenchEvents(pa.DataFrameModel):
     """One sales event of the benchmark file."""
@@ -67,6 +79,31 @@ class BenchEvents(pa.DataFrameModel):
 
     class Config:
         strict = True
+
+
+class BenchEventsTypesOnly(pa.DataFrameModel):
+    """The same columns and types with no rule at all: the load with validation off.
+
+    Coercing text to the columns' types stays (no typed load can skip it); pandera, and the
+    quarantine of the rows it would reject, do not run.
+    """
+
+    event_id: Series[int] = pa.Field(nullable=True)
+    account_id: Series[int] = pa.Field(nullable=True)
+    occurred_at: Series[pd.DatetimeTZDtype] = pa.Field(
+        nullable=True, dtype_kwargs={"unit": "ns", "tz": "UTC"}
+    )
+    business_date: Series[pa.dtypes.Date] = pa.Field(nullable=True)
+    channel: Series[str] = pa.Field(nullable=True)
+    amount: Series[pa.dtypes.Decimal] = pa.Field(
+        nullable=True, dtype_kwargs={"precision": 12, "scale": 2}
+    )
+    discount_rate: Series[float] = pa.Field(nullable=True)
+    quantity: Series[int] = pa.Field(nullable=True)
+    is_refund: Series[bool] = pa.Field(nullable=True)
+    comment: Series[str] = pa.Field(nullable=True)
+    country: Series[str] = pa.Field(nullable=True)
+    email: Series[str] = pa.Field(nullable=True)
 
 
 def source_spec(**overrides: object) -> SourceSpec:
@@ -117,5 +154,6 @@ def _write(path: Path, rows: int, bad_fraction: float) -> None:
                 f"user{rng.randrange(1_000_000)}@example.com",
             ]
             if bad_fraction and rng.random() < bad_fraction:
-                record[rng.choice((5, 7, 10))] = rng.choice(("n/a?", "-5", "XYZ"))
+                column, value = rng.choice(BAD_CELLS)
+                record[HEADER.index(column)] = value
             writer.writerow(record)

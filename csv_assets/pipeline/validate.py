@@ -79,6 +79,19 @@ class Contract:
             rules.unique = list(key_columns)
         return cls(columns_of(schema), rules)
 
+    @property
+    def checks_rows(self) -> bool:
+        """Whether pandera has anything to check once types are coerced (else it is skipped)."""
+        rules = self.rules
+        return bool(
+            rules.checks
+            or rules.unique
+            or any(
+                column.checks or column.unique or not column.nullable
+                for column in rules.columns.values()
+            )
+        )
+
 
 def validate_chunk(
     chunk: RawChunk,
@@ -113,11 +126,12 @@ def validate_chunk(
                 )
             )
     started = time.perf_counter()
-    frame = pd.DataFrame(
-        {c.name: pd.arrays.ArrowExtensionArray(typed[c.name]) for c in contract.columns},
-        index=pd.RangeIndex(count),
-    )
-    _check_rules(frame.drop(index=list(failures)), contract, chunk.lines, failures, file)
+    if contract.checks_rows:
+        frame = pd.DataFrame(
+            {c.name: pd.arrays.ArrowExtensionArray(typed[c.name]) for c in contract.columns},
+            index=pd.RangeIndex(count),
+        )
+        _check_rules(frame.drop(index=list(failures)), contract, chunk.lines, failures, file)
     rules_seconds = time.perf_counter() - started
     keep = np.ones(count, dtype=bool)
     keep[list(failures)] = False
