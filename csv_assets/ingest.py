@@ -16,6 +16,7 @@ from csv_assets.deliveries import Delivery, SourceFolders
 from csv_assets.errors import BadFileError, LoadError
 from csv_assets.pipeline.chunks import IrregularRows
 from csv_assets.pipeline.columns import ColumnPlan, import_model, plan_columns
+from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.load import (
     Lineage,
     clear_previous,
@@ -29,7 +30,7 @@ from csv_assets.pipeline.load import (
     write_rows,
 )
 from csv_assets.pipeline.read import iter_chunks, records_at
-from csv_assets.pipeline.sniff import Dialect, sniff_csv
+from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets.pipeline.source_file import hash_file
 from csv_assets.pipeline.tables import (
     ensure_control_tables,

@@ -12,8 +12,8 @@ from csv_assets.errors import BadFileError
 from csv_assets.ingest import plan_file
 from csv_assets.pipeline.chunks import RawChunk
 from csv_assets.pipeline.columns import import_model
+from csv_assets.pipeline.dialect import dialect_from_description
 from csv_assets.pipeline.load import Lineage, merge_staged, write_quarantine, write_rows
-from csv_assets.pipeline.sniff import dialect_from_description
 from csv_assets.pipeline.tables import (
     ledger,
     prepare_table,

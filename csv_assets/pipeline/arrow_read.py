@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csv_assets.pipeline.chunks import IrregularRows, RawChunk
-from csv_assets.pipeline.sniff import Dialect
+from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.source_file import open_bytes
 
 ARROW_BLOCK_BYTES = 1 << 20
@@ -20,9 +20,10 @@ ARROW_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1252", "latin-1",
 
 
 def arrow_readable(dialect: Dialect) -> bool:
-    """Whether the fast reader understands this dialect (no comments, 8-bit-clean encoding)."""
+    """Whether the fast reader understands this dialect (no comments or footer; 8-bit-clean)."""
     return (
         dialect.comment_prefix is None
+        and dialect.footer_rows == 0
         and dialect.encoding.lower() in ARROW_ENCODINGS
         and not (dialect.preamble_lines and dialect.line_terminator == "\r")
     )

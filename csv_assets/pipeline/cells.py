@@ -7,8 +7,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 Kind = Literal["integer", "decimal", "float", "boolean", "date", "datetime", "time", "string"]
 
@@ -40,10 +42,6 @@ DATETIME_FORMATS: tuple[str, ...] = tuple(
     for sep in (" ", "T")
     for time in ("%H:%M:%S", "%H:%M", "%H:%M:%S.%f")
 )
-ISO_DATETIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$"
-)
-
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _DECIMAL_POINT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d+,\d*|,\d+)$")
@@ -54,7 +52,6 @@ _THOUSANDS = {
     "'": re.compile(r"^[+-]?\d{1,3}('\d{3})+(\.\d+)?$"),
 }
 _FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$|^[+-]?(inf|Infinity)$")
-_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 
 
 @dataclass(frozen=True)
@@ -72,6 +69,17 @@ class ColumnGuess:
     kind: Kind
     format: str | None
     confidence: float
+    precision: int | None = None
+    scale: int | None = None
+
+
+def plain_number(text: pa.Array, style: NumberStyle) -> pa.Array:
+    """Rewrite numbers in ``style`` as plain ``1234.5`` text (thousands gone, decimal point)."""
+    if style.thousands:
+        text = pc.replace_substring(text, style.thousands, "")
+    if style.decimal != ".":
+        text = pc.replace_substring(text, style.decimal, ".")
+    return text
 
 
 def is_null(text: str, *, weak: bool = False) -> bool:
@@ -113,52 +121,6 @@ def guess_number_style(cells: Iterable[str], delimiter: str) -> NumberStyle:
     if votes["decimal_comma"] + votes["thousands_dot"] > votes["decimal_point"]:
         return NumberStyle(decimal=",", thousands="." if votes["thousands_dot"] else None)
     return NumberStyle(decimal=".", thousands="," if votes["thousands_comma"] else None)
-
-
-def _parses(text: str, fmt: str) -> bool:
-    try:
-        datetime.strptime(text, fmt)
-    except ValueError:
-        return False
-    return True
-
-
-def guess_temporal_format(values: list[str]) -> tuple[Kind, str] | None:
-    """Return the date or datetime format every value in ``values`` parses with, if any."""
-    if not values:
-        return None
-    if all(ISO_DATETIME.match(v) for v in values):
-        if all(len(v) == 10 for v in values):
-            return ("date", "%Y-%m-%d")
-        return ("datetime", "ISO8601")
-    for kind, formats in (("date", DATE_FORMATS), ("datetime", DATETIME_FORMATS)):
-        for fmt in formats:
-            if all(_parses(v, fmt) for v in values):
-                return (kind, fmt)  # type: ignore[return-value]
-    if all(_TIME.match(v) for v in values):
-        return ("time", "%H:%M:%S")
-    return None
-
-
-def guess_column(values: list[str], style: NumberStyle) -> ColumnGuess:
-    """Guess a column's kind from its non-null cell texts; confidence is the agreeing share."""
-    present = [v.strip() for v in values if not is_null(v)]
-    if not present:
-        return ColumnGuess("string", None, 0.0)
-    lowered = {v.lower() for v in present}
-    if lowered <= TRUE_TOKENS | FALSE_TOKENS | {"0", "1"} and lowered - {"0", "1"}:
-        return ColumnGuess("boolean", None, 1.0)
-    kinds = Counter(number_kind(v, style) for v in present)
-    numeric = sum(n for k, n in kinds.items() if k is not None)
-    if numeric == len(present):
-        kind: Kind = "integer" if set(kinds) == {"integer"} else "decimal"
-        if "float" in kinds:
-            kind = "float"
-        return ColumnGuess(kind, None, 1.0)
-    temporal = guess_temporal_format(present[:200])
-    if temporal is not None:
-        return ColumnGuess(temporal[0], temporal[1], 1.0)
-    return ColumnGuess("string", None, 1.0 - numeric / len(present) / 2)
 
 
 def safe_names(raw: Iterable[str]) -> tuple[str, ...]:

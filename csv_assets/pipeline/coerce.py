@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from csv_assets.pipeline.cells import FALSE_TOKENS, TRUE_TOKENS, NumberStyle
+from csv_assets.pipeline.cells import FALSE_TOKENS, TRUE_TOKENS, NumberStyle, plain_number
 from csv_assets.pipeline.columns import ColumnSpec
 
 MAX_INTEGER_DIGITS = 18  # every 18-digit integer fits a BIGINT
@@ -40,7 +40,7 @@ def coerce_column(
         return text, np.zeros(len(text), dtype=bool)
     trimmed = pc.utf8_trim_whitespace(text)
     if column.kind in ("integer", "float", "decimal"):
-        trimmed = _plain_number(trimmed, style)
+        trimmed = plain_number(trimmed, style)
     if column.kind == "boolean":
         lowered = pc.utf8_lower(trimmed)
         valid = pc.is_in(lowered, value_set=_BOOLEAN)
@@ -55,14 +55,6 @@ def coerce_column(
         typed = pc.cast(kept, _arrow_type(column))
     bad = pc.fill_null(pc.invert(valid), False)
     return typed, bad.to_numpy(zero_copy_only=False)
-
-
-def _plain_number(text: pa.Array, style: NumberStyle) -> pa.Array:
-    if style.thousands:
-        text = pc.replace_substring(text, style.thousands, "")
-    if style.decimal != ".":
-        text = pc.replace_substring(text, style.decimal, ".")
-    return text
 
 
 def _number_pattern(column: ColumnSpec) -> str:

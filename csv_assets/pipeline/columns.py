@@ -11,7 +11,7 @@ import pandera.pandas as pa
 
 from csv_assets.errors import BadFileError
 from csv_assets.pipeline.cells import Kind, safe_names
-from csv_assets.pipeline.sniff import Dialect
+from csv_assets.pipeline.dialect import Dialect
 
 NewColumnPolicy = Literal["fail", "ignore", "add"]
 ADD_CONFIDENCE = 0.99  # below this, a new column is added as TEXT rather than a guessed type

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pyarrow as pa
 from csv_assets.errors import BadFileError
 from csv_assets.pipeline.arrow_read import arrow_readable, iter_arrow_chunks
 from csv_assets.pipeline.chunks import RaggedRow, RawChunk
-from csv_assets.pipeline.sniff import Dialect
+from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.source_file import open_bytes
 
 DEFAULT_CHUNK_ROWS = 50_000
@@ -51,19 +52,37 @@ def iter_chunks(
 
 
 def iter_records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
-    """Yield ``(line, cells)`` for every record after the preamble, header included.
+    """Yield ``(line, cells)`` for every record between the preamble and the footer.
 
-    Blank lines and comment lines are skipped; ``line`` is where the record starts.
+    The header is included; blank lines and comment lines are skipped; ``line`` is where the
+    record starts.
 
     Raises:
         BadFileError: The bytes do not decode with the sniffed encoding.
     """
+    records = _records(path, dialect)
+    if not dialect.footer_rows:
+        yield from records
+        return
+    held: deque[tuple[int, list[str]]] = deque()
+    for record in records:
+        held.append(record)
+        if len(held) > dialect.footer_rows:
+            yield held.popleft()
+
+
+def _records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
     with open_bytes(path) as binary:
         text = io.TextIOWrapper(binary, encoding=dialect.encoding, newline="")
         for _ in range(dialect.preamble_lines):
             text.readline()
+        lines: Iterator[str] = text
+        if dialect.comment_prefix:
+            # A comment is blanked before parsing, so a quote in it cannot open a field.
+            prefix = dialect.comment_prefix
+            lines = ("\n" if line.startswith(prefix) else line for line in text)
         reader = csv.reader(
-            text,
+            lines,
             delimiter=dialect.delimiter,
             quotechar=dialect.quotechar or '"',
             quoting=csv.QUOTE_MINIMAL if dialect.quotechar else csv.QUOTE_NONE,
@@ -75,7 +94,7 @@ def iter_records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]
         start = offset + 1
         try:
             for cells in reader:
-                if cells and any(cells) and not _is_comment(cells, dialect):
+                if cells and any(cells):
                     yield start, cells
                 start = offset + reader.line_num + 1
         except UnicodeDecodeError as error:
@@ -147,7 +166,3 @@ def _columnar(
         {name: pa.array(col, pa.string()) for name, col in zip(names, columns, strict=True)}
     )
     return RawChunk(cells, np.asarray(lines, dtype=np.int64), ragged)
-
-
-def _is_comment(cells: list[str], dialect: Dialect) -> bool:
-    return dialect.comment_prefix is not None and cells[0].startswith(dialect.comment_prefix)

@@ -1,184 +1,199 @@
-"""Sniff a CSV file: encoding, dialect, preamble, header, number style and column types."""
+"""Sniff a CSV file: encoding, dialect, shape, null tokens and column types, with confidences.
+
+The head of the file (256 KiB) decides the encoding, the delimiter, quote and escape, the
+preamble and the header; its tail decides the footer; then every record of the whole file is
+streamed once to type the columns. Any decision a source pins in its YAML is taken as given.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import re
+from collections import deque
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from csv_assets.pipeline.cells import (
-    ColumnGuess,
-    NumberStyle,
-    guess_column,
-    guess_number_style,
-    is_null,
-    number_kind,
-    safe_names,
-)
+import pyarrow as pa
+
+from csv_assets.pipeline.cells import ColumnGuess, NumberStyle, guess_number_style, safe_names
+from csv_assets.pipeline.chunks import IrregularRows
+from csv_assets.pipeline.dialect import PINNED, Dialect
 from csv_assets.pipeline.encoding import decode_sample, detect_encoding
+from csv_assets.pipeline.infer import Inference, infer_types
+from csv_assets.pipeline.read import iter_chunks
+from csv_assets.pipeline.search import SAMPLE_RECORDS, Record, parse_records, search_dialect
+from csv_assets.pipeline.shape import comment_prefix, count_footer, count_preamble, detect_header
 from csv_assets.pipeline.source_file import open_bytes
 
-SAMPLE_BYTES = 256 * 1024
-SAMPLE_RECORDS = 500
-DELIMITERS = (",", ";", "\t", "|", ":", " ")
+HEAD_BYTES = 256 * 1024
+TAIL_BYTES = 64 * 1024
+TYPE_CHUNK_ROWS = 100_000
+_TAIL_CODECS = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}
 
 
-@dataclass(frozen=True)
-class Dialect:
-    """Everything needed to read a CSV file, with a confidence (0..1) for each decision."""
-
-    encoding: str
-    bom: bool
-    line_terminator: str
-    delimiter: str
-    quotechar: str | None
-    escapechar: str | None
-    doublequote: bool
-    has_header: bool
-    preamble_lines: int
-    comment_prefix: str | None
-    raw_header: tuple[str, ...]
-    columns: tuple[str, ...]
-    number_style: NumberStyle
-    column_types: Mapping[str, ColumnGuess] = field(default_factory=dict)
-    confidence: Mapping[str, float] = field(default_factory=dict)
-
-    def describe(self) -> dict[str, Any]:
-        """Return the decisions as plain JSON-ready values."""
-        return {
-            "encoding": self.encoding,
-            "bom": self.bom,
-            "line_terminator": self.line_terminator.encode("unicode_escape").decode(),
-            "delimiter": self.delimiter.encode("unicode_escape").decode(),
-            "quotechar": self.quotechar,
-            "escapechar": self.escapechar,
-            "doublequote": self.doublequote,
-            "has_header": self.has_header,
-            "preamble_lines": self.preamble_lines,
-            "comment_prefix": self.comment_prefix,
-            "decimal": self.number_style.decimal,
-            "thousands": self.number_style.thousands,
-            "columns": list(self.columns),
-            "column_types": {
-                name: {"kind": g.kind, "format": g.format, "confidence": round(g.confidence, 3)}
-                for name, g in self.column_types.items()
-            },
-            "confidence": {k: round(v, 3) for k, v in self.confidence.items()},
-        }
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    delimiter: str
-    quotechar: str | None
-    escapechar: str | None
-    records: list[tuple[int, list[str]]]
-    width: int
-    score: float
-
-
-def dialect_from_description(description: Mapping[str, Any], raw_header: Sequence[str]) -> Dialect:
-    """Rebuild a ``Dialect`` from ``Dialect.describe()`` (as the ledger keeps it) and the header."""
-
-    def unescape(text: str) -> str:
-        return text.encode().decode("unicode_escape")
-
-    return Dialect(
-        encoding=description["encoding"],
-        bom=description["bom"],
-        line_terminator=unescape(description["line_terminator"]),
-        delimiter=unescape(description["delimiter"]),
-        quotechar=description["quotechar"],
-        escapechar=description["escapechar"],
-        doublequote=description["doublequote"],
-        has_header=description["has_header"],
-        preamble_lines=description["preamble_lines"],
-        comment_prefix=description["comment_prefix"],
-        raw_header=tuple(raw_header),
-        columns=tuple(description["columns"]),
-        number_style=NumberStyle(description["decimal"], description["thousands"]),
-        column_types={
-            name: ColumnGuess(g["kind"], g["format"], g["confidence"])
-            for name, g in description["column_types"].items()
-        },
-        confidence=description["confidence"],
-    )
-
-
-def sniff_csv(path: Path, pins: Mapping[str, Any] | None = None) -> Dialect:
-    """Detect how ``path`` is written, looking at its first 256 KiB.
+def sniff_csv(
+    path: Path, pins: Mapping[str, Any] | None = None, *, whole_file: bool = True
+) -> Dialect:
+    """Detect how ``path`` is written.
 
     Args:
         path: A CSV file, optionally ``.gz`` or single-member ``.zip``.
-        pins: Dialect fields the source fixes, overriding what is sniffed
-            (``encoding``, ``delimiter``, ``quotechar``, ``escapechar``, ``has_header``,
-            ``preamble_lines``, ``decimal``, ``thousands``).
+        pins: Dialect fields the source fixes, overriding what is sniffed (see
+            ``catalog.DIALECT_PINS``).
+        whole_file: Type the columns over every record (the default); ``False`` types them
+            over the head only, for a quick look.
 
     Returns:
         The dialect, with per-decision confidences.
 
     Raises:
         ValueError: The file is empty.
+        BadFileError: The file stops decoding in the detected encoding part way.
     """
     pins = dict(pins or {})
     with open_bytes(path) as stream:
-        raw = stream.read(SAMPLE_BYTES)
+        head = stream.read(HEAD_BYTES)
         truncated = bool(stream.read(1))
-    if not raw.strip():
+    if not head.strip():
         raise ValueError("the file is empty")
-    encoding, bom, encoding_confidence = pins.get("encoding"), False, 1.0
-    if encoding is None:
-        encoding, bom, encoding_confidence = detect_encoding(raw)
-    text = decode_sample(raw, encoding, truncated)
-    terminator = _line_terminator(text)
-    best = _choose_dialect(text, pins)
-    records = best.records
-    preamble_records = pins.get("preamble_lines")
-    if preamble_records is None:
-        preamble_records = _preamble_records(records, best.width)
-    body = records[preamble_records:]
-    preamble_lines = body[0][0] - 1 if body else 0
+    if "encoding" in pins:
+        encoding, bom, encoding_confidence = pins["encoding"], False, PINNED
+    else:
+        encoding, bom, encoding_confidence = detect_encoding(head)
+    text = decode_sample(head, encoding, truncated)
+    lines = text.splitlines()
+    comment = pins.get("comment_prefix", comment_prefix(lines[:50]))
+    scan = _blank_comments(text, comment)
+    found = search_dialect(scan, pins)
+    body, preamble_lines, preamble_confidence = _body(found.records, found.width, pins)
     first = body[0][1] if body else []
     rest = [cells for _, cells in body[1:]]
     style = _pinned_style(pins) or guess_number_style(
-        (c for row in rest[:200] for c in row), best.delimiter
+        (c for row in rest[:200] for c in row), found.delimiter
     )
-    has_header, header_confidence = pins.get("has_header"), 1.0
+    names = tuple(f"column_{i + 1}" for i in range(len(first)))
+    below = infer_types([_sample_table(names, rest)], style)
+    has_header, header_confidence = pins.get("has_header"), PINNED
     if has_header is None:
-        has_header, header_confidence = _detect_header(first, rest, style)
-    raw_header = tuple(first) if has_header else tuple(f"column_{i + 1}" for i in range(len(first)))
-    columns = safe_names(raw_header)
-    data_rows = rest if has_header else [first, *rest]
-    types = {
-        name: guess_column([row[i] for row in data_rows if i < len(row)], style)
-        for i, name in enumerate(columns)
-    }
-    return Dialect(
+        kinds = [below.column_types[name].kind for name in names]
+        has_header, header_confidence = detect_header(first, rest, kinds, style)
+    raw_header = tuple(first) if has_header else names
+    dialect = Dialect(
         encoding=encoding,
         bom=bom,
-        line_terminator=terminator,
-        delimiter=best.delimiter,
-        quotechar=best.quotechar,
-        escapechar=best.escapechar,
-        doublequote=best.escapechar is None,
+        line_terminator=_line_terminator(text),
+        delimiter=found.delimiter,
+        quotechar=found.quotechar,
+        escapechar=found.escapechar,
+        doublequote=pins.get("doublequote", found.escapechar is None),
         has_header=has_header,
         preamble_lines=preamble_lines,
-        comment_prefix="#" if _has_comments(text) else None,
+        comment_prefix=comment,
         raw_header=raw_header,
-        columns=columns,
+        columns=safe_names(raw_header),
         number_style=style,
-        column_types=types,
+        pinned=tuple(sorted(pins)),
+    )
+    # The head may hold the whole file; then it is the whole file's sample and tail.
+    whole = not truncated and len(found.records) < SAMPLE_RECORDS
+    if "footer_rows" in pins:
+        footer = pins["footer_rows"]
+    else:
+        footer = count_footer(body if whole else _tail(path, dialect), len(first), style)
+    dialect = replace(dialect, footer_rows=footer)
+    if whole_file and not whole:
+        inference = _infer_whole_file(path, dialect)
+    elif has_header and not footer:
+        inference = replace(
+            below, column_types=dict(zip(dialect.columns, below.column_types.values(), strict=True))
+        )
+    else:
+        data = rest if has_header else [first, *rest]
+        inference = infer_types([_sample_table(dialect.columns, data[: len(data) - footer])], style)
+    return replace(
+        dialect,
+        null_tokens=tuple(pins.get("null_tokens", inference.null_tokens or ("",))),
+        column_types=_pinned_formats(inference.column_types, pins),
         confidence={
             "encoding": encoding_confidence,
-            "dialect": round(best.score, 3),
+            "dialect": PINNED if "delimiter" in pins else _margin(found.score, found.runner_up),
             "header": header_confidence,
-            "preamble": 1.0 if preamble_records == 0 else 0.8,
+            "preamble": preamble_confidence,
+            "footer": PINNED if "footer_rows" in pins else (0.9 if footer else 1.0),
+            "types": _mean(g.confidence for g in inference.column_types.values()),
         },
     )
+
+
+def _body(
+    records: list[Record], width: int, pins: Mapping[str, Any]
+) -> tuple[list[Record], int, float]:
+    """The records from the header on, the physical lines above them, and the confidence."""
+    if "preamble_lines" in pins:
+        skip = int(pins["preamble_lines"])
+        return [r for r in records if r[0] > skip], skip, PINNED
+    count = count_preamble(records, width)
+    body = records[count:]
+    lines = body[0][0] - 1 if body and count else 0
+    return body, lines, 1.0 if count == 0 else 0.85
+
+
+def _infer_whole_file(path: Path, dialect: Dialect) -> Inference:
+    """Type every record: the fast reader, or the exact one if a record has the wrong width."""
+    try:
+        return infer_types(_cells(path, dialect, exact=False), dialect.number_style)
+    except IrregularRows:
+        return infer_types(_cells(path, dialect, exact=True), dialect.number_style)
+
+
+def _cells(path: Path, dialect: Dialect, *, exact: bool) -> Iterator[pa.Table]:
+    for chunk in iter_chunks(path, dialect, TYPE_CHUNK_ROWS, exact=exact):
+        yield chunk.cells
+
+
+def _sample_table(names: tuple[str, ...], rows: list[list[str]]) -> pa.Table:
+    width = len(names)
+    regular = [row for row in rows if len(row) == width]
+    return pa.table(
+        {name: pa.array([row[i] for row in regular], pa.string()) for i, name in enumerate(names)}
+    )
+
+
+def _tail(path: Path, dialect: Dialect) -> list[Record]:
+    """The records of the file's last 64 KiB (from its first whole line)."""
+    raw = _tail_bytes(path)
+    codec = _TAIL_CODECS.get(dialect.encoding, dialect.encoding)
+    if codec.startswith("utf-16") and len(raw) % 2:
+        raw = raw[1:]
+    text = raw.decode(codec, errors="replace")
+    start = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=-1)
+    text = _blank_comments(text[start + 1 :], dialect.comment_prefix)
+    return parse_records(text, dialect.delimiter, dialect.quotechar, dialect.escapechar, 10**6)
+
+
+def _tail_bytes(path: Path) -> bytes:
+    """The last 64 KiB of the CSV content: a seek for a plain file, a stream for a packed one."""
+    if path.suffix.lower() not in (".gz", ".zip"):
+        with path.open("rb") as stream:
+            stream.seek(max(0, path.stat().st_size - TAIL_BYTES))
+            return stream.read()
+    window: deque[bytes] = deque()
+    size = 0
+    with open_bytes(path) as stream:
+        while block := stream.read(TAIL_BYTES):
+            window.append(block)
+            size += len(block)
+            while size - len(window[0]) >= TAIL_BYTES:
+                size -= len(window.popleft())
+    return b"".join(window)[-TAIL_BYTES:]
+
+
+def _blank_comments(text: str, prefix: str | None) -> str:
+    """Empty every comment line, keeping line numbers, so quotes in comments cannot mislead."""
+    if not prefix:
+        return text
+    return re.sub(rf"(?m)^{re.escape(prefix)}[^\r\n]*", "", text)
 
 
 def _line_terminator(text: str) -> str:
@@ -188,113 +203,28 @@ def _line_terminator(text: str) -> str:
     return max((crlf, "\r\n"), (lf, "\n"), (cr, "\r"))[1]
 
 
-def _parse(text: str, delimiter: str, quotechar: str | None, escapechar: str | None) -> list:
-    reader = csv.reader(
-        io.StringIO(text, newline=""),
-        delimiter=delimiter,
-        quotechar=quotechar or '"',
-        quoting=csv.QUOTE_MINIMAL if quotechar else csv.QUOTE_NONE,
-        escapechar=escapechar,
-        doublequote=escapechar is None,
-        strict=False,
-    )
-    records: list[tuple[int, list[str]]] = []
-    line = 1
-    try:
-        for cells in reader:
-            if cells and any(c.strip() for c in cells) and not cells[0].startswith("#"):
-                records.append((line, cells))
-            line = reader.line_num + 1
-            if len(records) >= SAMPLE_RECORDS:
-                break
-    except csv.Error:
-        pass
-    return records
+def _margin(best: float, runner_up: float) -> float:
+    """How far the winning delimiter is ahead of the best other one: 0.5 tied, 1.0 alone."""
+    return 1.0 if best <= 0 or runner_up <= 0 else best / (best + runner_up)
 
 
-def _score(records: list[tuple[int, list[str]]], style: NumberStyle) -> tuple[float, int]:
-    """Pattern consistency times type consistency, after CleverCSV's data consistency measure."""
-    if not records:
-        return 0.0, 0
-    widths = Counter(len(cells) for _, cells in records)
-    width, count = widths.most_common(1)[0]
-    pattern = sum(n * (w - 1) / w for w, n in widths.items()) / len(widths) / len(records)
-    pattern = max(pattern, 1e-3)
-    cells = [c for _, row in records[:100] for c in row]
-    typed = sum(
-        1
-        for c in cells
-        if is_null(c) or number_kind(c, style) or (c.strip() and c.strip() == c and '"' not in c)
-    )
-    consistency = typed / len(cells) if cells else 0.0
-    return pattern * consistency * (count / len(records)), width
-
-
-def _choose_dialect(text: str, pins: Mapping[str, Any]) -> _Candidate:
-    delimiters = (
-        [pins["delimiter"]] if pins.get("delimiter") else [d for d in DELIMITERS if d in text]
-    )
-    quotes = [pins["quotechar"]] if pins.get("quotechar") else ['"', "'", None]
-    escapes = [pins.get("escapechar")] if "escapechar" in pins else [None, "\\"]
-    style = NumberStyle()
-    best = _Candidate(",", '"', None, _parse(text, ",", '"', None), 1, 0.0)
-    for delimiter in delimiters or [","]:
-        for quote in quotes:
-            if quote and quote not in text:
-                continue
-            for escape in escapes:
-                if escape and escape not in text:
-                    continue
-                records = _parse(text, delimiter, quote, escape)
-                score, width = _score(records, style)
-                # Ties go to the earlier, more common choice.
-                if score > best.score * 1.0001:
-                    best = _Candidate(delimiter, quote, escape, records, width, score)
-    if best.width <= 1:
-        return replace(best, delimiter=pins.get("delimiter", ","), score=max(best.score, 0.5))
-    return best
-
-
-def _preamble_records(records: list[tuple[int, list[str]]], width: int) -> int:
-    """Count leading records before the first one of the usual width most following ones share.
-
-    A stray ragged row near the top does not make the rows above it a preamble.
-    """
-    for index, (_, cells) in enumerate(records):
-        window = records[index : index + 20]
-        if len(cells) == width and sum(len(c) == width for _, c in window) * 2 > len(window):
-            return index
-    return 0
-
-
-def _detect_header(
-    first: list[str], rest: list[list[str]], style: NumberStyle
-) -> tuple[bool, float]:
-    if not first or not rest:
-        return bool(first) and all(not number_kind(c, style) for c in first), 0.5
-    if any(is_null(c) or number_kind(c, style) for c in first):
-        return False, 0.9
-    votes = 0
-    for i, cell in enumerate(first):
-        column = [row[i] for row in rest[:200] if i < len(row)]
-        guess = guess_column(column, style)
-        if guess.kind != "string" and guess_column([cell], style).kind == "string":
-            votes += 2
-        elif cell not in column:
-            votes += 1
-        else:
-            votes -= 2
-    unique = len(set(first)) == len(first)
-    confidence = min(1.0, 0.5 + votes / (2 * len(first)) / 2)
-    return votes > 0 and unique, confidence if votes > 0 else 1 - confidence
-
-
-def _has_comments(text: str) -> bool:
-    lines = text.splitlines()[:50]
-    return any(line.startswith("#") for line in lines) and not lines[0].startswith("#,")
+def _mean(values: Any) -> float:
+    items = list(values)
+    return sum(items) / len(items) if items else 0.0
 
 
 def _pinned_style(pins: Mapping[str, Any]) -> NumberStyle | None:
     if "decimal" not in pins and "thousands" not in pins:
         return None
     return NumberStyle(decimal=pins.get("decimal", "."), thousands=pins.get("thousands"))
+
+
+def _pinned_formats(
+    types: Mapping[str, ColumnGuess], pins: Mapping[str, Any]
+) -> dict[str, ColumnGuess]:
+    """Column types with any ``date_formats`` the source pinned (``{column: format}``)."""
+    pinned = pins.get("date_formats", {})
+    return {
+        name: replace(guess, format=pinned[name], confidence=PINNED) if name in pinned else guess
+        for name, guess in types.items()
+    }

@@ -14,11 +14,11 @@ import pandera.pandas as pandera  # not ``pa``: that name is pyarrow's in this m
 import pyarrow as pa
 
 from csv_assets.errors import BadFileError
-from csv_assets.pipeline.cells import NULL_TOKENS, WEAK_NULL_TOKENS
+from csv_assets.pipeline.cells import WEAK_NULL_TOKENS
 from csv_assets.pipeline.chunks import RawChunk
 from csv_assets.pipeline.coerce import coerce_column, null_tokens
 from csv_assets.pipeline.columns import ColumnPlan, ColumnSpec, columns_of
-from csv_assets.pipeline.sniff import Dialect
+from csv_assets.pipeline.dialect import Dialect
 
 LINE = "_source_line"
 MAX_PASSES = 3
@@ -109,7 +109,7 @@ def validate_chunk(
     failures: dict[int, list[RowFailure]] = defaultdict(list)
     typed: dict[str, pa.Array] = {}
     for column, position in zip(plan.columns, plan.positions, strict=True):
-        text = _text_column(chunk, column, position)
+        text = _text_column(chunk, column, position, dialect)
         guess = dialect.column_types.get(column.name)
         date_format = guess.format if guess and guess.kind == column.kind else None
         values, bad = coerce_column(text, column, dialect.number_style, date_format)
@@ -150,11 +150,13 @@ def validate_chunk(
     return ChunkValidation(valid, rejected, chunk.rows_read, rules_seconds)
 
 
-def _text_column(chunk: RawChunk, column: ColumnSpec, position: int | None) -> pa.Array:
+def _text_column(
+    chunk: RawChunk, column: ColumnSpec, position: int | None, dialect: Dialect
+) -> pa.Array:
     """The column's cell text with null tokens as null (``-``, ``NA``, ``None`` kept in text)."""
     if position is None:
         return pa.nulls(chunk.cells.num_rows, pa.string())
-    tokens = NULL_TOKENS if column.kind != "string" else NULL_TOKENS - WEAK_NULL_TOKENS
+    tokens = dialect.missing if column.kind != "string" else dialect.missing - WEAK_NULL_TOKENS
     return null_tokens(chunk.cells.column(position).combine_chunks(), tokens)
 
 

@@ -1,0 +1,128 @@
+"""``Dialect``: how one CSV file is written, every decision with its confidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from csv_assets.pipeline.cells import NULL_TOKENS, ColumnGuess, NumberStyle
+
+PINNED = 1.0
+"""The confidence of a decision the source pinned rather than the sniffer made."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    r"""Everything needed to read a CSV file, with a confidence (0..1) for each decision.
+
+    Attributes:
+        encoding: Python codec name (``utf-8-sig`` when a UTF-8 BOM leads the file).
+        bom: Whether the file starts with a byte order mark.
+        line_terminator: The most common record separator (``\r\n``, ``\n`` or ``\r``).
+        delimiter: Field separator.
+        quotechar: Quote character, or ``None`` when fields are never quoted.
+        escapechar: Escape character (``\``), or ``None``.
+        doublequote: Whether a quote inside a quoted field is written twice.
+        has_header: Whether the first record after the preamble names the columns.
+        preamble_lines: Physical lines above the header (title blocks, export notes).
+        footer_rows: Records at the end that are not data (totals, "end of report").
+        comment_prefix: Lines starting with it are comments, or ``None``.
+        raw_header: The header cells as written (generated names when there is none).
+        columns: Safe, unique SQL names for the columns, in file order.
+        null_tokens: Cell texts read as missing, most frequent first.
+        number_style: Decimal and thousands separators.
+        column_types: Each column's kind and format, inferred over the whole file.
+        confidence: Per decision (``encoding``, ``dialect``, ``header``, ``preamble``...).
+        pinned: Decisions the source fixed in its YAML instead of the sniffer.
+    """
+
+    encoding: str
+    bom: bool
+    line_terminator: str
+    delimiter: str
+    quotechar: str | None
+    escapechar: str | None
+    doublequote: bool
+    has_header: bool
+    preamble_lines: int
+    comment_prefix: str | None
+    raw_header: tuple[str, ...]
+    columns: tuple[str, ...]
+    number_style: NumberStyle
+    footer_rows: int = 0
+    null_tokens: tuple[str, ...] = ("",)
+    column_types: Mapping[str, ColumnGuess] = field(default_factory=dict)
+    confidence: Mapping[str, float] = field(default_factory=dict)
+    pinned: tuple[str, ...] = ()
+
+    @property
+    def missing(self) -> frozenset[str]:
+        """The cell texts validation reads as missing: the pinned tokens, else every known one."""
+        if "null_tokens" in self.pinned:
+            return frozenset(self.null_tokens)
+        return NULL_TOKENS | frozenset(self.null_tokens)
+
+    def describe(self) -> dict[str, Any]:
+        """Return the decisions as plain JSON-ready values."""
+        return {
+            "encoding": self.encoding,
+            "bom": self.bom,
+            "line_terminator": _escape(self.line_terminator),
+            "delimiter": _escape(self.delimiter),
+            "quotechar": self.quotechar,
+            "escapechar": self.escapechar,
+            "doublequote": self.doublequote,
+            "has_header": self.has_header,
+            "preamble_lines": self.preamble_lines,
+            "footer_rows": self.footer_rows,
+            "comment_prefix": self.comment_prefix,
+            "null_tokens": list(self.null_tokens),
+            "decimal": self.number_style.decimal,
+            "thousands": self.number_style.thousands,
+            "columns": list(self.columns),
+            "column_types": {
+                name: {"kind": g.kind, "format": g.format, "confidence": round(g.confidence, 3)}
+                for name, g in self.column_types.items()
+            },
+            "confidence": {k: round(v, 3) for k, v in self.confidence.items()},
+            "pinned": list(self.pinned),
+        }
+
+
+def dialect_from_description(description: Mapping[str, Any], raw_header: Sequence[str]) -> Dialect:
+    """Rebuild a ``Dialect`` from ``Dialect.describe()`` (as the ledger keeps it) and the header.
+
+    Descriptions written before a field existed get that field's default.
+    """
+    return Dialect(
+        encoding=description["encoding"],
+        bom=description["bom"],
+        line_terminator=_unescape(description["line_terminator"]),
+        delimiter=_unescape(description["delimiter"]),
+        quotechar=description["quotechar"],
+        escapechar=description["escapechar"],
+        doublequote=description["doublequote"],
+        has_header=description["has_header"],
+        preamble_lines=description["preamble_lines"],
+        footer_rows=description.get("footer_rows", 0),
+        comment_prefix=description["comment_prefix"],
+        raw_header=tuple(raw_header),
+        columns=tuple(description["columns"]),
+        null_tokens=tuple(description.get("null_tokens", ("",))),
+        number_style=NumberStyle(description["decimal"], description["thousands"]),
+        column_types={
+            name: ColumnGuess(g["kind"], g["format"], g["confidence"])
+            for name, g in description["column_types"].items()
+        },
+        confidence=description["confidence"],
+        pinned=tuple(description.get("pinned", ())),
+    )
+
+
+def _escape(text: str) -> str:
+    return text.encode("unicode_escape").decode()
+
+
+def _unescape(text: str) -> str:
+    return text.encode().decode("unicode_escape")
