@@ -18,15 +18,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from csv_assets.pipeline.shape import Record, count_preamble
+
 DELIMITERS = (",", ";", "\t", "|", ":", " ")
 QUOTES: tuple[str | None, ...] = ('"', None, "'")
 """In order of preference on a tie: RFC 4180's quote, none, then the apostrophe."""
 ESCAPES: tuple[str | None, ...] = (None, "\\")
 SAMPLE_RECORDS = 500
 TYPED_RECORDS = 120
+ONE_COLUMN = 0.3
+HEADER_MISFIT = 0.5
+SPACE_PRIOR = 0.9
+SPACE_WORDS = 0.3
+"""Spaces separate words far more often than fields: a space needs a clearer table, and one
+that splits only words (no column of numbers or dates) is most likely prose."""
 
-Record = tuple[int, list[str]]
-"""A record: the physical line it starts on, and its cells."""
 
 _KNOWN = re.compile(
     r"""^(
@@ -46,6 +52,7 @@ _KNOWN = re.compile(
     re.VERBOSE,
 )
 _SEPARATORS = frozenset(",;\t|")
+_VALUE = re.compile(r"^\s*[+-]?[\d.,]*\d")
 
 
 @dataclass(frozen=True)
@@ -68,13 +75,16 @@ def search_dialect(text: str, pins: Mapping[str, Any]) -> Found:
         text: The decoded head of the file.
         pins: Fields the source fixed (``delimiter``, ``quotechar``, ``escapechar``).
     """
-    delimiters = [pins["delimiter"]] if pins.get("delimiter") else _present(text, DELIMITERS)
+    # The comma is always a candidate: where the file has none, it stands for one column.
+    delimiters = (
+        [pins["delimiter"]] if pins.get("delimiter") else [",", *_present(text, DELIMITERS[1:])]
+    )
     # The double quote is always a candidate: in a file that never quotes it reads the same
     # as none, and wins the tie, as RFC 4180's default.
     quotes = [pins["quotechar"]] if "quotechar" in pins else ['"', *_present(text, QUOTES[1:])]
     escapes = [pins["escapechar"]] if "escapechar" in pins else _present(text, ESCAPES)
     scored: list[Found] = []
-    for delimiter in delimiters or [","]:
+    for delimiter in delimiters:
         for quote in quotes:
             for escape in escapes:
                 records = parse_records(text, delimiter, quote, escape)
@@ -134,11 +144,19 @@ def score_records(
     if not records:
         return 0.0, 0
     widths = Counter(len(cells) for _, cells in records)
-    width, count = max(widths.items(), key=lambda item: (item[1] * (item[0] > 1), item[0]))
-    # CleverCSV's pattern score: rows grouped by width, wider and fewer groups score higher.
-    pattern = sum(n * (w - 1) / w for w, n in widths.items()) / len(widths) / len(records)
-    pattern = max(pattern, 1e-3) * (count / len(records)) ** 0.5
+    # Title lines are one wide: a table of one column must outnumber the widest rival clearly.
+    width, count = max(
+        widths.items(), key=lambda item: (item[1] * (1.0 if item[0] > 1 else 0.6), item[0])
+    )
+    # After CleverCSV's pattern score: the share of records of the usual width, and wider
+    # tables score higher; a table of one column is plausible, but less than any split.
+    pattern = count / len(records) * ((width - 1) / width if width > 1 else ONE_COLUMN)
+    first = records[count_preamble(records, width)][1]
+    if len(first) != width:
+        pattern *= HEADER_MISFIT  # a header that does not fit its own table
     body = [cells for _, cells in records if len(cells) == width][:TYPED_RECORDS]
+    if delimiter == " ":
+        pattern *= SPACE_PRIOR if _has_value_column(body, width) else SPACE_WORDS
     cells = [c for row in body for c in row]
     clean = sum(_cell_score(c, delimiter, quotechar or "") for c in cells)
     return pattern * clean / max(len(cells), 1), width
@@ -152,6 +170,9 @@ def _cell_score(cell: str, delimiter: str, quotechar: str) -> float:
         return 1.0
     if _KNOWN.match(text):
         return 1.0
+    if "\\" in text and (text[-1] == "\\" or re.search(r"\\[\"']", text)):
+        # A backslash before a quote: the file escapes quotes, and this parse did not.
+        return 0.2
     quotes = {'"', "'"} - {quotechar}
     if text[0] in quotes or text[-1] in quotes:
         # A quote at a cell's edge, but not the dialect's: it was probably meant as one.
@@ -159,6 +180,15 @@ def _cell_score(cell: str, delimiter: str, quotechar: str) -> float:
     if any(sep in text for sep in _SEPARATORS - {delimiter}):
         return 0.5
     return 0.8
+
+
+def _has_value_column(rows: list[list[str]], width: int) -> bool:
+    """Whether some column is mostly numbers or dates (cells that start with a digit)."""
+    for i in range(width):
+        column = [row[i] for row in rows if row[i].strip()]
+        if column and sum(bool(_VALUE.match(c)) for c in column) >= 0.8 * len(column):
+            return True
+    return False
 
 
 def _present(text: str, options: tuple[Any, ...]) -> list[Any]:

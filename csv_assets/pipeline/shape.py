@@ -13,7 +13,9 @@ from csv_assets.pipeline.cells import (
     is_null,
     number_kind,
 )
-from csv_assets.pipeline.search import Record
+
+Record = tuple[int, list[str]]
+"""A record: the physical line it starts on, and its cells."""
 
 WINDOW = 20
 MAX_FOOTER = 10

@@ -22,8 +22,14 @@ from csv_assets.pipeline.dialect import PINNED, Dialect
 from csv_assets.pipeline.encoding import decode_sample, detect_encoding
 from csv_assets.pipeline.infer import Inference, infer_types
 from csv_assets.pipeline.read import iter_chunks
-from csv_assets.pipeline.search import SAMPLE_RECORDS, Record, parse_records, search_dialect
-from csv_assets.pipeline.shape import comment_prefix, count_footer, count_preamble, detect_header
+from csv_assets.pipeline.search import SAMPLE_RECORDS, parse_records, search_dialect
+from csv_assets.pipeline.shape import (
+    Record,
+    comment_prefix,
+    count_footer,
+    count_preamble,
+    detect_header,
+)
 from csv_assets.pipeline.source_file import open_bytes
 
 HEAD_BYTES = 256 * 1024

@@ -1,0 +1,304 @@
+"""Sniffer accuracy and speed: ours against csv.Sniffer, CleverCSV and DuckDB, in one run.
+
+Every file is a polluted variant of a clean table (``csv_assets_tests/pollute.py``), so its true
+dialect and the table it should read back as are known. Each tool detects the dialect with no
+hints (timed, in ms per file) and reads the file with what it detected; DuckDB also reads it
+once more given the true dialect. Reported per category of pollution:
+
+- dialect: the share of files whose delimiter, quote and escape are all right (a quote or
+  escape the file never uses, and the delimiter of a one-column file, are right whatever
+  they are said to be);
+- header and preamble: the share right;
+- cells: the share of the clean table's cells (header included) read back exactly, rows
+  aligned by content, so a lost or extra row costs only itself; and the cells read that are
+  not in it (title lines, totals, broken rows), as a share of its cells;
+- exact: the share of files read back exactly, cell for cell.
+
+    python benchmarks/sniff_accuracy.py --json sniff.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+
+from csv_assets_tests.pollute import Case, Table, cases  # noqa: E402
+
+Dialect = dict[str, object]
+
+
+@dataclass
+class Outcome:
+    """What one tool made of one file."""
+
+    dialect: Dialect
+    table: Table
+    ms: float
+    error: str = ""
+
+
+def ours(path: Path) -> tuple[Dialect, Callable[[], Table]]:
+    from csv_assets.pipeline.chunks import IrregularRows
+    from csv_assets.pipeline.read import iter_chunks
+    from csv_assets.pipeline.sniff import sniff_csv
+
+    found = sniff_csv(path)
+
+    def read() -> Table:
+        try:
+            chunks = list(iter_chunks(path, found))
+        except IrregularRows:
+            chunks = list(iter_chunks(path, found, exact=True))
+        rows = [list(r) for c in chunks for r in zip(*c.cells.to_pydict().values(), strict=True)]
+        return [list(found.raw_header), *rows]
+
+    dialect = {
+        "delimiter": found.delimiter,
+        "quotechar": found.quotechar,
+        "escapechar": found.escapechar,
+        "has_header": found.has_header,
+        "preamble_lines": found.preamble_lines,
+    }
+    return dialect, read
+
+
+def python_sniffer(path: Path) -> tuple[Dialect, Callable[[], Table]]:
+    # What a script does: UTF-8 (a BOM dropped), the first 64 KiB, csv.Sniffer.
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    sample = text[:65536]
+    sniffer = csv.Sniffer()
+    found = sniffer.sniff(sample)
+    header = sniffer.has_header(sample)
+
+    def read() -> Table:
+        rows = [r for r in csv.reader(io.StringIO(text, newline=""), found) if r]
+        width = len(rows[0]) if rows else 0
+        return rows if header else [[f"column_{i + 1}" for i in range(width)], *rows]
+
+    dialect = {
+        "delimiter": found.delimiter,
+        "quotechar": found.quotechar,
+        "escapechar": found.escapechar,
+        "has_header": header,
+        "preamble_lines": 0,
+    }
+    return dialect, read
+
+
+def clever(path: Path) -> tuple[Dialect, Callable[[], Table]]:
+    import clevercsv
+    from clevercsv.encoding import get_encoding
+
+    encoding = get_encoding(path) or "utf-8"
+    text = path.read_bytes().decode(encoding, errors="replace").lstrip("\ufeff")
+    sample = text[:65536]
+    found = clevercsv.Detector().detect(sample)
+    if found is None:
+        raise ValueError("no dialect detected")
+    header = clevercsv.Sniffer().has_header(sample)
+
+    def read() -> Table:
+        rows = [r for r in clevercsv.reader(io.StringIO(text, newline=""), found) if r]
+        width = len(rows[0]) if rows else 0
+        return rows if header else [[f"column_{i + 1}" for i in range(width)], *rows]
+
+    dialect = {
+        "delimiter": found.delimiter,
+        "quotechar": found.quotechar or None,
+        "escapechar": found.escapechar or None,
+        "has_header": header,
+        "preamble_lines": 0,
+    }
+    return dialect, read
+
+
+def duck(path: Path, given: Dialect | None = None) -> tuple[Dialect, Callable[[], Table]]:
+    import duckdb
+
+    con = duckdb.connect()
+    options: dict[str, object] = {"all_varchar": True}
+    encoding = {"utf-8-sig": "utf-8", "cp1252": "latin-1"}.get
+    if given is not None:
+        options.update(
+            delim=given["delimiter"] or ",",
+            quote=given["quotechar"] or '"',
+            escape=given["escapechar"] or given["quotechar"] or '"',
+            header=given["has_header"],
+            skip=given["preamble_lines"],
+            encoding=encoding(str(given["encoding"]), str(given["encoding"])),
+            ignore_errors=True,
+        )
+        found = dict(given)
+    else:
+        result = con.execute("SELECT * FROM sniff_csv(?)", [str(path)])
+        names = [d[0] for d in result.description]
+        described = dict(zip(names, result.fetchall()[0], strict=True))
+        quote = described["Quote"].strip("\x00") or None
+        escape = described["Escape"].strip("\x00") or None
+        found = {
+            "delimiter": described["Delimiter"],
+            "quotechar": quote,
+            # DuckDB names the quote as its own escape where quotes are doubled.
+            "escapechar": None if escape == quote else escape,
+            "has_header": bool(described["HasHeader"]),
+            "preamble_lines": int(described["SkipRows"] or 0),
+        }
+
+    def read() -> Table:
+        named = ", ".join(f"{key} = ${key}" for key in options)
+        result = con.execute(
+            f"SELECT * FROM read_csv($path, {named})", {"path": str(path), **options}
+        )
+        names = [d[0] for d in result.description]
+        rows = [["" if v is None else v for v in row] for row in result.fetchall()]
+        if not found["has_header"]:
+            names = [f"column_{i + 1}" for i in range(len(names))]
+        return [list(names), *rows]
+
+    return found, read
+
+
+def run(
+    tool: Callable[..., tuple[Dialect, Callable[[], Table]]], case: Case, path: Path
+) -> Outcome:
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if tool is duck_given:
+                dialect, read = duck(path, case.expected)
+            else:
+                dialect, read = tool(path)
+        ms = (time.perf_counter() - start) * 1000
+        table = read()
+    except Exception as error:  # a sniffer that gives up scores nothing for the file
+        return Outcome({}, [], (time.perf_counter() - start) * 1000, type(error).__name__)
+    return Outcome(dialect, table, ms)
+
+
+def duck_given(path: Path) -> tuple[Dialect, Callable[[], Table]]:
+    raise NotImplementedError  # marker: run() passes the true dialect to duck()
+
+
+TOOLS = {
+    "csv_assets": ours,
+    "csv.Sniffer": python_sniffer,
+    "CleverCSV": clever,
+    "DuckDB": duck,
+    "DuckDB given dialect": duck_given,
+}
+
+
+def dialect_right(found: Dialect, expected: Dialect) -> bool:
+    """Delimiter, quote and escape all right, where the file makes them matter."""
+    for key in ("delimiter", "quotechar", "escapechar"):
+        want = expected[key]
+        if want is None and key != "escapechar":
+            continue  # a one-column file's delimiter, a quote the file never uses
+        if found.get(key) != want:
+            return False
+    return True
+
+
+def cells_recovered(clean: Table, got: Table) -> int:
+    """Cells of ``clean`` found in ``got``: rows aligned by content, then cell by cell."""
+    a = [tuple(r) for r in clean]
+    b = [tuple(r) for r in got]
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    found = 0
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            found += sum(len(r) for r in a[i1:i2])
+        elif op == "replace":
+            for ra, rb in zip(a[i1:i2], b[j1:j2], strict=False):
+                found += sum(x == y for x, y in zip(ra, rb, strict=False))
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=40, help="Rows per clean table.")
+    parser.add_argument("--json", type=Path, help="Also write the figures here as JSON.")
+    parser.add_argument("--tools", nargs="+", default=list(TOOLS), choices=list(TOOLS))
+    parser.add_argument("--show-misses", action="store_true", help="List files ours got wrong.")
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="csv_assets_sniff_"))
+    stats: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(list))
+    )
+    misses: list[str] = []
+    for case in cases(args.rows):
+        path = scratch / case.name
+        path.write_bytes(case.data)
+        total_cells = sum(len(r) for r in case.table)
+        for name in args.tools:
+            outcome = run(TOOLS[name], case, path)
+            for group in (case.category, "all"):
+                s = stats[name][group]
+                s["dialect"].append(dialect_right(outcome.dialect, case.expected))
+                s["header"].append(outcome.dialect.get("has_header") == case.expected["has_header"])
+                s["preamble"].append(
+                    outcome.dialect.get("preamble_lines") == case.expected["preamble_lines"]
+                )
+                found = cells_recovered(case.table, outcome.table)
+                s["cells"].append(found / total_cells)
+                invented = sum(len(r) for r in outcome.table) - found
+                s["invented"].append(max(invented, 0) / total_cells)
+                s["exact"].append(outcome.table == case.table)
+                s["ms"].append(outcome.ms)
+            if name == "csv_assets" and outcome.table != case.table:
+                misses.append(f"{case.name}: {outcome.error or outcome.dialect}")
+    summary = {
+        tool: {
+            group: {
+                key: round(
+                    statistics.median(values) if key == "ms" else statistics.fmean(values) * 100,
+                    1,
+                )
+                for key, values in figures.items()
+            }
+            for group, figures in groups.items()
+        }
+        for tool, groups in stats.items()
+    }
+    _print(summary, args.tools)
+    if args.show_misses:
+        print("\nfiles csv_assets did not read back exactly:", *misses, sep="\n  ")
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def _print(summary: dict[str, dict[str, dict[str, float]]], tools: list[str]) -> None:
+    groups = list(summary[tools[0]])
+    groups = [g for g in groups if g != "all"] + ["all"]
+    for key, label in (
+        ("dialect", "dialect right %"),
+        ("cells", "cells recovered %"),
+        ("invented", "cells read that the clean table does not have, % of its cells"),
+        ("exact", "files read back exactly %"),
+        ("header", "header right %"),
+        ("ms", "ms per file (detection, median)"),
+    ):
+        print(f"\n{label}")
+        print(f"{'category':<20}" + "".join(f"{t:>22}" for t in tools))
+        for group in groups:
+            print(f"{group:<20}" + "".join(f"{summary[t][group][key]:>22}" for t in tools))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Polluted variants of clean tables: the file's bytes, its true dialect, and the table to recover.
+
+A ``Variant`` writes a clean table (header and rows of cell text) the way a partner's system
+might: another delimiter, quote or escape, a title block above, totals below, comments, blank
+lines, another line ending or encoding, no header, a broken row. What the file should read back
+as is known exactly: the benchmark (``benchmarks/sniff_accuracy.py``) and the tests score
+sniffers against it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+Table = list[list[str]]
+
+FIRST_NAMES = ["Anna", "Ben", "Chloé", "Dário", "Eva", "Frank", "Gül", "Hana", "Ivo", "Jörg"]
+CITIES = ["Berlin", "Paris", "Lisboa", "København", "Zürich", "Wien", "Praha", "Köln"]
+WORDS = ["red", "blue", "large", "small", "fresh", "spare", "boxed", "loose", "new", "used"]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """How to write one polluted file, and what it must read back as."""
+
+    category: str
+    delimiter: str = ","
+    quotechar: str = '"'
+    escapechar: str | None = None
+    quote_all: bool = False
+    line_terminator: str = "\r\n"
+    encoding: str = "utf-8"
+    header: bool = True
+    preamble: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+    comments: int = 0
+    blank_lines: int = 0
+    broken_rows: int = 0
+    seed: int = 0
+
+    def render(self, table: Table) -> tuple[bytes, Table, dict[str, object]]:
+        """The file's bytes, the clean table it should read back as, and its true dialect."""
+        rng = random.Random(self.seed)
+        header, rows = table[0], [list(r) for r in table[1:]]
+        lines = [self._line(header)] if self.header else []
+        clean_rows: Table = []
+        broken = set(rng.sample(range(1, len(rows)), min(self.broken_rows, len(rows) - 1)))
+        for index, row in enumerate(rows):
+            if index in broken:
+                lines.append(self._broken(row, rng))
+            else:
+                lines.append(self._line(row))
+                clean_rows.append(row)
+        for _ in range(self.comments):
+            lines.insert(rng.randrange(1, len(lines)), "# exported by the partner's system")
+        for _ in range(self.blank_lines):
+            lines.insert(rng.randrange(1, len(lines)), "")
+        text = self.line_terminator.join([*self.preamble, *lines, *self.footer])
+        text += self.line_terminator
+        data = text.encode(self.encoding)
+        if self.encoding == "utf-16":
+            data = codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+        expected = {
+            "delimiter": self.delimiter,
+            "quotechar": self.quotechar if self._quotes_matter(table) else None,
+            "escapechar": self.escapechar if self._escapes_used(table) else None,
+            "has_header": self.header,
+            "preamble_lines": len(self.preamble),
+            "footer_rows": len(self.footer),
+            "encoding": self.encoding,
+        }
+        width = len(header)
+        if width == 1:
+            expected["delimiter"] = None  # a one-column file has none to find
+        names = header if self.header else [f"column_{i + 1}" for i in range(width)]
+        return data, [names, *clean_rows], expected
+
+    def _quotes_matter(self, table: Table) -> bool:
+        return self.quote_all or any(self._needs_quotes(c) for row in table for c in row)
+
+    def _escapes_used(self, table: Table) -> bool:
+        marks = (self.quotechar, self.escapechar or "")
+        return self.escapechar is not None and any(
+            m in c for row in table for c in row for m in marks
+        )
+
+    def _needs_quotes(self, cell: str) -> bool:
+        return any(ch in cell for ch in (self.delimiter, self.quotechar, "\n", "\r")) or (
+            self.escapechar is not None and self.escapechar in cell
+        )
+
+    def _field(self, cell: str) -> str:
+        if not (self.quote_all or self._needs_quotes(cell)):
+            return cell
+        q = self.quotechar
+        if self.escapechar:
+            body = cell.replace(self.escapechar, self.escapechar * 2).replace(
+                q, self.escapechar + q
+            )
+        else:
+            body = cell.replace(q, q + q)
+        return f"{q}{body}{q}"
+
+    def _line(self, row: list[str]) -> str:
+        return self.delimiter.join(self._field(c) for c in row)
+
+    def _broken(self, row: list[str], rng: random.Random) -> str:
+        """A row with a field too many or too few, as a hand-edited export has."""
+        cells = [self._field(c) for c in row]
+        if rng.random() < 0.5:
+            cells.insert(rng.randrange(len(cells) + 1), "oops")
+        else:
+            del cells[rng.randrange(len(cells))]
+        return self.delimiter.join(cells)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One generated file: its name, bytes, true dialect and clean table."""
+
+    name: str
+    category: str
+    data: bytes
+    expected: dict[str, object]
+    table: Table = field(repr=False)
+
+
+def base_tables(rows: int = 40, seed: int = 7) -> dict[str, Table]:
+    """Clean tables of the kinds partners send: orders, a ledger, a wide sensor log, a list."""
+    rng = random.Random(seed)
+    orders = [["order_id", "customer", "city", "ordered_at", "amount", "note"]]
+    ledger = [["Buchungstag", "Konto", "Betrag", "Verwendungszweck"]]
+    sensors = [["ts", *(f"sensor_{i:02d}" for i in range(1, 41))]]
+    names = [["name"]]
+    for i in range(rows):
+        note = rng.choice(["", "gift wrap", 'said "urgent"', "call, then ship", "2nd floor"])
+        if rng.random() < 0.1:
+            note = "deliver to\nback door"
+        orders.append(
+            [
+                str(1000 + i),
+                f"{rng.choice(FIRST_NAMES)} {rng.choice(WORDS).title()}",
+                rng.choice(CITIES),
+                f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d} "
+                f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
+                f"{rng.randrange(100, 99999) / 100:.2f}",
+                note,
+            ]
+        )
+        euros = f"{rng.randrange(-500000, 500000) / 100:,.2f}"
+        ledger.append(
+            [
+                f"{rng.randrange(1, 29):02d}.{rng.randrange(1, 13):02d}.2026",
+                f"DE{rng.randrange(10**8):08d}",
+                euros.replace(",", "_").replace(".", ",").replace("_", "."),
+                f"Rechnung {rng.randrange(10**5)} {rng.choice(WORDS)}",
+            ]
+        )
+        sensors.append([f"{i:04d}", *(f"{rng.gauss(20, 5):.3f}" for _ in range(40))])
+        names.append([f"{rng.choice(FIRST_NAMES)} {rng.choice(CITIES)}"])
+    return {"orders": orders, "ledger": ledger, "sensors": sensors, "names": names}
+
+
+PREAMBLE = (
+    "Sales export",
+    "Generated 2026-11-24 06:00 by ShopSystem v4.2",
+    "Filter: all regions",
+    "Currency: EUR",
+    "Contact: data@example.com",
+    "Confidential",
+    "Page 1",
+    "Report id 8812",
+    "Rows follow",
+    "---",
+)
+
+
+def variants() -> Iterator[Variant]:
+    """Every pollution alone, then mixes of them."""
+    yield Variant("clean")
+    for delimiter, label in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe"), (":", "colon")):
+        yield Variant(f"delimiter {label}", delimiter=delimiter)
+    yield Variant("delimiter space", delimiter=" ")
+    yield Variant("quote '", quotechar="'")
+    yield Variant("quote all", quote_all=True)
+    yield Variant("escape \\", escapechar="\\")
+    yield Variant("no header", header=False)
+    for count in (1, 3, 10):
+        yield Variant(f"preamble {count}", preamble=PREAMBLE[:count], seed=count)
+    yield Variant("footer", footer=("Total,,,,,", "Rows: 40"))
+    yield Variant("comments", comments=3)
+    yield Variant("blank lines", blank_lines=3)
+    yield Variant("line ending LF", line_terminator="\n")
+    yield Variant("line ending CR", line_terminator="\r")
+    yield Variant("utf-8 BOM", encoding="utf-8-sig")
+    yield Variant("utf-16 BOM", encoding="utf-16")
+    yield Variant("cp1252", encoding="cp1252", delimiter=";")
+    yield Variant("latin-1", encoding="latin-1")
+    yield Variant("broken row", broken_rows=1, seed=1)
+    yield Variant("broken rows", broken_rows=3, seed=2)
+    rng = random.Random(11)
+    for seed in range(12):
+        yield Variant(
+            "mixed",
+            delimiter=rng.choice([",", ";", "\t", "|"]),
+            quotechar=rng.choice(['"', '"', "'"]),
+            line_terminator=rng.choice(["\r\n", "\n"]),
+            encoding=rng.choice(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+            header=rng.random() < 0.8,
+            preamble=PREAMBLE[: rng.choice([0, 0, 2, 5])],
+            broken_rows=rng.choice([0, 0, 1]),
+            seed=seed,
+        )
+
+
+def cases(rows: int = 40) -> Iterator[Case]:
+    """Every variant of every base table (footers written with the table's width)."""
+    for table_name, table in base_tables(rows).items():
+        width = len(table[0])
+        for number, variant in enumerate(variants()):
+            if variant.footer:
+                total = variant.delimiter.join(["Total", *[""] * (width - 1)])
+                variant = replace(variant, footer=(total, f"Rows: {rows}"))
+            data, clean, expected = variant.render(table)
+            name = f"{table_name}_{number:02d}_{variant.category.replace(' ', '_')}.csv"
+            yield Case(name, variant.category, data, expected, clean)
