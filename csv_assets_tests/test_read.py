@@ -10,7 +10,7 @@ from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
 
 EVERY_CASE = sorted(
-    [*(CASES / "sniff").glob("*.*")]
+    [p for p in (CASES / "sniff").glob("*.*") if p.name != "expected.json"]
     + [p for p in SAMPLE_INBOX.rglob("*") if p.is_file() and not p.name.startswith(".")]
 )
 

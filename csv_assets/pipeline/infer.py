@@ -180,15 +180,30 @@ class ColumnTally:
         self.whole_digits = max(self.whole_digits, pc.max(whole).as_py() or 0)
         self.scale = max(self.scale, pc.max(fraction).as_py() or 0)
 
+    def _widens(self, candidate: Candidate) -> bool:
+        """Whether a wider number kind holds more of the cells than ``candidate``.
+
+        One decimal among a million integers makes the column decimal: every integer is a
+        decimal too, so widening loses nothing.
+        """
+        if candidate.kind not in NUMERIC[:-1]:
+            return False
+        wider = CANDIDATES[CANDIDATES.index(candidate) + 1]
+        return self.share(wider) > self.share(candidate)
+
     def guess(self) -> ColumnGuess:
-        """The column's kind: the most specific one that at least ``TYPE_SHARE`` of cells share."""
+        """The column's kind: the most specific one that at least ``TYPE_SHARE`` of cells share.
+
+        Below that share the column is text; above it, the cells of other kinds are the
+        column's bad values (they lower the confidence, and are quarantined at load).
+        """
         if not self.present:
             return ColumnGuess("string", None, 0.0)
         best = 0.0
         for candidate in CANDIDATES:
             share = self.share(candidate)
             best = max(best, share)
-            if share < TYPE_SHARE:
+            if share < TYPE_SHARE or self._widens(candidate):
                 continue
             if candidate.kind in ("integer", "decimal") and self.leading_zeros:
                 return ColumnGuess("string", "leading zeros", share)
