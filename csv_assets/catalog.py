@@ -16,12 +16,18 @@ DIALECT_PINS = frozenset(
         "delimiter",
         "quotechar",
         "escapechar",
+        "doublequote",
         "has_header",
         "preamble_lines",
+        "footer_rows",
+        "comment_prefix",
+        "null_tokens",
         "decimal",
         "thousands",
+        "date_formats",
     }
 )
+"""Every dialect field a source may fix in its YAML instead of letting the sniffer decide."""
 
 
 class SourceSpec(BaseModel):

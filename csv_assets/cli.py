@@ -8,6 +8,9 @@ import sys
 from collections.abc import Sequence
 
 COMMANDS = {
+    "sniff": "Show how a file is written (encoding, dialect, shape, types) and how sure that is.",
+    "parse": "Write a file as clean RFC 4180 UTF-8 CSV: header first, cell text as is.",
+    "init-source": "Draft a new source (component YAML and pandera model) from a sample file.",
     "load": "Load one file through a source's pipeline, without Dagster.",
     "status": "List the ledger: which files loaded, how many rows, when, by which run.",
     "replay": "Re-validate a source's quarantined rows and load those that now pass.",
@@ -34,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _command(name: str):
-    return importlib.import_module(f"csv_assets.commands.{name}")
+    return importlib.import_module(f"csv_assets.commands.{name.replace('-', '_')}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from csv_assets.pipeline.tables import ledger
-from csv_assets_tests.conftest import REPO
+from csv_assets_tests.conftest import CASES, REPO
 
 
 def csv_assets(*args: str, data_dir: Path, database_url: str) -> subprocess.CompletedProcess:
@@ -89,3 +89,72 @@ def test_an_unknown_source_is_named_with_the_known_ones(data_dir, database_url):
     )
 
     assert result.returncode != 0 and "known: customers, orders, payments" in result.stderr
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """The console script with no database: the file tools."""
+    return subprocess.run(
+        [sys.executable, "-m", "csv_assets.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+
+def test_sniff_prints_each_decision_with_its_confidence():
+    path = REPO / "data" / "inbox" / "customers" / "kunden_eu_2026-11-02.csv"
+
+    text = cli("sniff", str(path))
+    described = json.loads(cli("sniff", str(path), "--json").stdout)
+
+    assert text.returncode == 0, text.stderr
+    assert "cp1252" in text.stdout and "signup_date (Signup Date)" in text.stdout
+    assert described["delimiter"] == ";" and described["decimal"] == ","
+    assert described["column_types"]["signup_date"]["format"] == "%d.%m.%Y"
+    assert 0 < described["confidence"]["dialect"] <= 1
+
+
+def test_sniff_takes_a_sources_pins_and_one_off_pins():
+    path = CASES / "sniff" / "no_header_semicolon.csv"
+
+    pinned = json.loads(cli("sniff", str(path), "--json", "--pin", "has_header=true").stdout)
+    wrong = cli("sniff", str(path), "--pin", "colour=red")
+
+    assert pinned["has_header"] is True and "has_header" in pinned["pinned"]
+    assert wrong.returncode != 0 and "KEY one of" in wrong.stderr
+
+
+def test_parse_writes_rfc4180_utf8_and_names_each_ragged_row(tmp_path):
+    source = CASES / "sniff" / "excel_cp1252_semicolon.csv"
+    out = tmp_path / "clean.csv"
+
+    clean = cli("parse", str(source), "-o", str(out))
+    ragged = cli("parse", str(CASES / "sniff" / "missing_field.csv"))
+    kept = cli("parse", str(CASES / "sniff" / "missing_field.csv"), "--keep-ragged")
+
+    assert clean.returncode == 0, clean.stderr
+    written = out.read_bytes().decode("utf-8")
+    assert written.startswith("Kundennr,Name,Ort,Umsatz,Stichtag\r\n")
+    assert '4711,Müller GmbH,Köln,"1.234,56",31.12.2025\r\n' in written
+    assert ragged.returncode == 2
+    assert "missing_field.csv:3: expected 4 fields, found 3" in ragged.stderr
+    assert "2,Ben" not in ragged.stdout and "2,Ben,12.00" in kept.stdout
+
+
+def test_init_source_writes_a_yaml_and_a_model_then_refuses_to_overwrite(tmp_path):
+    sample = CASES / "sniff" / "comma_basic.csv"
+    args = ("init-source", str(sample), "--name", "basics", "--package-dir", str(tmp_path))
+
+    first = cli(*args)
+    again = cli(*args)
+
+    assert first.returncode == 0, first.stderr
+    defs = (tmp_path / "defs" / "sources" / "basics" / "defs.yaml").read_text()
+    model = (tmp_path / "schemas" / "basics.py").read_text()
+    assert "schema_model: csv_assets.schemas.basics:Basics" in defs
+    assert (
+        "class Basics(pa.DataFrameModel):" in model and "amount: Series[pa.dtypes.Decimal]" in model
+    )
+    assert again.returncode != 0 and "--force overwrites" in again.stderr

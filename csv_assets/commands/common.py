@@ -30,6 +30,40 @@ def add_location_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_file_arguments(parser: argparse.ArgumentParser) -> None:
+    """The file, ``--source`` (take a catalog source's pinned dialect) and ``--pin KEY=VALUE``."""
+    parser.add_argument("file", type=Path, help="The CSV file (.csv, .csv.gz, single-file .zip).")
+    parser.add_argument("--source", help="Use the dialect fields this catalog source pins.")
+    parser.add_argument(
+        "--pin",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Fix one dialect field instead of sniffing it (YAML value), e.g. --pin "
+        "'delimiter=;' --pin has_header=false. Repeatable.",
+    )
+
+
+def pins_of(args: argparse.Namespace) -> dict[str, Any]:
+    """The dialect pins of ``--source`` then ``--pin``, checked against the known fields."""
+    import yaml
+
+    from csv_assets.catalog import DIALECT_PINS
+
+    pins: dict[str, Any] = dict(find_source(args.source).dialect) if args.source else {}
+    for pin in args.pin:
+        key, sep, value = pin.partition("=")
+        if not sep or key not in DIALECT_PINS:
+            raise SystemExit(
+                f"csv-assets: --pin {pin!r}: expected KEY=VALUE with KEY one of "
+                f"{', '.join(sorted(DIALECT_PINS))}"
+            )
+        pins[key] = (
+            value if key in ("delimiter", "quotechar", "escapechar") else yaml.safe_load(value)
+        )
+    return pins
+
+
 def find_source(name: str) -> Any:
     """The catalog's ``SourceSpec`` called ``name``; exit with the known names if there is none."""
     from csv_assets.catalog import load_catalog

@@ -64,13 +64,23 @@ class NumberStyle:
 
 @dataclass(frozen=True)
 class ColumnGuess:
-    """The type a column's values share, with the share of non-null values that agree."""
+    """The type a column's values share, with the share of non-null values that agree.
+
+    Attributes:
+        kind: The column's kind.
+        format: The date or datetime format, or a note (``leading zeros``).
+        confidence: The share of present cells of the kind (split where formats tie).
+        precision: Digits in all, for decimals.
+        scale: Digits after the decimal mark, for decimals.
+        nulls: Cells that were empty or a null token.
+    """
 
     kind: Kind
     format: str | None
     confidence: float
     precision: int | None = None
     scale: int | None = None
+    nulls: int = 0
 
 
 def plain_number(text: pa.Array, style: NumberStyle) -> pa.Array:

@@ -81,10 +81,7 @@ class Dialect:
             "decimal": self.number_style.decimal,
             "thousands": self.number_style.thousands,
             "columns": list(self.columns),
-            "column_types": {
-                name: {"kind": g.kind, "format": g.format, "confidence": round(g.confidence, 3)}
-                for name, g in self.column_types.items()
-            },
+            "column_types": {name: _guess(g) for name, g in self.column_types.items()},
             "confidence": {k: round(v, 3) for k, v in self.confidence.items()},
             "pinned": list(self.pinned),
         }
@@ -112,12 +109,31 @@ def dialect_from_description(description: Mapping[str, Any], raw_header: Sequenc
         null_tokens=tuple(description.get("null_tokens", ("",))),
         number_style=NumberStyle(description["decimal"], description["thousands"]),
         column_types={
-            name: ColumnGuess(g["kind"], g["format"], g["confidence"])
+            name: ColumnGuess(
+                g["kind"],
+                g["format"],
+                g["confidence"],
+                precision=g.get("precision"),
+                scale=g.get("scale"),
+                nulls=g.get("nulls", 0),
+            )
             for name, g in description["column_types"].items()
         },
         confidence=description["confidence"],
         pinned=tuple(description.get("pinned", ())),
     )
+
+
+def _guess(guess: ColumnGuess) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "kind": guess.kind,
+        "format": guess.format,
+        "confidence": round(guess.confidence, 3),
+        "nulls": guess.nulls,
+    }
+    if guess.kind == "decimal":
+        described.update(precision=guess.precision, scale=guess.scale)
+    return described
 
 
 def _escape(text: str) -> str:

@@ -197,8 +197,9 @@ class ColumnTally:
         Below that share the column is text; above it, the cells of other kinds are the
         column's bad values (they lower the confidence, and are quarantined at load).
         """
+        nulls = sum(self.nulls.values())
         if not self.present:
-            return ColumnGuess("string", None, 0.0)
+            return ColumnGuess("string", None, 0.0, nulls=nulls)
         best = 0.0
         for candidate in CANDIDATES:
             share = self.share(candidate)
@@ -206,7 +207,7 @@ class ColumnTally:
             if share < TYPE_SHARE or self._widens(candidate):
                 continue
             if candidate.kind in ("integer", "decimal") and self.leading_zeros:
-                return ColumnGuess("string", "leading zeros", share)
+                return ColumnGuess("string", "leading zeros", share, nulls=nulls)
             # Formats that fit as well but read the fields in another order (day/month
             # against month/day) split the confidence.
             rivals = len(
@@ -225,8 +226,9 @@ class ColumnTally:
                 share / (1 + rivals),
                 precision=precision,
                 scale=self.scale if candidate.kind == "decimal" else None,
+                nulls=nulls,
             )
-        return ColumnGuess("string", None, 1.0 - best)
+        return ColumnGuess("string", None, 1.0 - best, nulls=nulls)
 
 
 @dataclass(frozen=True)

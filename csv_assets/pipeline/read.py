@@ -129,12 +129,19 @@ def iter_raw_rows(path: Path, dialect: Dialect) -> Iterator[list[str]]:
         yield cells
 
 
-def _exact_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator[RawChunk]:
-    """Python's csv reader: slower, but keeps every ragged record with its line.
+def fit_record(cells: list[str], width: int) -> list[str] | None:
+    """The record's cells if it has ``width`` of them, else ``None`` (a ragged record).
 
-    A row with extra trailing empty fields (a stray delimiter at the end) is trimmed, not
-    rejected: no value is lost.
+    Extra trailing empty fields (a stray delimiter at the end) are dropped, not rejected: no
+    value is lost.
     """
+    if len(cells) > width and not any(cells[width:]):
+        return cells[:width]
+    return cells if len(cells) == width else None
+
+
+def _exact_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator[RawChunk]:
+    """Python's csv reader: slower, but keeps every ragged record with its line."""
     records = iter_records(path, dialect)
     width = len(dialect.columns)
     if dialect.has_header:
@@ -143,10 +150,9 @@ def _exact_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator[Raw
     lines: list[int] = []
     ragged: list[RaggedRow] = []
     for line, cells in records:
-        if len(cells) > width and not any(cells[width:]):
-            cells = cells[:width]
-        if len(cells) == width:
-            rows.append(cells)
+        fitted = fit_record(cells, width)
+        if fitted is not None:
+            rows.append(fitted)
             lines.append(line)
         else:
             reason = f"expected {width} fields, found {len(cells)}"
