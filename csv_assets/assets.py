@@ -9,6 +9,7 @@ from csv_assets.deliveries import Delivery
 from csv_assets.errors import BadFileError
 from csv_assets.ingest import ingest_file
 from csv_assets.metadata import (
+    DIALECT_DRIFT,
     NOT_EMPTY,
     ROWS_RECONCILE,
     SCHEMA_VALID,
@@ -75,6 +76,13 @@ def build_csv_asset(
                 blocking=True,
                 description="Rows read = rows loaded + rows quarantined.",
             ),
+            dg.AssetCheckSpec(
+                DIALECT_DRIFT,
+                asset=key,
+                blocking=True,
+                description="The delivery is written like the previous one: same encoding, "
+                f"delimiter, header and columns (on_drift: {source.on_drift}).",
+            ),
             *rule_check_specs(key, rules),
         ],
     )
@@ -101,7 +109,10 @@ def build_csv_asset(
         uri = warehouse.engine.url.render_as_string(hide_password=True)
         return dg.MaterializeResult(
             metadata=materialization_metadata(report, uri),
-            check_results=[*check_results(report), *rule_check_results(report, rules)],
+            check_results=[
+                *check_results(report, source.on_drift),
+                *rule_check_results(report, rules),
+            ],
         )
 
     return _load

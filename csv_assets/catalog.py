@@ -69,6 +69,12 @@ class SourceSpec(BaseModel):
         description="A column the schema does not know: reject the file, skip the column, or "
         "add it to the table (ALTER TABLE, in the load's transaction).",
     )
+    on_drift: Literal["warn", "fail"] = Field(
+        default="warn",
+        description="A delivery written differently from the previous one (encoding, "
+        "delimiter, columns added, removed, renamed or retyped): the drift check warns, or "
+        "fails (and, being blocking, holds back downstream assets).",
+    )
     dialect: dict[str, Any] = Field(
         default_factory=dict, description="Pinned dialect fields that override the sniffer."
     )

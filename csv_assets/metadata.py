@@ -13,6 +13,19 @@ from csv_assets.report import IngestReport
 SCHEMA_VALID = "schema_valid"
 NOT_EMPTY = "not_empty"
 ROWS_RECONCILE = "rows_reconcile"
+DIALECT_DRIFT = "dialect_drift"
+SNIFFED = (
+    ("encoding", "encoding"),
+    ("delimiter", "dialect"),
+    ("quotechar", "dialect"),
+    ("escapechar", "dialect"),
+    ("has_header", "header"),
+    ("preamble_lines", "preamble"),
+    ("footer_rows", "footer"),
+    ("decimal", None),
+    ("null_tokens", None),
+)
+"""The sniffer's decisions shown in the UI, each with the confidence that covers it."""
 
 
 def column_schema(columns: Iterable[ColumnSpec]) -> dg.TableSchema:
@@ -62,6 +75,10 @@ def materialization_metadata(report: IngestReport, database_uri: str) -> dict[st
         "encoding": dialect.get("encoding", ""),
         "delimiter": dialect.get("delimiter", ""),
         "dialect": dg.MetadataValue.json(dialect),
+        "sniffed": dg.MetadataValue.md(_sniffed_table(dialect)),
+        "column_types": dg.MetadataValue.md(_types_table(dialect)),
+        "drift": dg.MetadataValue.md(markdown_table(report.drift)),
+        "drift_against": report.drift_against or "",
         "ignored_columns": ", ".join(report.ignored_columns),
         "seconds": round(report.seconds, 3),
         "rows_per_second": round(report.rows_per_second, 1),
@@ -103,10 +120,28 @@ def rule_check_results(report: IngestReport, rules: Sequence[Rule]) -> list[dg.A
     ]
 
 
-def check_results(report: IngestReport) -> list[dg.AssetCheckResult]:
-    """The checks embedded in every materialization: schema validity, non-emptiness, counts."""
+def check_results(report: IngestReport, on_drift: str = "warn") -> list[dg.AssetCheckResult]:
+    """The checks embedded in every materialization: validity, non-emptiness, counts, drift."""
     rejected = report.rows_rejected
     return [
+        dg.AssetCheckResult(
+            check_name=DIALECT_DRIFT,
+            passed=not report.drift,
+            severity=dg.AssetCheckSeverity.ERROR
+            if on_drift == "fail"
+            else dg.AssetCheckSeverity.WARN,
+            description="; ".join(change["detail"] for change in report.drift)
+            if report.drift
+            else (
+                f"written like {report.drift_against}"
+                if report.drift_against
+                else "the first delivery: nothing to compare with"
+            ),
+            metadata={
+                "changes": dg.MetadataValue.md(markdown_table(report.drift)),
+                "previous_delivery": report.drift_against or "",
+            },
+        ),
         dg.AssetCheckResult(
             check_name=SCHEMA_VALID,
             passed=rejected == 0,
@@ -135,6 +170,28 @@ def check_results(report: IngestReport) -> list[dg.AssetCheckResult]:
             },
         ),
     ]
+
+
+def _sniffed_table(dialect: Mapping[str, Any]) -> str:
+    confidence = dialect.get("confidence", {})
+    pinned = set(dialect.get("pinned", []))
+    return markdown_table(
+        [
+            {
+                "decision": field,
+                "value": repr(dialect.get(field)),
+                "confidence": "pinned" if field in pinned else confidence.get(decision, ""),
+            }
+            for field, decision in SNIFFED
+        ]
+    )
+
+
+def _types_table(dialect: Mapping[str, Any]) -> str:
+    return markdown_table(
+        [{"column": name, **guess} for name, guess in dialect.get("column_types", {}).items()],
+        limit=200,
+    )
 
 
 def _top_rules_table(report: IngestReport) -> str:

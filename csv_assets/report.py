@@ -93,6 +93,8 @@ class IngestReport:
     failure_samples: list[dict[str, Any]] = field(default_factory=list)
     preview: list[dict[str, Any]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    drift: list[dict[str, Any]] = field(default_factory=list)
+    drift_against: str | None = None
 
     @property
     def seconds(self) -> float:
@@ -131,4 +133,7 @@ class IngestReport:
         )
         if self.added_columns:
             lines.append(f"  added column(s): {', '.join(self.added_columns)}")
+        if self.drift:
+            changes = "; ".join(change["detail"] for change in self.drift)
+            lines.append(f"  drift since {self.drift_against}: {changes}")
         return "\n".join(lines)

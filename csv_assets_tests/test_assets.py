@@ -30,6 +30,10 @@ METADATA_KEYS = {
     "rejects_by_rule",
     "failure_samples",
     "preview",
+    "sniffed",
+    "column_types",
+    "drift",
+    "drift_against",
 }
 
 
@@ -79,6 +83,27 @@ def test_materialization_reports_the_metadata_contract_and_checks(data_dir, data
     }
     assert checks["sku__str_matches"].passed and checks["frame__ragged_row"].passed
     assert "line" in checks["status__isin"].metadata["examples"].value
+
+
+def test_a_delivery_written_differently_warns_through_the_drift_check(data_dir, database_url):
+    with dg.instance_for_test() as instance:
+        first = materialize(
+            "customers", "customers_2026-11-01.csv", data_dir, database_url, instance
+        )
+        second = materialize(
+            "customers", "kunden_eu_2026-11-02.csv", data_dir, database_url, instance
+        )
+
+    before = {e.check_name: e for e in first.get_asset_check_evaluations()}["dialect_drift"]
+    after = {e.check_name: e for e in second.get_asset_check_evaluations()}["dialect_drift"]
+    assert before.passed and "first delivery" in before.description
+    assert not after.passed and after.severity == dg.AssetCheckSeverity.WARN
+    assert "encoding was 'utf-8'" in after.description and "delimiter" in after.description
+    (event,) = second.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    assert metadata["drift_against"].value.startswith("customers_2026-11-01.csv@")
+    assert "| encoding | 'cp1252' | 0.9 |" in metadata["sniffed"].value
+    assert "| signup_date | date | %d.%m.%Y |" in metadata["column_types"].value
 
 
 def test_a_bad_file_fails_the_run_without_retry_and_lands_in_rejected(data_dir, database_url):

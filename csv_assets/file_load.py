@@ -1,0 +1,199 @@
+"""``FileLoad``: a file's rows validated and written chunk by chunk, in the caller's transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from csv_assets.catalog import SourceSpec
+from csv_assets.errors import BadFileError
+from csv_assets.pipeline.chunks import IrregularRows
+from csv_assets.pipeline.columns import ColumnPlan
+from csv_assets.pipeline.dialect import Dialect
+from csv_assets.pipeline.load import (
+    Lineage,
+    clear_previous,
+    count_rows,
+    delete_lines,
+    duplicate_key_lines,
+    merge_staged,
+    record_delivery,
+    write_quarantine,
+    write_rows,
+)
+from csv_assets.pipeline.read import iter_chunks, records_at
+from csv_assets.pipeline.tables import prepare_table, staging_table, target_table
+from csv_assets.pipeline.validate import LINE, Contract, RejectedRow, RowFailure, validate_chunk
+from csv_assets.report import FailureTally, IngestReport
+
+PREVIEW_ROWS = 5
+
+
+@dataclass
+class FileLoad:
+    """One file's rows written into the caller's transaction: the middle of an ingest."""
+
+    source: SourceSpec
+    path: Path
+    dialect: Dialect
+    contract: Contract
+    plan: ColumnPlan
+    lineage: Lineage
+    timings: dict[str, float]
+
+    def run(self, conn: sa.Connection, base: IngestReport) -> IngestReport:
+        """Write the rows, quarantine and ledger entry; return ``base`` with the counts.
+
+        Raises:
+            BadFileError: The file broke its error budget (the caller's transaction rolls back).
+        """
+        source, lineage = self.source, self.lineage
+        table = target_table(source.table_name, self.plan.columns)
+        with timed(self.timings, "load"):
+            prepare_table(conn, table, self.plan.added)
+            replaced = clear_previous(conn, table, source.load_mode, lineage)
+            written = table
+            if source.load_mode == "upsert":
+                written = staging_table(table)
+                written.create(conn)
+        try:
+            with conn.begin_nested():
+                outcome = self._write_chunks(conn, written, exact=False)
+        except IrregularRows:
+            outcome = self._write_chunks(conn, written, exact=True)
+        if source.key_columns:
+            self._quarantine_repeated_keys(conn, written, outcome)
+        if source.budget_exceeded(outcome.tally.rows, outcome.rows_read):
+            raise over_budget(source, self.path, outcome.tally, outcome.rows_read)
+        with timed(self.timings, "load"):
+            if written is not table:
+                replaced = merge_staged(conn, written, table, source.key_columns)
+                written.drop(conn)
+            record_delivery(
+                conn,
+                lineage,
+                {
+                    "target_table": table.name,
+                    "bytes": base.bytes,
+                    "rows_read": outcome.rows_read,
+                    "rows_loaded": outcome.rows_loaded,
+                    "rows_rejected": outcome.tally.rows,
+                    "header": list(self.dialect.raw_header),
+                    "dialect": self.dialect.describe(),
+                },
+            )
+            table_rows = count_rows(conn, table)
+        return replace(
+            base,
+            rows_read=outcome.rows_read,
+            rows_loaded=outcome.rows_loaded,
+            rows_rejected=outcome.tally.rows,
+            rows_replaced=replaced,
+            table_rows=table_rows,
+            rejects_by_rule=dict(outcome.tally.by_rule),
+            samples_by_rule=outcome.tally.samples_by_rule,
+            top_rules=outcome.tally.top_rules(),
+            failure_samples=outcome.tally.samples,
+            preview=outcome.preview,
+            timings=self.timings,
+        )
+
+    def _write_chunks(self, conn: sa.Connection, written: sa.Table, *, exact: bool) -> Outcome:
+        """Stream the file chunk by chunk: validate, write good rows, quarantine bad ones."""
+        outcome = Outcome()
+        chunks = iter_chunks(self.path, self.dialect, self.source.chunk_rows, exact=exact)
+        while True:
+            with timed(self.timings, "read"):
+                chunk = next(chunks, None)
+            if chunk is None:
+                return outcome
+            with timed(self.timings, "validate"):
+                result = validate_chunk(
+                    chunk, self.contract, self.plan, self.dialect, self.path.name
+                )
+            self.timings["rules"] = self.timings.get("rules", 0.0) + result.rules_seconds
+            outcome.rows_read += result.rows_read
+            outcome.tally.add(result.rejected, self.path.name)
+            if self.source.budget_spent(outcome.tally.rows):
+                continue  # over budget for good: keep counting for the report, stop writing
+            with timed(self.timings, "load"):
+                outcome.rows_loaded += write_rows(conn, written, result.table, self.lineage)
+                write_quarantine(conn, result.rejected, self.lineage)
+            if len(outcome.preview) < PREVIEW_ROWS:
+                head = result.table.drop_columns([LINE]).slice(0, PREVIEW_ROWS)
+                outcome.preview.extend(head.to_pylist()[: PREVIEW_ROWS - len(outcome.preview)])
+
+    def _quarantine_repeated_keys(
+        self, conn: sa.Connection, written: sa.Table, outcome: Outcome
+    ) -> None:
+        """Move rows whose key repeats in another chunk of the file to quarantine, all of them."""
+        with timed(self.timings, "validate"):
+            keys = self.source.key_columns
+            lines = duplicate_key_lines(conn, written, keys, self.lineage.sha256)
+            if not lines:
+                return
+            delete_lines(conn, written, self.lineage.sha256, lines)
+            cells = records_at(self.path, self.dialect, lines)
+            message = f"key ({', '.join(keys)}) repeats within the file"
+            rejected = [
+                RejectedRow(
+                    line,
+                    cells.get(line, ()),
+                    (RowFailure(line, None, "unique_key", message),),
+                )
+                for line in lines
+            ]
+            outcome.rows_loaded -= len(rejected)
+            outcome.tally.add(rejected, self.path.name)
+            write_quarantine(conn, rejected, self.lineage)
+
+
+@dataclass
+class Outcome:
+    """Counts, rejected-row tally and preview of one pass over a file."""
+
+    rows_read: int = 0
+    rows_loaded: int = 0
+    tally: FailureTally = field(default_factory=FailureTally)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+
+
+def over_budget(source: SourceSpec, path: Path, tally: FailureTally, read: int) -> BadFileError:
+    """The terminal error of a file over its source's error budget, with the report's facts."""
+    first = tally.samples[0] if tally.samples else {}
+    budget = {
+        "max_rejected_rows": source.max_rejected_rows,
+        "max_rejected_fraction": source.max_rejected_fraction,
+    }
+    return BadFileError(
+        path.name,
+        f"{tally.rows} of {read} rows break the schema, over the error budget "
+        f"{ {k: v for k, v in budget.items() if v is not None} or 'of zero rejected rows' }; "
+        f"nothing was loaded. First: {first.get('message', '')}",
+        line=first.get("line"),
+        column=first.get("column"),
+        rule="error_budget",
+        details={
+            "rows_read": read,
+            "rows_rejected": tally.rows,
+            "budget": budget,
+            "top_rules": tally.top_rules(),
+            "failure_samples": tally.samples,
+        },
+    )
+
+
+@contextmanager
+def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``timings[stage]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
