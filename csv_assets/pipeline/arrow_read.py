@@ -38,51 +38,71 @@ def iter_arrow_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator
     Raises:
         IrregularRows: A record has the wrong width or bytes Arrow cannot decode.
     """
+    newline = "\r" if dialect.line_terminator == "\r" else "\n"
+    multiline = dialect.quotechar is not None or dialect.escapechar is not None
+    next_line = dialect.preamble_lines + (2 if dialect.has_header else 1)
+    pending: list[pa.RecordBatch] = []
+    pending_lines: list[np.ndarray] = []
+    for batch in iter_arrow_batches(path, dialect):
+        spans = np.ones(batch.num_rows, dtype=np.int64)
+        for column in batch.columns if multiline else ():
+            if _holds(column, newline):
+                spans += pc.count_substring(column, newline).to_numpy(zero_copy_only=False)
+        starts = next_line + np.cumsum(spans) - spans
+        next_line += int(spans.sum())
+        filled = _non_blank(batch)
+        if filled is not None:
+            batch, starts = batch.filter(filled), starts[filled.to_numpy(zero_copy_only=False)]
+        pending.append(batch)
+        pending_lines.append(starts)
+        while sum(b.num_rows for b in pending) >= chunk_rows:
+            table = pa.Table.from_batches(pending)
+            lines = np.concatenate(pending_lines)
+            yield RawChunk(table.slice(0, chunk_rows).combine_chunks(), lines[:chunk_rows], [])
+            pending = table.slice(chunk_rows).to_batches()
+            pending_lines = [lines[chunk_rows:]]
+    if any(b.num_rows for b in pending):
+        table = pa.Table.from_batches(pending, schema=pending[0].schema)
+        yield RawChunk(table.combine_chunks(), np.concatenate(pending_lines), [])
+
+
+def iter_arrow_batches(
+    path: Path, dialect: Dialect, block_bytes: int = ARROW_BLOCK_BYTES, *, skip_blank: bool = False
+) -> Iterator[pa.RecordBatch]:
+    """Yield the records as Arrow's parser hands them over: string columns, no line numbers.
+
+    Args:
+        path: The file.
+        dialect: How it is written.
+        block_bytes: Bytes Arrow parses at once (about that many bytes of records a batch).
+        skip_blank: Drop empty lines in the parser rather than yield them as records.
+
+    Raises:
+        IrregularRows: A record has the wrong width or bytes Arrow cannot decode.
+    """
     irregular: list[str] = []
 
     def set_aside(row: pacsv.InvalidRow) -> str:
         irregular.append(row.text)
         return "skip"
 
-    newline = "\r" if dialect.line_terminator == "\r" else "\n"
-    multiline = dialect.quotechar is not None or dialect.escapechar is not None
-    next_line = dialect.preamble_lines + (2 if dialect.has_header else 1)
-    pending: list[pa.RecordBatch] = []
-    pending_lines: list[np.ndarray] = []
     with open_bytes(path) as binary:
-        reader = _open_arrow(binary, dialect, set_aside)
+        reader = _open_arrow(binary, dialect, set_aside, block_bytes, skip_blank)
         while True:
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
-                break
+                return
             except pa.ArrowInvalid as error:
                 raise IrregularRows(f"{path.name}: {error}") from error
             if irregular:
                 raise IrregularRows(f"{path.name}: record {irregular[0]!r} has the wrong width")
-            spans = np.ones(batch.num_rows, dtype=np.int64)
-            for column in batch.columns if multiline else ():
-                if _holds(column, newline):
-                    spans += pc.count_substring(column, newline).to_numpy(zero_copy_only=False)
-            starts = next_line + np.cumsum(spans) - spans
-            next_line += int(spans.sum())
-            filled = _non_blank(batch)
-            if filled is not None:
-                batch, starts = batch.filter(filled), starts[filled.to_numpy(zero_copy_only=False)]
-            pending.append(batch)
-            pending_lines.append(starts)
-            while sum(b.num_rows for b in pending) >= chunk_rows:
-                table = pa.Table.from_batches(pending)
-                lines = np.concatenate(pending_lines)
-                yield RawChunk(table.slice(0, chunk_rows).combine_chunks(), lines[:chunk_rows], [])
-                pending = table.slice(chunk_rows).to_batches()
-                pending_lines = [lines[chunk_rows:]]
-    if any(b.num_rows for b in pending):
-        table = pa.Table.from_batches(pending, schema=pending[0].schema)
-        yield RawChunk(table.combine_chunks(), np.concatenate(pending_lines), [])
+            yield batch
 
 
-def _open_arrow(binary: BinaryIO, dialect: Dialect, on_invalid: object) -> pacsv.CSVStreamingReader:
+def _open_arrow(
+    binary: BinaryIO, dialect: Dialect, on_invalid: object, block_bytes: int, skip_blank: bool
+) -> pacsv.CSVStreamingReader:
     for _ in range(dialect.preamble_lines):
         binary.readline()
     names = list(dialect.columns)
@@ -92,7 +112,7 @@ def _open_arrow(binary: BinaryIO, dialect: Dialect, on_invalid: object) -> pacsv
         read_options=pacsv.ReadOptions(
             column_names=names,
             skip_rows=1 if dialect.has_header else 0,
-            block_size=ARROW_BLOCK_BYTES,
+            block_size=block_bytes,
             encoding="utf8" if encoding in ("utf-8", "utf-8-sig", "ascii") else encoding,
         ),
         parse_options=pacsv.ParseOptions(
@@ -101,7 +121,7 @@ def _open_arrow(binary: BinaryIO, dialect: Dialect, on_invalid: object) -> pacsv
             double_quote=dialect.doublequote,
             escape_char=dialect.escapechar or False,
             newlines_in_values=dialect.quotechar is not None or dialect.escapechar is not None,
-            ignore_empty_lines=False,
+            ignore_empty_lines=skip_blank,
             invalid_row_handler=on_invalid,
         ),
         convert_options=pacsv.ConvertOptions(

@@ -1,17 +1,20 @@
 """Infer each column's type over a whole file, streamed chunk by chunk with Arrow kernels.
 
 Every present cell is tested against the candidate kinds from the most specific (boolean,
-integer) to the least (time); a cell leaves the race at its first match, so a typical typed
-column costs one vectorised test per chunk, and a text column none once the first chunk has
-ruled every candidate out. Counts, not verdicts, are kept, so a few bad cells in a million
-lower a column's confidence without changing its kind.
+integer) to the least (time); a cell leaves the race at its first match. Once a column has a
+leading kind, a chunk is first offered whole to that kind's strict cast: when it holds (the
+usual case) the chunk costs one kernel, and a text column, whose candidates the first chunk
+ruled out, costs only its null count. Counts, not verdicts, are kept, so a few bad cells in a
+million lower a column's confidence without changing its kind.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,16 +22,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csv_assets.pipeline.cells import (
-    DATE_FORMATS,
-    DATETIME_FORMATS,
-    FALSE_TOKENS,
     NULL_TOKENS,
-    TRUE_TOKENS,
     WEAK_NULL_TOKENS,
     ColumnGuess,
-    Kind,
     NumberStyle,
     plain_number,
+)
+from csv_assets.pipeline.kinds import (
+    CANDIDATES,
+    GROUP_SHAPES,
+    NUMERIC,
+    Candidate,
+    all_cells,
+    mask,
+    number_patterns,
+    test_cells,
 )
 
 TYPE_SHARE = 0.95
@@ -37,62 +45,11 @@ VIABLE_SHARE = 0.5
 """A candidate whose share falls below this after a chunk is not tested again..."""
 MIN_CELLS_TO_RULE_OUT = 1000
 """...once the column has shown at least this many present cells."""
+PROBE_CELLS = 4096
+"""Cells raced one by one before a column's leading kind is offered the rest whole."""
 
-_STRONG_NULLS = pa.array(sorted(NULL_TOKENS - WEAK_NULL_TOKENS))
-_WEAK_NULLS = pa.array(sorted(WEAK_NULL_TOKENS))
-_BOOLEANS = pa.array(sorted(TRUE_TOKENS | FALSE_TOKENS))
+_NULLS = pa.array(sorted(NULL_TOKENS))
 _LEADING_ZERO = r"^[+-]?0\d"
-_FRACTION = re.compile(r"\.%f$")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One kind (and format) a column may have, and how a cell is tested for it."""
-
-    kind: Kind
-    format: str | None = None
-    pattern: str | None = None
-    strptime: str | None = None
-
-    @property
-    def group(self) -> str:
-        """Candidates of one group are tested on the same cells (formats may both fit)."""
-        if self.format is None or self.kind in ("date", "datetime"):
-            return self.kind
-        return f"{self.kind}:{self.format}"
-
-
-def _temporal(kind: Kind, fmt: str) -> Candidate:
-    # Arrow's strptime has no %f: the fraction is matched by the pattern and cut before it.
-    shape = re.sub(r"%[dmyHMSYb]", ".+", _FRACTION.sub("", fmt))
-    pattern = f"^{shape}\\.\\d{{1,9}}$" if _FRACTION.search(fmt) else None
-    return Candidate(kind, fmt, pattern, _FRACTION.sub("", fmt))
-
-
-CANDIDATES: tuple[Candidate, ...] = (
-    Candidate("boolean"),
-    # Number patterns depend on the file's separators: see ``number_patterns``.
-    Candidate("integer"),
-    Candidate("decimal"),
-    Candidate("float"),
-    # The ISO date before the others: most files use it.
-    Candidate("date", "%Y-%m-%d", r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
-    *(_temporal("date", f) for f in DATE_FORMATS if f != "%Y-%m-%d"),
-    Candidate(
-        "datetime",
-        "ISO8601",
-        r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$",
-    ),
-    *(_temporal("datetime", f) for f in DATETIME_FORMATS),
-    Candidate("time", "%H:%M:%S", r"^\d{1,2}:\d{2}(:\d{2}(\.\d{1,9})?)?$"),
-)
-GROUP_SHAPES = {
-    "date": r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$|^\d{8}$|^\d{1,2} \w{3} \d{4}$"
-    r"|^\w{3} \d{1,2}, \d{4}$",
-    "datetime": r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}[ T]\d{1,2}:\d{2}",
-}
-"""A cheap test a cell must pass before the formats of its group are tried on it."""
-NUMERIC: tuple[Kind, ...] = ("integer", "decimal", "float")
 
 
 @dataclass
@@ -121,19 +78,78 @@ class ColumnTally:
 
     def add(self, text: pa.Array, style: NumberStyle) -> None:
         """Count one chunk of the column's raw cell text."""
-        trimmed = pc.utf8_trim_whitespace(text)
-        strong = pc.is_in(trimmed, value_set=_STRONG_NULLS)
-        weak = pc.is_in(trimmed, value_set=_WEAK_NULLS)
-        missing = pc.or_(strong, weak)
-        if pc.any(missing).as_py():
-            counts = pc.value_counts(trimmed.filter(missing))
-            self.nulls.update(dict(zip(*_pairs(counts), strict=True)))
-            self.weak += pc.sum(weak).as_py() or 0
-            trimmed = trimmed.filter(pc.invert(missing))
+        leader = self._leader()
+        if leader is not None:
+            # The usual chunk: every cell a null token or of the leading kind, which one cast
+            # over the cells (null tokens masked as nulls, not copied out) can tell.
+            cells = self._mask_nulls(text) if self.nulls else text
+            if all_cells(leader, cells, style):
+                self._tally(leader, cells, style)
+                return
+        self._count(self._drop_nulls(text), style)
+
+    def _tally(self, leader: Candidate, cells: pa.Array, style: NumberStyle) -> None:
+        present = len(cells) - cells.null_count
+        self.present += present
+        self.hits[leader] += present
+        if leader.kind in ("integer", "decimal"):
+            self._measure(plain_number(cells, style))
+
+    def _mask_nulls(self, text: pa.Array) -> pa.Array:
+        """Count the null tokens and return ``text`` with them as nulls, sharing its buffers."""
+        missing = pc.is_in(text, value_set=_NULLS)
+        if not pc.any(missing).as_py():
+            return text
+        self._count_tokens(text.filter(missing))
+        if text.offset or text.null_count:
+            return pc.if_else(missing, pa.scalar(None, pa.string()), text)
+        valid = pc.invert(missing).buffers()[1]
+        return pa.StringArray.from_buffers(len(text), text.buffers()[1], text.buffers()[2], valid)
+
+    def _count_tokens(self, tokens: pa.Array) -> None:
+        values, counts = _pairs(pc.value_counts(tokens))
+        self.nulls.update(dict(zip(values, counts, strict=True)))
+        self.weak += sum(n for t, n in zip(values, counts, strict=True) if t in WEAK_NULL_TOKENS)
+
+    def _count(self, cells: pa.Array, style: NumberStyle) -> None:
+        if not self.viable:
+            self.present += len(cells)  # a text column: nothing left to test
+            return
+        leader = self._leader()
+        if leader is not None and len(cells) and all_cells(leader, cells, style):
+            self._tally(leader, cells, style)
+            return
+        if leader is None and len(cells) > PROBE_CELLS:
+            # Race a few thousand cells to find the leader; offer it the rest whole.
+            self._count(cells.slice(0, PROBE_CELLS), style)
+            self._count(cells.slice(PROBE_CELLS), style)
+            return
+        # Some cell is not of the leading kind: trim, and race every cell.
+        trimmed = pc.utf8_trim_whitespace(cells)
+        blank = pc.equal(trimmed, "")
+        if pc.any(blank).as_py():
+            self.nulls[""] += pc.sum(blank).as_py()
+            trimmed = trimmed.filter(pc.invert(blank))
         self.present += len(trimmed)
         self._race(trimmed, style)
         if self.present >= MIN_CELLS_TO_RULE_OUT:
             self.viable = [c for c in self.viable if self.share(c) >= VIABLE_SHARE]
+
+    def _drop_nulls(self, text: pa.Array) -> pa.Array:
+        """Count the null tokens (``-``, ``NA`` and ``None`` among them) and return the rest."""
+        missing = pc.is_in(text, value_set=_NULLS)
+        if not pc.any(missing).as_py():
+            return text
+        self._count_tokens(text.filter(missing))
+        return text.filter(pc.invert(missing))
+
+    def _leader(self) -> Candidate | None:
+        """The kind the column has shown so far, once it has shown enough cells to have one."""
+        if self.present < MIN_CELLS_TO_RULE_OUT:
+            return None
+        return next(
+            (c for c in self.viable if self.share(c) >= TYPE_SHARE and not self._widens(c)), None
+        )
 
     def _race(self, cells: pa.Array, style: NumberStyle) -> None:
         """Test cells against each viable group in turn; a cell leaves at its first match."""
@@ -152,13 +168,13 @@ class ColumnTally:
             shape = GROUP_SHAPES.get(group)
             shaped = np.ones(len(cells), bool)
             if shape is not None:
-                shaped = _mask(pc.match_substring_regex(cells, shape))
+                shaped = mask(pc.match_substring_regex(cells, shape))
             tested = cells.filter(pa.array(shaped)) if shape is not None else cells
             if not len(tested):
                 continue
             matched = np.zeros(len(tested), bool)
             for candidate in members:
-                hit = _mask(_test(candidate, tested, patterns))
+                hit = mask(test_cells(candidate, tested, patterns))
                 self.hits[candidate] += int(hit.sum())
                 matched |= hit
                 if candidate.kind in ("integer", "decimal"):
@@ -168,17 +184,28 @@ class ColumnTally:
                 cells = cells.filter(pa.array(~shaped))
 
     def _measure(self, numbers: pa.Array) -> None:
-        """Leading zeros (an identifier, not a number) and the widest whole and fraction parts."""
+        """Leading zeros (an identifier, not a number) and the widest whole and fraction parts.
+
+        A sign counts as a whole digit: the precision drafted from it errs on the wide side.
+        """
         if not len(numbers):
             return
-        self.leading_zeros += pc.sum(pc.match_substring_regex(numbers, _LEADING_ZERO)).as_py() or 0
-        unsigned = pc.utf8_ltrim(numbers, characters="+-")
-        point = pc.find_substring(unsigned, ".")
-        length = pc.utf8_length(unsigned)
-        whole = pc.if_else(pc.equal(point, -1), length, point)
-        fraction = pc.if_else(pc.equal(point, -1), 0, pc.subtract(pc.subtract(length, point), 1))
-        self.whole_digits = max(self.whole_digits, pc.max(whole).as_py() or 0)
-        self.scale = max(self.scale, pc.max(fraction).as_py() or 0)
+        if not self.leading_zeros:
+            zero = pc.starts_with(numbers, "0")
+            if pc.any(zero).as_py():
+                flagged = numbers.filter(zero)
+                self.leading_zeros += pc.sum(
+                    pc.match_substring_regex(flagged, _LEADING_ZERO)
+                ).as_py()
+        length = pc.binary_length(numbers)
+        point = pc.find_substring(numbers, ".")
+        if pc.max(point).as_py() < 0:  # integers only
+            self.whole_digits = max(self.whole_digits, pc.max(length).as_py())
+            return
+        fraction = pc.max(pc.subtract(pc.subtract(length, point), 1)).as_py()
+        whole = pc.max(pc.if_else(pc.less(point, 0), length, point)).as_py()
+        self.whole_digits = max(self.whole_digits, whole)
+        self.scale = max(self.scale, fraction)
 
     def _widens(self, candidate: Candidate) -> bool:
         """Whether a wider number kind holds more of the cells than ``candidate``.
@@ -212,11 +239,11 @@ class ColumnTally:
             # against month/day) split the confidence.
             rivals = len(
                 {
-                    _field_order(other.format)
+                    field_order(other.format)
                     for other in CANDIDATES
                     if other.kind == candidate.kind
                     and self.share(other) >= share
-                    and _field_order(other.format) != _field_order(candidate.format)
+                    and field_order(other.format) != field_order(candidate.format)
                 }
             )
             precision = self.whole_digits + self.scale if candidate.kind == "decimal" else None
@@ -249,11 +276,27 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
     """
     tallies: dict[str, ColumnTally] = {}
     rows = 0
-    for table in chunks:
-        rows += table.num_rows
-        for name in table.column_names:
-            tally = tallies.setdefault(name, ColumnTally())
-            tally.add(table.column(name).combine_chunks(), style)
+    # Arrow's kernels let go of the GIL: a chunk's columns are counted side by side, one per
+    # core, while the next chunk is read; one chunk at most waits, so memory stays flat.
+    with (
+        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as columns,
+        ThreadPoolExecutor(max_workers=1) as counting,
+    ):
+
+        def count(table: pa.Table) -> None:
+            work = [(tallies[n], _array(table.column(n))) for n in table.column_names]
+            list(columns.map(lambda job: job[0].add(job[1], style), work))
+
+        pending: Future[None] | None = None
+        for table in chunks:
+            rows += table.num_rows
+            for name in table.column_names:
+                tallies.setdefault(name, ColumnTally())
+            if pending is not None:
+                pending.result()  # raises what counting the previous chunk raised
+            pending = counting.submit(count, table)
+        if pending is not None:
+            pending.result()
     types = {name: tally.guess() for name, tally in tallies.items()}
     seen: Counter[str] = Counter()
     for name, tally in tallies.items():
@@ -262,52 +305,15 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
     return Inference(types, tuple(token for token, _ in seen.most_common()), rows)
 
 
-def number_patterns(style: NumberStyle) -> dict[Kind, str]:
-    """Regular expressions for integers, decimals and floats as ``style`` writes them.
-
-    Each admits the narrower ones: a cell reaches a wider pattern only when the narrower
-    kinds are no longer tested (ruled out for the column), and it still counts as a number.
-    """
-    point = re.escape(style.decimal)
-    whole = r"\d{1,18}"
-    if style.thousands:
-        whole = rf"(\d{{1,18}}|\d{{1,3}}({re.escape(style.thousands)}\d{{3}})+)"
-    decimal = rf"({whole}({point}\d*)?|{point}\d+)"
-    return {
-        "integer": rf"^[+-]?{whole}$",
-        "decimal": rf"^[+-]?{decimal}$",
-        "float": rf"^[+-]?(\d+{point}?\d*|{point}\d+)([eE][+-]?\d+)?$",
-    }
+def _array(column: pa.ChunkedArray) -> pa.Array:
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
-def _field_order(fmt: str | None) -> str:
+def field_order(fmt: str | None) -> str:
     """The order of day, month and year in a format (``ISO8601`` is year, month, day)."""
     if fmt is None or fmt == "ISO8601":
         return "Ymd"
     return "".join(re.findall(r"%([dmbYy])", fmt)).replace("b", "m").replace("y", "Y")
-
-
-def _mask(values: pa.Array) -> np.ndarray:
-    return pc.fill_null(values, False).to_numpy(zero_copy_only=False)
-
-
-def _test(candidate: Candidate, cells: pa.Array, numbers: Mapping[Kind, str]) -> pa.Array:
-    """A boolean mask of the cells that are of ``candidate``'s kind and format."""
-    if candidate.kind == "boolean":
-        return pc.is_in(pc.utf8_lower(cells), value_set=_BOOLEANS)
-    hit = None
-    pattern = numbers.get(candidate.kind, candidate.pattern)
-    if pattern is not None:
-        hit = pc.match_substring_regex(cells, pattern)
-    if candidate.strptime is not None:
-        text = cells
-        if candidate.pattern is not None and _FRACTION.search(candidate.format or ""):
-            text = pc.replace_substring_regex(cells, r"\.\d{1,9}$", "")
-        parsed = pc.is_valid(
-            pc.strptime(text, format=candidate.strptime, unit="s", error_is_null=True)
-        )
-        hit = parsed if hit is None else pc.and_(hit, parsed)
-    return hit
 
 
 def _pairs(counts: pa.StructArray) -> tuple[list[str], list[int]]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from csv_assets.pipeline.arrow_read import arrow_readable, iter_arrow_batches
 from csv_assets.pipeline.cells import ColumnGuess, NumberStyle, guess_number_style, safe_names
 from csv_assets.pipeline.chunks import IrregularRows
 from csv_assets.pipeline.dialect import PINNED, Dialect
@@ -35,6 +36,8 @@ from csv_assets.pipeline.source_file import open_bytes
 HEAD_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024
 TYPE_CHUNK_ROWS = 100_000
+TYPE_BLOCK_BYTES = 8 << 20
+"""Arrow parses this much at once for typing: big batches, few calls per column."""
 _TAIL_CODECS = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}
 
 
@@ -146,16 +149,18 @@ def _body(
 
 
 def _infer_whole_file(path: Path, dialect: Dialect) -> Inference:
-    """Type every record: the fast reader, or the exact one if a record has the wrong width."""
-    try:
-        return infer_types(_cells(path, dialect, exact=False), dialect.number_style)
-    except IrregularRows:
-        return infer_types(_cells(path, dialect, exact=True), dialect.number_style)
+    """Type every record, from Arrow's batches as parsed.
 
-
-def _cells(path: Path, dialect: Dialect, *, exact: bool) -> Iterator[pa.Table]:
-    for chunk in iter_chunks(path, dialect, TYPE_CHUNK_ROWS, exact=exact):
-        yield chunk.cells
+    A record of the wrong width (or a dialect beyond Arrow) means the exact reader's chunks.
+    """
+    if arrow_readable(dialect):
+        batches = iter_arrow_batches(path, dialect, TYPE_BLOCK_BYTES, skip_blank=True)
+        try:
+            return infer_types(map(pa.Table.from_batches, zip(batches)), dialect.number_style)
+        except IrregularRows:
+            pass
+    chunks = iter_chunks(path, dialect, TYPE_CHUNK_ROWS, exact=True)
+    return infer_types((chunk.cells for chunk in chunks), dialect.number_style)
 
 
 def _sample_table(names: tuple[str, ...], rows: list[list[str]]) -> pa.Table:
