@@ -37,6 +37,10 @@ format: $(STAMP)
 
 ## bench: the benchmarks under benchmarks/, figures as ratios to baselines timed in the same run
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/sniff_accuracy.py
+	$(BIN)/python benchmarks/sniff_speed.py --rows 1000000
+	$(BIN)/python benchmarks/validation_cost.py --rows 1000000
 	$(BIN)/python benchmarks/load_speed.py --rows 1000000
 
 clean-venv:
