@@ -189,7 +189,16 @@ def _sniffed_table(dialect: Mapping[str, Any]) -> str:
 
 def _types_table(dialect: Mapping[str, Any]) -> str:
     return markdown_table(
-        [{"column": name, **guess} for name, guess in dialect.get("column_types", {}).items()],
+        [
+            {
+                "column": name,
+                "kind": guess["kind"],
+                "format": guess["format"] or "",
+                "confidence": guess["confidence"],
+                "nulls": guess.get("nulls", 0),
+            }
+            for name, guess in dialect.get("column_types", {}).items()
+        ],
         limit=200,
     )
 

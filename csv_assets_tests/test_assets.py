@@ -103,7 +103,8 @@ def test_a_delivery_written_differently_warns_through_the_drift_check(data_dir, 
     metadata = event.materialization.metadata
     assert metadata["drift_against"].value.startswith("customers_2026-11-01.csv@")
     assert "| encoding | 'cp1252' | 0.9 |" in metadata["sniffed"].value
-    assert "| signup_date | date | %d.%m.%Y |" in metadata["column_types"].value
+    assert "| signup_date | date | %d.%m.%Y | 1.0 | 0 |" in metadata["column_types"].value
+    assert "| name | string |  | 1.0 | 0 |" in metadata["column_types"].value
 
 
 def test_a_bad_file_fails_the_run_without_retry_and_lands_in_rejected(data_dir, database_url):

@@ -14,7 +14,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -94,15 +94,7 @@ def search_dialect(text: str, pins: Mapping[str, Any]) -> Found:
     scored.sort(key=lambda found: -found.score)
     best = scored[0]
     runner_up = next((f.score for f in scored[1:] if f.delimiter != best.delimiter), 0.0)
-    return Found(
-        best.delimiter,
-        best.quotechar,
-        best.escapechar,
-        best.records,
-        best.width,
-        best.score,
-        runner_up,
-    )
+    return replace(best, runner_up=runner_up)
 
 
 def parse_records(
