@@ -151,3 +151,13 @@ def test_an_empty_file_is_an_error(tmp_path):
     (tmp_path / "empty.csv").write_text("\n\n")
     with pytest.raises(ValueError, match="empty"):
         sniff_csv(tmp_path / "empty.csv")
+
+
+def test_a_last_row_that_merely_starts_with_total_is_data(tmp_path):
+    path = tmp_path / "products.csv"
+    path.write_text("name,units,price\nBox,1,2.00\nCrate,2,3.00\nTotal Package,5,12.00\n")
+
+    dialect = sniff_csv(path)
+    rows, _ = read_rows(path, dialect)
+
+    assert dialect.footer_rows == 0 and rows[-1] == ("Total Package", "5", "12.00")

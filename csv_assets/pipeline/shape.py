@@ -19,11 +19,19 @@ Record = tuple[int, list[str]]
 
 WINDOW = 20
 MAX_FOOTER = 10
-_FOOTER_WORDS = re.compile(
-    r"^\s*(grand\s+)?(total|totals|sum|summe|gesamt|totaal|totale|somme|subtotal|count|rows|"
-    r"records|end\b|eof\b|page\s+\d|generated|exported|\(\d+ rows?\))",
-    re.IGNORECASE,
+_FOOTER_CELL = re.compile(
+    r"""^\s*(
+        (grand\s+|sub)?(total|totals|sum|summe|gesamt|totaal|totale|somme)\s*:?
+      | (rows|records|lines|count)\s*[:=]?\s*\d[\d.,]*
+      | \(?\d[\d.,]*\s+(rows|records|lines)\)?
+      | end(\s+of\s+(report|file|data|export))?
+      | eof
+      | page\s+\d+(\s+of\s+\d+)?
+      | (generated|exported|printed)\s.*
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
 )
+"""A first cell that says "totals" or "end", not one that merely starts with such a word."""
 COMMENT_PREFIXES = ("#", "//")
 _VALUE = re.compile(r"^[+-]?[\d.,]*\d")
 
@@ -88,7 +96,7 @@ def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> i
     footer = 0
     for _, cells in reversed(records[-MAX_FOOTER:]):
         filled = [c for c in cells if c.strip()]
-        totals = bool(filled) and bool(_FOOTER_WORDS.match(filled[0]))
+        totals = bool(filled) and bool(_FOOTER_CELL.match(filled[0]))
         sparse = len(filled) * 2 <= width or all(number_kind(c, style) for c in filled[1:])
         if len(cells) != width or (totals and sparse):
             footer += 1
