@@ -22,3 +22,26 @@ class ReadingsWithWest(Readings):
     """The same contract after the business opened a western site."""
 
     site: Series[str] = pa.Field(isin=["north", "south", "east", "west"], description="Where.")
+
+
+class Shipments(pa.DataFrameModel):
+    """A shipment leg: it must arrive after it leaves, and a file must move some weight."""
+
+    leg_id: Series[int] = pa.Field(ge=1, description="Leg number.")
+    departed: Series[pd.DatetimeTZDtype] = pa.Field(
+        dtype_kwargs={"unit": "ns", "tz": "UTC"}, description="Departure (UTC)."
+    )
+    arrived: Series[pd.DatetimeTZDtype] = pa.Field(
+        dtype_kwargs={"unit": "ns", "tz": "UTC"}, description="Arrival (UTC)."
+    )
+    kg: Series[float] = pa.Field(ge=0, description="Weight carried.")
+
+    @pa.dataframe_check(error="arrives after it departs")
+    @classmethod
+    def arrives_after_departure(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["arrived"] >= df["departed"]
+
+    @pa.dataframe_check(error="the file carries some weight")
+    @classmethod
+    def carries_weight(cls, df: pd.DataFrame) -> bool:
+        return bool(df["kg"].sum() > 0)

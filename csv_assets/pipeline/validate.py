@@ -181,25 +181,69 @@ def _check_rules(
         by_row = cases[cases["index"].notna()]
         if by_row.empty:
             first = cases.iloc[0]
+            rule = _rule_name(first, contract)
             raise BadFileError(
                 file,
-                f"rule {first['check']} failed for the data as a whole: {first['failure_case']}",
-                column=_column_name(first, contract),
-                rule=str(first["check"]),
+                f"rule {rule} ({first['check']}) failed for the data as a whole: "
+                f"{first['failure_case']}",
+                column=None if _frame_check(first) else _column_name(first, contract),
+                rule=rule,
             )
-        for case in by_row.itertuples(index=False):
-            index = int(case.index)
-            column = _column_name(case._asdict(), contract)
-            failures[index].append(
-                RowFailure(
-                    int(lines[index]),
-                    column,
-                    RULE_NAMES.get(str(case.check), str(case.check)),
-                    _message(case.check, column, case.failure_case),
-                    case.failure_case,
-                )
-            )
+        for index, found in _row_failures(by_row, contract, lines):
+            failures[index].append(found)
         frame = frame.drop(index=[i for i in by_row["index"].astype(int) if i in frame.index])
+
+
+def _row_failures(
+    cases: pd.DataFrame, contract: Contract, lines: np.ndarray
+) -> list[tuple[int, RowFailure]]:
+    """One failure per row and rule.
+
+    A dataframe check lists every cell of a failing row: those cells become one frame failure
+    whose value shows them all.
+    """
+    found: list[tuple[int, RowFailure]] = []
+    frame_cells: dict[tuple[int, str], list[str]] = defaultdict(list)
+    frame_text: dict[tuple[int, str], str] = {}
+    for case in cases.to_dict("records"):
+        index, rule = int(case["index"]), _rule_name(case, contract)
+        if _frame_check(case):
+            frame_cells[index, rule].append(f"{case['column']}={case['failure_case']}")
+            frame_text[index, rule] = str(case["check"])
+            continue
+        column = _column_name(case, contract)
+        message = _message(case["check"], column, case["failure_case"])
+        found.append(
+            (index, RowFailure(int(lines[index]), column, rule, message, case["failure_case"]))
+        )
+    for (index, rule), cells in frame_cells.items():
+        value = ", ".join(cells)
+        message = f"row fails {rule} ({frame_text[index, rule]}): {value}"
+        found.append((index, RowFailure(int(lines[index]), None, rule, message, value)))
+    return found
+
+
+def _frame_check(case: Mapping[str, Any]) -> bool:
+    """Whether a failure case comes from one of the model's dataframe-wide checks."""
+    return case["schema_context"] == "DataFrameSchema" and _number(case) is not None
+
+
+def _rule_name(case: Mapping[str, Any], contract: Contract) -> str:
+    """The failing check's name, as the model declares it (pandera reports its error text)."""
+    number = _number(case)
+    checks: list[pandera.Check] = []
+    if number is not None and case["schema_context"] == "DataFrameSchema":
+        checks = contract.rules.checks
+    elif number is not None and case["column"] in contract.rules.columns:
+        checks = contract.rules.columns[case["column"]].checks
+    if number is not None and number < len(checks):
+        return checks[number].name
+    return RULE_NAMES.get(str(case["check"]), str(case["check"]))
+
+
+def _number(case: Mapping[str, Any]) -> int | None:
+    number = case.get("check_number")
+    return None if number is None or pd.isna(number) else int(number)
 
 
 def _column_name(case: Mapping[str, Any], contract: Contract) -> str | None:
