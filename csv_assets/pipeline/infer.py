@@ -78,6 +78,14 @@ class ColumnTally:
 
     def add(self, text: pa.Array, style: NumberStyle) -> None:
         """Count one chunk of the column's raw cell text."""
+        if not self.viable:
+            # A text column: nothing left to test, only its null tokens to count.
+            missing = pc.is_in(text, value_set=_NULLS)
+            nulls = pc.sum(missing).as_py() or 0
+            if nulls:
+                self._count_tokens(text.filter(missing))
+            self.present += len(text) - nulls
+            return
         leader = self._leader()
         if leader is not None:
             # The usual chunk: every cell a null token or of the leading kind, which one cast

@@ -135,8 +135,7 @@ def all_cells(candidate: Candidate, cells: pa.Array, style: NumberStyle) -> bool
             values = pc.cast(cells, pa.float64())
             # The float cast also reads 1e5, inf and nan: a decimal column holds none of them.
             return candidate.kind == "float" or (
-                pc.all(pc.is_finite(values)).as_py() is not False
-                and not pc.any(pc.match_substring(pc.ascii_lower(cells), "e")).as_py()
+                pc.all(pc.is_finite(values)).as_py() is not False and not holds_any(cells, b"eE")
             )
         if candidate.kind == "date" and candidate.format == "%Y-%m-%d":
             pc.cast(cells, pa.date32())
@@ -146,6 +145,27 @@ def all_cells(candidate: Candidate, cells: pa.Array, style: NumberStyle) -> bool
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
     return bool(mask(test_cells(candidate, cells, number_patterns(style))).all())
+
+
+def holds_any(cells: pa.Array, letters: bytes) -> bool:
+    """Whether any present cell holds one of ``letters`` (ASCII).
+
+    Without nulls, one numpy pass over the cells' bytes answers, several times faster than a
+    kernel per cell; with nulls (whose bytes may still sit in the buffer) the kernel does.
+    """
+    if cells.null_count or not isinstance(cells, pa.StringArray):
+        lowered = pc.ascii_lower(cells)
+        return any(
+            pc.any(pc.match_substring(lowered, chr(c).lower())).as_py() for c in set(letters)
+        )
+    offsets = np.frombuffer(cells.buffers()[1], np.int32)[
+        cells.offset : cells.offset + len(cells) + 1
+    ]
+    data = cells.buffers()[2]
+    if data is None or not len(cells):
+        return False
+    window = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]]
+    return bool(np.isin(window, np.frombuffer(letters, np.uint8)).any())
 
 
 def _iso_datetimes(cells: pa.Array) -> bool:
