@@ -1,0 +1,274 @@
+"""Count one column's cells chunk by chunk with Arrow kernels, then decide its kind.
+
+Every present cell is tested against the candidate kinds from the most specific (boolean,
+integer) to the least (time); a cell leaves the race at its first match. Once a column has a
+leading kind, a chunk is first offered whole to that kind's strict cast: when it holds (the
+usual case) the chunk costs one kernel, and a text column, whose candidates the first chunk
+ruled out, costs only its null count. Counts, not verdicts, are kept, so a few bad cells in a
+million lower a column's confidence without changing its kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from csv_assets.pipeline.cells import (
+    NULL_TOKENS,
+    WEAK_NULL_TOKENS,
+    ColumnGuess,
+    NumberStyle,
+    plain_number,
+)
+from csv_assets.pipeline.kinds import (
+    CANDIDATES,
+    GROUP_SHAPES,
+    NUMERIC,
+    Candidate,
+    all_cells,
+    mask,
+    number_patterns,
+    test_cells,
+)
+
+TYPE_SHARE = 0.95
+"""A column is of a kind when at least this share of its present cells are of it."""
+VIABLE_SHARE = 0.5
+"""A candidate whose share falls below this after a chunk is not tested again..."""
+MIN_CELLS_TO_RULE_OUT = 1000
+"""...once the column has shown at least this many present cells."""
+PROBE_CELLS = 4096
+"""Cells raced one by one before a column's leading kind is offered the rest whole."""
+
+_NULLS = pa.array(sorted(NULL_TOKENS))
+_LEADING_ZERO = r"^[+-]?0\d"
+
+
+@dataclass
+class ColumnTally:
+    """What one column's cells were, counted over every chunk so far."""
+
+    present: int = 0
+    weak: int = 0
+    leading_zeros: int = 0
+    scale: int = 0
+    whole_digits: int = 0
+    hits: Counter[Candidate] = field(default_factory=Counter)
+    nulls: Counter[str] = field(default_factory=Counter)
+    viable: list[Candidate] = field(default_factory=lambda: list(CANDIDATES))
+
+    def share(self, candidate: Candidate) -> float:
+        """Share of present cells of ``candidate``'s kind (a decimal column holds integers)."""
+        if not self.present:
+            return 0.0
+        if candidate.kind in NUMERIC:
+            wider = NUMERIC[: NUMERIC.index(candidate.kind) + 1]
+            hits = sum(n for c, n in self.hits.items() if c.kind in wider)
+        else:
+            hits = self.hits[candidate]
+        return hits / self.present
+
+    def add(self, text: pa.Array, style: NumberStyle) -> None:
+        """Count one chunk of the column's raw cell text."""
+        if not self.viable:
+            # A text column: nothing left to test, only its null tokens to count.
+            missing = pc.is_in(text, value_set=_NULLS)
+            nulls = pc.sum(missing).as_py() or 0
+            if nulls:
+                self._count_tokens(text.filter(missing))
+            self.present += len(text) - nulls
+            return
+        leader = self._leader()
+        if leader is not None:
+            # The usual chunk: every cell a null token or of the leading kind, which one cast
+            # over the cells (null tokens masked as nulls, not copied out) can tell.
+            cells = self._mask_nulls(text) if self.nulls else text
+            if all_cells(leader, cells, style):
+                self._tally(leader, cells, style)
+                return
+        self._count(self._drop_nulls(text), style)
+
+    def _tally(self, leader: Candidate, cells: pa.Array, style: NumberStyle) -> None:
+        present = len(cells) - cells.null_count
+        self.present += present
+        self.hits[leader] += present
+        if leader.kind in ("integer", "decimal"):
+            self._measure(plain_number(cells, style))
+
+    def _mask_nulls(self, text: pa.Array) -> pa.Array:
+        """Count the null tokens and return ``text`` with them as nulls, sharing its buffers."""
+        missing = pc.is_in(text, value_set=_NULLS)
+        if not pc.any(missing).as_py():
+            return text
+        self._count_tokens(text.filter(missing))
+        if text.offset or text.null_count:
+            return pc.if_else(missing, pa.scalar(None, pa.string()), text)
+        valid = pc.invert(missing).buffers()[1]
+        return pa.StringArray.from_buffers(len(text), text.buffers()[1], text.buffers()[2], valid)
+
+    def _count_tokens(self, tokens: pa.Array) -> None:
+        values, counts = _pairs(pc.value_counts(tokens))
+        self.nulls.update(dict(zip(values, counts, strict=True)))
+        self.weak += sum(n for t, n in zip(values, counts, strict=True) if t in WEAK_NULL_TOKENS)
+
+    def _count(self, cells: pa.Array, style: NumberStyle) -> None:
+        if not self.viable:
+            self.present += len(cells)  # a text column: nothing left to test
+            return
+        leader = self._leader()
+        if leader is not None and len(cells) and all_cells(leader, cells, style):
+            self._tally(leader, cells, style)
+            return
+        if leader is None and len(cells) > PROBE_CELLS:
+            # Race a few thousand cells to find the leader; offer it the rest whole.
+            self._count(cells.slice(0, PROBE_CELLS), style)
+            self._count(cells.slice(PROBE_CELLS), style)
+            return
+        # Some cell is not of the leading kind: trim, and race every cell.
+        trimmed = pc.utf8_trim_whitespace(cells)
+        blank = pc.equal(trimmed, "")
+        if pc.any(blank).as_py():
+            self.nulls[""] += pc.sum(blank).as_py()
+            trimmed = trimmed.filter(pc.invert(blank))
+        self.present += len(trimmed)
+        self._race(trimmed, style)
+        if self.present >= MIN_CELLS_TO_RULE_OUT:
+            self.viable = [c for c in self.viable if self.share(c) >= VIABLE_SHARE]
+
+    def _drop_nulls(self, text: pa.Array) -> pa.Array:
+        """Count the null tokens (``-``, ``NA`` and ``None`` among them) and return the rest."""
+        missing = pc.is_in(text, value_set=_NULLS)
+        if not pc.any(missing).as_py():
+            return text
+        self._count_tokens(text.filter(missing))
+        return text.filter(pc.invert(missing))
+
+    def _leader(self) -> Candidate | None:
+        """The kind the column has shown so far, once it has shown enough cells to have one."""
+        if self.present < MIN_CELLS_TO_RULE_OUT:
+            return None
+        return next(
+            (c for c in self.viable if self.share(c) >= TYPE_SHARE and not self._widens(c)), None
+        )
+
+    def _race(self, cells: pa.Array, style: NumberStyle) -> None:
+        """Test cells against each viable group in turn; a cell leaves at its first match."""
+        groups: dict[str, list[Candidate]] = {}
+        for candidate in self.viable:
+            groups.setdefault(candidate.group, []).append(candidate)
+        patterns = number_patterns(style)
+        digits_only = False
+        for group, members in groups.items():
+            if not len(cells):
+                return
+            if group != "boolean" and not digits_only:
+                # Only booleans are written without a digit; nothing else needs a look.
+                cells = cells.filter(pc.match_substring_regex(cells, r"\d"))
+                digits_only = True
+            shape = GROUP_SHAPES.get(group)
+            shaped = np.ones(len(cells), bool)
+            if shape is not None:
+                shaped = mask(pc.match_substring_regex(cells, shape))
+            tested = cells.filter(pa.array(shaped)) if shape is not None else cells
+            if not len(tested):
+                continue
+            matched = np.zeros(len(tested), bool)
+            for candidate in members:
+                hit = mask(test_cells(candidate, tested, patterns))
+                self.hits[candidate] += int(hit.sum())
+                matched |= hit
+                if candidate.kind in ("integer", "decimal"):
+                    self._measure(plain_number(tested.filter(pa.array(hit)), style))
+            if matched.any():
+                shaped[shaped] = matched
+                cells = cells.filter(pa.array(~shaped))
+
+    def _measure(self, numbers: pa.Array) -> None:
+        """Leading zeros (an identifier, not a number) and the widest whole and fraction parts.
+
+        A sign counts as a whole digit: the precision drafted from it errs on the wide side.
+        """
+        if not len(numbers):
+            return
+        if not self.leading_zeros:
+            zero = pc.starts_with(numbers, "0")
+            if pc.any(zero).as_py():
+                flagged = numbers.filter(zero)
+                self.leading_zeros += pc.sum(
+                    pc.match_substring_regex(flagged, _LEADING_ZERO)
+                ).as_py()
+        length = pc.binary_length(numbers)
+        point = pc.find_substring(numbers, ".")
+        if pc.max(point).as_py() < 0:  # integers only
+            self.whole_digits = max(self.whole_digits, pc.max(length).as_py())
+            return
+        fraction = pc.max(pc.subtract(pc.subtract(length, point), 1)).as_py()
+        whole = pc.max(pc.if_else(pc.less(point, 0), length, point)).as_py()
+        self.whole_digits = max(self.whole_digits, whole)
+        self.scale = max(self.scale, fraction)
+
+    def _widens(self, candidate: Candidate) -> bool:
+        """Whether a wider number kind holds more of the cells than ``candidate``.
+
+        One decimal among a million integers makes the column decimal: every integer is a
+        decimal too, so widening loses nothing.
+        """
+        if candidate.kind not in NUMERIC[:-1]:
+            return False
+        wider = CANDIDATES[CANDIDATES.index(candidate) + 1]
+        return self.share(wider) > self.share(candidate)
+
+    def guess(self) -> ColumnGuess:
+        """The column's kind: the most specific one that at least ``TYPE_SHARE`` of cells share.
+
+        Below that share the column is text; above it, the cells of other kinds are the
+        column's bad values (they lower the confidence, and are quarantined at load).
+        """
+        nulls = sum(self.nulls.values())
+        if not self.present:
+            return ColumnGuess("string", None, 0.0, nulls=nulls)
+        best = 0.0
+        for candidate in CANDIDATES:
+            share = self.share(candidate)
+            best = max(best, share)
+            if share < TYPE_SHARE or self._widens(candidate):
+                continue
+            if candidate.kind in ("integer", "decimal") and self.leading_zeros:
+                return ColumnGuess("string", "leading zeros", share, nulls=nulls)
+            # Formats that fit as well but read the fields in another order (day/month
+            # against month/day) split the confidence.
+            rivals = len(
+                {
+                    field_order(other.format)
+                    for other in CANDIDATES
+                    if other.kind == candidate.kind
+                    and self.share(other) >= share
+                    and field_order(other.format) != field_order(candidate.format)
+                }
+            )
+            precision = self.whole_digits + self.scale if candidate.kind == "decimal" else None
+            return ColumnGuess(
+                candidate.kind,
+                candidate.format,
+                share / (1 + rivals),
+                precision=precision,
+                scale=self.scale if candidate.kind == "decimal" else None,
+                nulls=nulls,
+            )
+        return ColumnGuess("string", None, 1.0 - best, nulls=nulls)
+
+
+def field_order(fmt: str | None) -> str:
+    """The order of day, month and year in a format (``ISO8601`` is year, month, day)."""
+    if fmt is None or fmt == "ISO8601":
+        return "Ymd"
+    return "".join(re.findall(r"%([dmbYy])", fmt)).replace("b", "m").replace("y", "Y")
+
+
+def _pairs(counts: pa.StructArray) -> tuple[list[str], list[int]]:
+    return counts.field("values").to_pylist(), counts.field("counts").to_pylist()
