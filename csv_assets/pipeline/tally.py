@@ -75,23 +75,23 @@ class ColumnTally:
 
     def add(self, text: pa.Array, style: NumberStyle) -> None:
         """Count one chunk of the column's raw cell text."""
+        leader = self._leader()
+        if leader is not None and not self.nulls and all_cells(leader, text, style):
+            # The usual chunk of a column without nulls: one cast said it all.
+            self._tally(leader, text, style)
+            return
+        missing = self._count_nulls(text)
         if not self.viable:
             # A text column: nothing left to test, only its null tokens to count.
-            missing = pc.is_in(text, value_set=_NULLS)
-            nulls = pc.sum(missing).as_py() or 0
-            if nulls:
-                self._count_tokens(text.filter(missing))
-            self.present += len(text) - nulls
+            self.present += len(text) - (pc.sum(missing).as_py() if missing is not None else 0)
             return
-        leader = self._leader()
-        if leader is not None:
-            # The usual chunk: every cell a null token or of the leading kind, which one cast
-            # over the cells (null tokens masked as nulls, not copied out) can tell.
-            cells = self._mask_nulls(text) if self.nulls else text
+        if leader is not None and missing is not None:
+            # The null tokens masked as nulls (not copied out), the rest offered to one cast.
+            cells = _as_nulls(text, missing)
             if all_cells(leader, cells, style):
                 self._tally(leader, cells, style)
                 return
-        self._count(self._drop_nulls(text), style)
+        self._count(text if missing is None else text.filter(pc.invert(missing)), style)
 
     def _tally(self, leader: Candidate, cells: pa.Array, style: NumberStyle) -> None:
         present = len(cells) - cells.null_count
@@ -100,16 +100,13 @@ class ColumnTally:
         if leader.kind in ("integer", "decimal"):
             self._measure(plain_number(cells, style))
 
-    def _mask_nulls(self, text: pa.Array) -> pa.Array:
-        """Count the null tokens and return ``text`` with them as nulls, sharing its buffers."""
+    def _count_nulls(self, text: pa.Array) -> pa.BooleanArray | None:
+        """Count the null tokens (``-``, ``NA`` and ``None`` among them); their mask, if any."""
         missing = pc.is_in(text, value_set=_NULLS)
         if not pc.any(missing).as_py():
-            return text
+            return None
         self._count_tokens(text.filter(missing))
-        if text.offset or text.null_count:
-            return pc.if_else(missing, pa.scalar(None, pa.string()), text)
-        valid = pc.invert(missing).buffers()[1]
-        return pa.StringArray.from_buffers(len(text), text.buffers()[1], text.buffers()[2], valid)
+        return missing
 
     def _count_tokens(self, tokens: pa.Array) -> None:
         values, counts = _pairs(pc.value_counts(tokens))
@@ -139,14 +136,6 @@ class ColumnTally:
         self._race(trimmed, style)
         if self.present >= MIN_CELLS_TO_RULE_OUT:
             self.viable = [c for c in self.viable if self.share(c) >= VIABLE_SHARE]
-
-    def _drop_nulls(self, text: pa.Array) -> pa.Array:
-        """Count the null tokens (``-``, ``NA`` and ``None`` among them) and return the rest."""
-        missing = pc.is_in(text, value_set=_NULLS)
-        if not pc.any(missing).as_py():
-            return text
-        self._count_tokens(text.filter(missing))
-        return text.filter(pc.invert(missing))
 
     def _leader(self) -> Candidate | None:
         """The kind the column has shown so far, once it has shown enough cells to have one."""
@@ -261,6 +250,14 @@ class ColumnTally:
                 nulls=nulls,
             )
         return ColumnGuess("string", None, 1.0 - best, nulls=nulls)
+
+
+def _as_nulls(text: pa.Array, missing: pa.BooleanArray) -> pa.Array:
+    """``text`` with the ``missing`` cells as nulls, sharing its offsets and bytes."""
+    if text.offset or text.null_count:
+        return pc.if_else(missing, pa.scalar(None, pa.string()), text)
+    valid = pc.invert(missing).buffers()[1]
+    return pa.StringArray.from_buffers(len(text), text.buffers()[1], text.buffers()[2], valid)
 
 
 def field_order(fmt: str | None) -> str:
