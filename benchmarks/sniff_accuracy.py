@@ -30,7 +30,7 @@ import tempfile
 import time
 import warnings
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +77,24 @@ def ours(path: Path) -> tuple[Dialect, Callable[[], Table]]:
     return dialect, read
 
 
+def with_header(records: Iterable[list[str]], header: bool) -> Table:
+    """The non-blank records, with generated column names first when there is no header."""
+    rows = [r for r in records if r]
+    width = len(rows[0]) if rows else 0
+    return rows if header else [[f"column_{i + 1}" for i in range(width)], *rows]
+
+
+def described(found: object, header: bool) -> Dialect:
+    """A csv-style dialect object as this benchmark compares dialects (no preamble found)."""
+    return {
+        "delimiter": found.delimiter,
+        "quotechar": found.quotechar or None,
+        "escapechar": found.escapechar or None,
+        "has_header": header,
+        "preamble_lines": 0,
+    }
+
+
 def python_sniffer(path: Path) -> tuple[Dialect, Callable[[], Table]]:
     # What a script does: UTF-8 (a BOM dropped), the first 64 KiB, csv.Sniffer.
     text = path.read_bytes().decode("utf-8-sig", errors="replace")
@@ -86,18 +104,9 @@ def python_sniffer(path: Path) -> tuple[Dialect, Callable[[], Table]]:
     header = sniffer.has_header(sample)
 
     def read() -> Table:
-        rows = [r for r in csv.reader(io.StringIO(text, newline=""), found) if r]
-        width = len(rows[0]) if rows else 0
-        return rows if header else [[f"column_{i + 1}" for i in range(width)], *rows]
+        return with_header(csv.reader(io.StringIO(text, newline=""), found), header)
 
-    dialect = {
-        "delimiter": found.delimiter,
-        "quotechar": found.quotechar,
-        "escapechar": found.escapechar,
-        "has_header": header,
-        "preamble_lines": 0,
-    }
-    return dialect, read
+    return described(found, header), read
 
 
 def clever(path: Path) -> tuple[Dialect, Callable[[], Table]]:
@@ -113,18 +122,9 @@ def clever(path: Path) -> tuple[Dialect, Callable[[], Table]]:
     header = clevercsv.Sniffer().has_header(sample)
 
     def read() -> Table:
-        rows = [r for r in clevercsv.reader(io.StringIO(text, newline=""), found) if r]
-        width = len(rows[0]) if rows else 0
-        return rows if header else [[f"column_{i + 1}" for i in range(width)], *rows]
+        return with_header(clevercsv.reader(io.StringIO(text, newline=""), found), header)
 
-    dialect = {
-        "delimiter": found.delimiter,
-        "quotechar": found.quotechar or None,
-        "escapechar": found.escapechar or None,
-        "has_header": header,
-        "preamble_lines": 0,
-    }
-    return dialect, read
+    return described(found, header), read
 
 
 def duck(path: Path, given: Dialect | None = None) -> tuple[Dialect, Callable[[], Table]]:
