@@ -50,19 +50,37 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, help="Also write the figures here as JSON.")
+    parser.add_argument(
+        "--memory",
+        type=int,
+        nargs="+",
+        metavar="ROWS",
+        help="Instead: peak RSS of a whole-file sniff, each in its own process, per file size.",
+    )
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        import workload
+
+        from csv_assets.pipeline.sniff import sniff_csv
+
+        sniff_csv(workload.csv_file(args.child))
+        return
+    if args.memory:
+        _memory(args.memory)
+        return
 
     import workload
 
     from csv_assets.pipeline.arrow_read import iter_arrow_batches
     from csv_assets.pipeline.read import iter_chunks
-    from csv_assets.pipeline.sniff import TYPE_BLOCK_BYTES, sniff_csv
+    from csv_assets.pipeline.sniff import sniff_csv
 
     path = workload.csv_file(args.rows)
     dialect = sniff_csv(path)
 
     def parse() -> int:
-        batches = iter_arrow_batches(path, dialect, TYPE_BLOCK_BYTES, skip_blank=True)
+        batches = iter_arrow_batches(path, dialect, skip_blank=True)
         return sum(batch.num_rows for batch in batches)
 
     def read() -> int:
@@ -105,6 +123,18 @@ def main() -> None:
             "types": types,
         }
         args.json.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def _memory(sizes: list[int]) -> None:
+    """Peak RSS of sniffing files of each size: flat memory means the same peak for all."""
+    import workload
+    from harness import timed
+
+    print(f"{'rows':>12}{'MB file':>9}{'seconds':>9}{'peak RSS MB':>13}")
+    for rows in sizes:
+        path = workload.csv_file(rows)
+        seconds, rss = timed([sys.executable, __file__, "--child", str(rows)])
+        print(f"{rows:>12,}{path.stat().st_size / 1e6:>9.0f}{seconds:>9.2f}{rss:>13.0f}")
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
     ):
 
         def count(table: pa.Table) -> None:
-            work = [(tallies[n], _array(table.column(n))) for n in table.column_names]
+            work = [(tallies[n], table.column(n)) for n in table.column_names]
             list(columns.map(lambda job: job[0].add(job[1], style), work))
 
         pending: Future[None] | None = None
@@ -59,7 +59,3 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
         typed = types[name].kind != "string"
         seen.update({t: n for t, n in tally.nulls.items() if typed or t not in WEAK_NULL_TOKENS})
     return Inference(types, tuple(token for token, _ in seen.most_common()), rows)
-
-
-def _array(column: pa.ChunkedArray) -> pa.Array:
-    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()

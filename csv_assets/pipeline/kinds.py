@@ -153,6 +153,8 @@ def holds_any(cells: pa.Array, letters: bytes) -> bool:
     Without nulls, one numpy pass over the cells' bytes answers, several times faster than a
     kernel per cell; with nulls (whose bytes may still sit in the buffer) the kernel does.
     """
+    if isinstance(cells, pa.ChunkedArray) and not cells.null_count:
+        return any(holds_any(chunk, letters) for chunk in cells.chunks)
     if cells.null_count or not isinstance(cells, pa.StringArray):
         lowered = pc.ascii_lower(cells)
         return any(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,9 @@ from csv_assets.pipeline.source_file import open_bytes
 HEAD_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024
 TYPE_CHUNK_ROWS = 100_000
-TYPE_BLOCK_BYTES = 8 << 20
-"""Arrow parses this much at once for typing: big batches, few calls per column."""
+TYPE_BATCH_ROWS = 1 << 17
+"""Arrow's batches (about 1 MiB of text each) are typed this many rows at a time: big
+batches mean few calls per column, while small blocks keep the parser's memory flat."""
 _TAIL_CODECS = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}
 
 
@@ -154,13 +156,27 @@ def _infer_whole_file(path: Path, dialect: Dialect) -> Inference:
     A record of the wrong width (or a dialect beyond Arrow) means the exact reader's chunks.
     """
     if arrow_readable(dialect):
-        batches = iter_arrow_batches(path, dialect, TYPE_BLOCK_BYTES, skip_blank=True)
-        try:
-            return infer_types(map(pa.Table.from_batches, zip(batches)), dialect.number_style)
-        except IrregularRows:
-            pass
+        with closing(iter_arrow_batches(path, dialect, skip_blank=True)) as batches:
+            try:
+                return infer_types(_grouped(batches), dialect.number_style)
+            except IrregularRows:
+                pass
     chunks = iter_chunks(path, dialect, TYPE_CHUNK_ROWS, exact=True)
     return infer_types((chunk.cells for chunk in chunks), dialect.number_style)
+
+
+def _grouped(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.Table]:
+    """Arrow's batches gathered into tables of at least ``TYPE_BATCH_ROWS`` rows."""
+    group: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        group.append(batch)
+        rows += batch.num_rows
+        if rows >= TYPE_BATCH_ROWS:
+            yield pa.Table.from_batches(group)
+            group, rows = [], 0
+    if group:
+        yield pa.Table.from_batches(group)
 
 
 def _sample_table(names: tuple[str, ...], rows: list[list[str]]) -> pa.Table:

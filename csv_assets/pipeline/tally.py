@@ -252,8 +252,15 @@ class ColumnTally:
         return ColumnGuess("string", None, 1.0 - best, nulls=nulls)
 
 
-def _as_nulls(text: pa.Array, missing: pa.BooleanArray) -> pa.Array:
+def _as_nulls(text: pa.Array | pa.ChunkedArray, missing: pa.Array | pa.ChunkedArray) -> pa.Array:
     """``text`` with the ``missing`` cells as nulls, sharing its offsets and bytes."""
+    if isinstance(text, pa.ChunkedArray):
+        masks = missing.chunks if isinstance(missing, pa.ChunkedArray) else [missing]
+        if [len(c) for c in text.chunks] != [len(m) for m in masks]:
+            return pc.if_else(missing, pa.scalar(None, pa.string()), text)
+        return pa.chunked_array(
+            [_as_nulls(c, m) for c, m in zip(text.chunks, masks, strict=True)], pa.string()
+        )
     if text.offset or text.null_count:
         return pc.if_else(missing, pa.scalar(None, pa.string()), text)
     valid = pc.invert(missing).buffers()[1]
