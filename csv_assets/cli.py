@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -33,7 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit code is 0 on success, 2 for a bad file, 1 otherwise."""
     args = build_parser().parse_args(argv)
-    return int(_command(args.command).run(args) or 0)
+    try:
+        return int(_command(args.command).run(args) or 0)
+    except BrokenPipeError:
+        # The reader went away (`| head`): not an error; keep Python from reporting it at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _command(name: str):

@@ -28,27 +28,31 @@ def run(args: argparse.Namespace) -> int:
         print_json({"file": str(args.file), **described})
         return 0
     confidence = described["confidence"]
+    style = dialect.number_style
+    # label: (value, the decision whose confidence covers it, the dialect fields it shows)
+    encoding = f"{dialect.encoding}{' (BOM)' if dialect.bom else ''}"
     shown = {
-        "encoding": (f"{dialect.encoding}{' (BOM)' if dialect.bom else ''}", "encoding"),
-        "delimiter": (repr(dialect.delimiter), "dialect"),
-        "quote": (repr(dialect.quotechar), "dialect"),
-        "escape": (repr(dialect.escapechar), "dialect"),
-        "doublequote": (str(dialect.doublequote), "dialect"),
-        "line terminator": (repr(dialect.line_terminator), None),
-        "header": (str(dialect.has_header), "header"),
-        "preamble lines": (str(dialect.preamble_lines), "preamble"),
-        "footer rows": (str(dialect.footer_rows), "footer"),
-        "comment prefix": (repr(dialect.comment_prefix), None),
-        "null tokens": (", ".join(map(repr, dialect.null_tokens)), None),
+        "encoding": (encoding, "encoding", {"encoding"}),
+        "delimiter": (repr(dialect.delimiter), "dialect", {"delimiter"}),
+        "quote": (repr(dialect.quotechar), "dialect", {"quotechar"}),
+        "escape": (repr(dialect.escapechar), "dialect", {"escapechar"}),
+        "doublequote": (str(dialect.doublequote), "dialect", {"doublequote"}),
+        "line terminator": (repr(dialect.line_terminator), None, set()),
+        "header": (str(dialect.has_header), "header", {"has_header"}),
+        "preamble lines": (str(dialect.preamble_lines), "preamble", {"preamble_lines"}),
+        "footer rows": (str(dialect.footer_rows), "footer", {"footer_rows"}),
+        "comment prefix": (repr(dialect.comment_prefix), None, {"comment_prefix"}),
+        "null tokens": (", ".join(map(repr, dialect.null_tokens)), None, {"null_tokens"}),
         "decimal, thousands": (
-            f"{dialect.number_style.decimal!r}, {dialect.number_style.thousands!r}",
+            f"{style.decimal!r}, {style.thousands!r}",
             None,
+            {"decimal", "thousands"},
         ),
     }
     print(args.file)
-    for label, (value, decision) in shown.items():
+    for label, (value, decision, fields) in shown.items():
         sure = f"  ({confidence[decision]:.2f})" if decision else ""
-        pinned = "  pinned" if decision and decision in _pinned_decisions(dialect.pinned) else ""
+        pinned = "  pinned" if fields & set(dialect.pinned) else ""
         print(f"  {label:<20}{value}{sure}{pinned}")
     print(f"  {'column':<28}{'kind':<10}{'format':<22}{'confidence':>10}{'nulls':>8}")
     for name, raw in zip(dialect.columns, dialect.raw_header, strict=True):
@@ -59,10 +63,3 @@ def run(args: argparse.Namespace) -> int:
             f"{guess.confidence:>10.3f}{guess.nulls:>8}"
         )
     return 0
-
-
-def _pinned_decisions(pinned: tuple[str, ...]) -> set[str]:
-    return {
-        {"delimiter": "dialect", "has_header": "header", "preamble_lines": "preamble"}.get(p, p)
-        for p in pinned
-    }
