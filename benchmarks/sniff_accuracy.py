@@ -20,9 +20,7 @@ once more given the true dialect. Reported per category of pollution:
 from __future__ import annotations
 
 import argparse
-import csv
 import difflib
-import io
 import json
 import statistics
 import sys
@@ -30,16 +28,15 @@ import tempfile
 import time
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from csv_assets_tests.pollute import Case, Table, cases  # noqa: E402
+from sniffers import SNIFFERS, Dialect, Sniffer  # noqa: E402
 
-Dialect = dict[str, object]
+from csv_assets_tests.pollute import Case, Table, cases  # noqa: E402
 
 
 @dataclass
@@ -52,156 +49,17 @@ class Outcome:
     error: str = ""
 
 
-def ours(path: Path) -> tuple[Dialect, Callable[[], Table]]:
-    from csv_assets.pipeline.chunks import IrregularRows
-    from csv_assets.pipeline.read import iter_chunks
-    from csv_assets.pipeline.sniff import sniff_csv
-
-    found = sniff_csv(path)
-
-    def read() -> Table:
-        try:
-            chunks = list(iter_chunks(path, found))
-        except IrregularRows:
-            chunks = list(iter_chunks(path, found, exact=True))
-        rows = [list(r) for c in chunks for r in zip(*c.cells.to_pydict().values(), strict=True)]
-        return [list(found.raw_header), *rows]
-
-    dialect = {
-        "delimiter": found.delimiter,
-        "quotechar": found.quotechar,
-        "escapechar": found.escapechar,
-        "has_header": found.has_header,
-        "preamble_lines": found.preamble_lines,
-    }
-    return dialect, read
-
-
-def with_header(records: Iterable[list[str]], header: bool) -> Table:
-    """The non-blank records, with generated column names first when there is no header."""
-    rows = [r for r in records if r]
-    width = len(rows[0]) if rows else 0
-    return rows if header else [[f"column_{i + 1}" for i in range(width)], *rows]
-
-
-def described(found: object, header: bool) -> Dialect:
-    """A csv-style dialect object as this benchmark compares dialects (no preamble found)."""
-    return {
-        "delimiter": found.delimiter,
-        "quotechar": found.quotechar or None,
-        "escapechar": found.escapechar or None,
-        "has_header": header,
-        "preamble_lines": 0,
-    }
-
-
-def python_sniffer(path: Path) -> tuple[Dialect, Callable[[], Table]]:
-    # What a script does: UTF-8 (a BOM dropped), the first 64 KiB, csv.Sniffer.
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    sample = text[:65536]
-    sniffer = csv.Sniffer()
-    found = sniffer.sniff(sample)
-    header = sniffer.has_header(sample)
-
-    def read() -> Table:
-        return with_header(csv.reader(io.StringIO(text, newline=""), found), header)
-
-    return described(found, header), read
-
-
-def clever(path: Path) -> tuple[Dialect, Callable[[], Table]]:
-    import clevercsv
-    from clevercsv.encoding import get_encoding
-
-    encoding = get_encoding(path) or "utf-8"
-    text = path.read_bytes().decode(encoding, errors="replace").lstrip("\ufeff")
-    sample = text[:65536]
-    found = clevercsv.Detector().detect(sample)
-    if found is None:
-        raise ValueError("no dialect detected")
-    header = clevercsv.Sniffer().has_header(sample)
-
-    def read() -> Table:
-        return with_header(clevercsv.reader(io.StringIO(text, newline=""), found), header)
-
-    return described(found, header), read
-
-
-def duck(path: Path, given: Dialect | None = None) -> tuple[Dialect, Callable[[], Table]]:
-    import duckdb
-
-    con = duckdb.connect()
-    options: dict[str, object] = {"all_varchar": True}
-    encoding = {"utf-8-sig": "utf-8", "cp1252": "latin-1"}.get
-    if given is not None:
-        options.update(
-            delim=given["delimiter"] or ",",
-            quote=given["quotechar"] or '"',
-            escape=given["escapechar"] or given["quotechar"] or '"',
-            header=given["has_header"],
-            skip=given["preamble_lines"],
-            encoding=encoding(str(given["encoding"]), str(given["encoding"])),
-            ignore_errors=True,
-        )
-        found = dict(given)
-    else:
-        result = con.execute("SELECT * FROM sniff_csv(?)", [str(path)])
-        names = [d[0] for d in result.description]
-        described = dict(zip(names, result.fetchall()[0], strict=True))
-        quote = described["Quote"].strip("\x00") or None
-        escape = described["Escape"].strip("\x00") or None
-        found = {
-            "delimiter": described["Delimiter"],
-            "quotechar": quote,
-            # DuckDB names the quote as its own escape where quotes are doubled.
-            "escapechar": None if escape == quote else escape,
-            "has_header": bool(described["HasHeader"]),
-            "preamble_lines": int(described["SkipRows"] or 0),
-        }
-
-    def read() -> Table:
-        named = ", ".join(f"{key} = ${key}" for key in options)
-        result = con.execute(
-            f"SELECT * FROM read_csv($path, {named})", {"path": str(path), **options}
-        )
-        names = [d[0] for d in result.description]
-        rows = [["" if v is None else v for v in row] for row in result.fetchall()]
-        if not found["has_header"]:
-            names = [f"column_{i + 1}" for i in range(len(names))]
-        return [list(names), *rows]
-
-    return found, read
-
-
-def run(
-    tool: Callable[..., tuple[Dialect, Callable[[], Table]]], case: Case, path: Path
-) -> Outcome:
+def run(tool: Sniffer, case: Case, path: Path) -> Outcome:
     start = time.perf_counter()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if tool is duck_given:
-                dialect, read = duck(path, case.expected)
-            else:
-                dialect, read = tool(path)
+            dialect, read = tool(path, case.expected)
         ms = (time.perf_counter() - start) * 1000
         table = read()
     except Exception as error:  # a sniffer that gives up scores nothing for the file
         return Outcome({}, [], (time.perf_counter() - start) * 1000, type(error).__name__)
     return Outcome(dialect, table, ms)
-
-
-def duck_given(path: Path) -> tuple[Dialect, Callable[[], Table]]:
-    raise NotImplementedError  # marker: run() passes the true dialect to duck()
-
-
-TOOLS = {
-    "csv_assets": ours,
-    "csv.Sniffer": python_sniffer,
-    "CleverCSV": clever,
-    "DuckDB": duck,
-    "DuckDB given dialect": duck_given,
-}
 
 
 def dialect_right(found: Dialect, expected: Dialect) -> bool:
@@ -234,7 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=40, help="Rows per clean table.")
     parser.add_argument("--json", type=Path, help="Also write the figures here as JSON.")
-    parser.add_argument("--tools", nargs="+", default=list(TOOLS), choices=list(TOOLS))
+    parser.add_argument("--tools", nargs="+", default=list(SNIFFERS), choices=list(SNIFFERS))
     parser.add_argument("--show-misses", action="store_true", help="List files ours got wrong.")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="csv_assets_sniff_"))
@@ -247,7 +105,7 @@ def main() -> None:
         path.write_bytes(case.data)
         total_cells = sum(len(r) for r in case.table)
         for name in args.tools:
-            outcome = run(TOOLS[name], case, path)
+            outcome = run(SNIFFERS[name], case, path)
             for group in (case.category, "all"):
                 s = stats[name][group]
                 s["dialect"].append(dialect_right(outcome.dialect, case.expected))
