@@ -158,3 +158,13 @@ def test_init_source_writes_a_yaml_and_a_model_then_refuses_to_overwrite(tmp_pat
         "class Basics(pa.DataFrameModel):" in model and "amount: Series[pa.dtypes.Decimal]" in model
     )
     assert again.returncode != 0 and "--force overwrites" in again.stderr
+
+
+def test_a_file_that_is_not_csv_text_exits_2_with_the_reason_and_no_traceback(tmp_path):
+    binary = tmp_path / "photo.csv"
+    binary.write_bytes(bytes(range(256)) * 4)
+
+    result = cli("sniff", str(binary))
+
+    assert result.returncode == 2
+    assert "photo.csv: the file is not text" in result.stderr and "Traceback" not in result.stderr

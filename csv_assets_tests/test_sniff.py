@@ -147,10 +147,17 @@ def test_a_few_kb_file_sniffs_in_milliseconds():
     assert (time.perf_counter() - started) / 5 < 1.0
 
 
-def test_an_empty_file_is_an_error(tmp_path):
-    (tmp_path / "empty.csv").write_text("\n\n")
+@pytest.mark.parametrize("content", [b"\n\n", b"\xff\xfe", b"\xef\xbb\xbf \r\n"])
+def test_an_empty_file_is_an_error(tmp_path, content):
+    (tmp_path / "empty.csv").write_bytes(content)
     with pytest.raises(ValueError, match="empty"):
         sniff_csv(tmp_path / "empty.csv")
+
+
+def test_a_binary_file_is_not_taken_for_text(tmp_path):
+    (tmp_path / "export.csv").write_bytes(b"id,name\n1,ok\n" + bytes(range(256)) * 8)
+    with pytest.raises(ValueError, match=r"not text .* NUL byte on line 3"):
+        sniff_csv(tmp_path / "export.csv")
 
 
 def test_a_last_row_that_merely_starts_with_total_is_data(tmp_path):

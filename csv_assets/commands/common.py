@@ -64,6 +64,20 @@ def pins_of(args: argparse.Namespace) -> dict[str, Any]:
     return pins
 
 
+def sniff_file(args: argparse.Namespace, *, whole_file: bool = True) -> Any:
+    """Sniff ``args.file`` with its pins; an unreadable file exits 2 with the reason, no trace."""
+    from csv_assets.errors import BadFileError
+    from csv_assets.pipeline.sniff import sniff_csv
+
+    try:
+        return sniff_csv(args.file, pins_of(args), whole_file=whole_file)
+    except BadFileError as error:
+        print(f"csv-assets: {error.describe()}", file=sys.stderr)
+    except (ValueError, OSError) as error:
+        print(f"csv-assets: {args.file}: {error}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def find_source(name: str) -> Any:
     """The catalog's ``SourceSpec`` called ``name``; exit with the known names if there is none."""
     from csv_assets.catalog import load_catalog

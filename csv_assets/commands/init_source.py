@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from csv_assets.commands.common import add_file_arguments, pins_of
+from csv_assets.commands.common import add_file_arguments, sniff_file
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -32,11 +32,10 @@ def run(args: argparse.Namespace) -> int:
 
     from csv_assets.catalog import IDENTIFIER
     from csv_assets.draft import draft_source
-    from csv_assets.pipeline.sniff import sniff_csv
 
     if not re.match(IDENTIFIER, args.name):
         raise SystemExit(f"csv-assets: --name {args.name!r} must match {IDENTIFIER}")
-    draft = draft_source(args.name, args.file, sniff_csv(args.file, pins_of(args)))
+    draft = draft_source(args.name, args.file, sniff_file(args))
     targets = {
         args.package_dir / "defs" / "sources" / args.name / "defs.yaml": draft.defs_yaml,
         args.package_dir / "schemas" / f"{args.name}.py": draft.model_source,

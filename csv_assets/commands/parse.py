@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TextIO
 
-from csv_assets.commands.common import add_file_arguments, pins_of
+from csv_assets.commands.common import add_file_arguments, sniff_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,9 +31,8 @@ def run(args: argparse.Namespace) -> int:
     """
     from csv_assets.errors import BadFileError
     from csv_assets.pipeline.read import fit_record, iter_records
-    from csv_assets.pipeline.sniff import sniff_csv
 
-    dialect = sniff_csv(args.file, pins_of(args), whole_file=False)
+    dialect = sniff_file(args, whole_file=False)
     width = len(dialect.columns)
     ragged = 0
     with _open(args.output) as out:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from csv_assets.commands.common import add_file_arguments, pins_of, print_json
+from csv_assets.commands.common import add_file_arguments, print_json, sniff_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,9 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the dialect, then one line per column with its kind, format and confidence."""
-    from csv_assets.pipeline.sniff import sniff_csv
-
-    dialect = sniff_csv(args.file, pins_of(args), whole_file=not args.head_only)
+    dialect = sniff_file(args, whole_file=not args.head_only)
     described = dialect.describe()
     if args.json:
         print_json({"file": str(args.file), **described})

@@ -59,7 +59,7 @@ def sniff_csv(
         The dialect, with per-decision confidences.
 
     Raises:
-        ValueError: The file is empty.
+        ValueError: The file is empty, or not text (it holds NUL bytes).
         BadFileError: The file stops decoding in the detected encoding part way.
     """
     pins = dict(pins or {})
@@ -73,6 +73,11 @@ def sniff_csv(
     else:
         encoding, bom, encoding_confidence = detect_encoding(head)
     text = decode_sample(head, encoding, truncated)
+    if not text.strip():
+        raise ValueError("the file is empty")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValueError(f"the file is not text in {encoding}: a NUL byte on line {line}")
     lines = text.splitlines()
     comment = pins.get("comment_prefix", comment_prefix(lines[:50]))
     scan = _blank_comments(text, comment)
