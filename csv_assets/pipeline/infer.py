@@ -20,7 +20,6 @@ class Inference:
 
     column_types: dict[str, ColumnGuess]
     null_tokens: tuple[str, ...]
-    rows: int
 
 
 def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
@@ -31,7 +30,6 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
         style: How the file writes numbers.
     """
     tallies: dict[str, ColumnTally] = {}
-    rows = 0
     # Arrow's kernels let go of the GIL: a chunk's columns are counted side by side, one per
     # core, while the next chunk is read; one chunk at most waits, so memory stays flat.
     with (
@@ -45,7 +43,6 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
 
         pending: Future[None] | None = None
         for table in chunks:
-            rows += table.num_rows
             for name in table.column_names:
                 tallies.setdefault(name, ColumnTally())
             if pending is not None:
@@ -58,4 +55,4 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
     for name, tally in tallies.items():
         typed = types[name].kind != "string"
         seen.update({t: n for t, n in tally.nulls.items() if typed or t not in WEAK_NULL_TOKENS})
-    return Inference(types, tuple(token for token, _ in seen.most_common()), rows)
+    return Inference(types, tuple(token for token, _ in seen.most_common()))

@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 
 from csv_assets.pipeline.cells import (
     NULL_TOKENS,
-    WEAK_NULL_TOKENS,
     ColumnGuess,
     NumberStyle,
     plain_number,
@@ -54,7 +53,6 @@ class ColumnTally:
     """What one column's cells were, counted over every chunk so far."""
 
     present: int = 0
-    weak: int = 0
     leading_zeros: int = 0
     scale: int = 0
     whole_digits: int = 0
@@ -85,13 +83,18 @@ class ColumnTally:
             # A text column: nothing left to test, only its null tokens to count.
             self.present += len(text) - (pc.sum(missing).as_py() if missing is not None else 0)
             return
-        if leader is not None and missing is not None:
+        # A chunk without null tokens was offered whole above, unless the column had nulls.
+        if leader is not None and (missing is not None or self.nulls):
             # The null tokens masked as nulls (not copied out), the rest offered to one cast.
-            cells = _as_nulls(text, missing)
+            cells = text if missing is None else _as_nulls(text, missing)
             if all_cells(leader, cells, style):
                 self._tally(leader, cells, style)
                 return
-        self._count(text if missing is None else text.filter(pc.invert(missing)), style)
+        present = text if missing is None else text.filter(pc.invert(missing))
+        if leader is None:
+            self._count(present, style)
+        else:
+            self._race_all(present, style)  # some cell is not of the leading kind
 
     def _tally(self, leader: Candidate, cells: pa.Array, style: NumberStyle) -> None:
         present = len(cells) - cells.null_count
@@ -111,9 +114,9 @@ class ColumnTally:
     def _count_tokens(self, tokens: pa.Array) -> None:
         values, counts = _pairs(pc.value_counts(tokens))
         self.nulls.update(dict(zip(values, counts, strict=True)))
-        self.weak += sum(n for t, n in zip(values, counts, strict=True) if t in WEAK_NULL_TOKENS)
 
     def _count(self, cells: pa.Array, style: NumberStyle) -> None:
+        """Count present cells no leading kind has been offered yet."""
         if not self.viable:
             self.present += len(cells)  # a text column: nothing left to test
             return
@@ -126,7 +129,10 @@ class ColumnTally:
             self._count(cells.slice(0, PROBE_CELLS), style)
             self._count(cells.slice(PROBE_CELLS), style)
             return
-        # Some cell is not of the leading kind: trim, and race every cell.
+        self._race_all(cells, style)
+
+    def _race_all(self, cells: pa.Array, style: NumberStyle) -> None:
+        """Trim the present cells, count the blank ones as nulls, race the rest."""
         trimmed = pc.utf8_trim_whitespace(cells)
         blank = pc.equal(trimmed, "")
         if pc.any(blank).as_py():
