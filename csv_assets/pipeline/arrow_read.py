@@ -67,14 +67,13 @@ def iter_arrow_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator
 
 
 def iter_arrow_batches(
-    path: Path, dialect: Dialect, block_bytes: int = ARROW_BLOCK_BYTES, *, skip_blank: bool = False
+    path: Path, dialect: Dialect, *, skip_blank: bool = False
 ) -> Iterator[pa.RecordBatch]:
     """Yield the records as Arrow's parser hands them over: string columns, no line numbers.
 
     Args:
         path: The file.
         dialect: How it is written.
-        block_bytes: Bytes Arrow parses at once (about that many bytes of records a batch).
         skip_blank: Drop empty lines in the parser rather than yield them as records.
 
     Raises:
@@ -87,7 +86,7 @@ def iter_arrow_batches(
         return "skip"
 
     with open_bytes(path) as binary:
-        reader = _open_arrow(binary, dialect, set_aside, block_bytes, skip_blank)
+        reader = _open_arrow(binary, dialect, set_aside, skip_blank)
         while True:
             try:
                 batch = reader.read_next_batch()
@@ -101,7 +100,7 @@ def iter_arrow_batches(
 
 
 def _open_arrow(
-    binary: BinaryIO, dialect: Dialect, on_invalid: object, block_bytes: int, skip_blank: bool
+    binary: BinaryIO, dialect: Dialect, on_invalid: object, skip_blank: bool
 ) -> pacsv.CSVStreamingReader:
     for _ in range(dialect.preamble_lines):
         binary.readline()
@@ -112,7 +111,7 @@ def _open_arrow(
         read_options=pacsv.ReadOptions(
             column_names=names,
             skip_rows=1 if dialect.has_header else 0,
-            block_size=block_bytes,
+            block_size=ARROW_BLOCK_BYTES,
             encoding="utf8" if encoding in ("utf-8", "utf-8-sig", "ascii") else encoding,
         ),
         parse_options=pacsv.ParseOptions(

@@ -52,6 +52,7 @@ _THOUSANDS = {
     "'": re.compile(r"^[+-]?\d{1,3}('\d{3})+(\.\d+)?$"),
 }
 _FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$|^[+-]?(inf|Infinity)$")
+_VALUE_START = re.compile(r"^\s*[+-]?[\d.,]*\d")
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,11 @@ def plain_number(text: pa.Array, style: NumberStyle) -> pa.Array:
     if style.decimal != ".":
         text = pc.replace_substring(text, style.decimal, ".")
     return text
+
+
+def starts_like_value(text: str) -> bool:
+    """Whether ``text`` opens like a number or a date (digits, maybe a sign), not a name."""
+    return bool(_VALUE_START.match(text))
 
 
 def is_null(text: str, *, weak: bool = False) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,12 +36,7 @@ class Change:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, for metadata and reports."""
-        return {
-            "aspect": self.aspect,
-            "before": self.before,
-            "after": self.after,
-            "detail": self.detail,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

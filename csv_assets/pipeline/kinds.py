@@ -157,9 +157,8 @@ def holds_any(cells: pa.Array, letters: bytes) -> bool:
         return any(holds_any(chunk, letters) for chunk in cells.chunks)
     if cells.null_count or not isinstance(cells, pa.StringArray):
         lowered = pc.ascii_lower(cells)
-        return any(
-            pc.any(pc.match_substring(lowered, chr(c).lower())).as_py() for c in set(letters)
-        )
+        wanted = set(letters.decode("ascii").lower())
+        return any(pc.any(pc.match_substring(lowered, letter)).as_py() for letter in wanted)
     offsets = np.frombuffer(cells.buffers()[1], np.int32)[
         cells.offset : cells.offset + len(cells) + 1
     ]

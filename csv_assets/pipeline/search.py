@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from csv_assets.pipeline.cells import starts_like_value
 from csv_assets.pipeline.shape import Record, count_preamble
 
 DELIMITERS = (",", ";", "\t", "|", ":", " ")
@@ -52,7 +53,6 @@ _KNOWN = re.compile(
     re.VERBOSE,
 )
 _SEPARATORS = frozenset(",;\t|")
-_VALUE = re.compile(r"^\s*[+-]?[\d.,]*\d")
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def _has_value_column(rows: list[list[str]], width: int) -> bool:
     """Whether some column is mostly numbers or dates (cells that start with a digit)."""
     for i in range(width):
         column = [row[i] for row in rows if row[i].strip()]
-        if column and sum(bool(_VALUE.match(c)) for c in column) >= 0.8 * len(column):
+        if column and sum(starts_like_value(c) for c in column) >= 0.8 * len(column):
             return True
     return False
 

@@ -12,6 +12,7 @@ from csv_assets.pipeline.cells import (
     NumberStyle,
     is_null,
     number_kind,
+    starts_like_value,
 )
 
 Record = tuple[int, list[str]]
@@ -33,7 +34,6 @@ _FOOTER_CELL = re.compile(
 )
 """A first cell that says "totals" or "end", not one that merely starts with such a word."""
 COMMENT_PREFIXES = ("#", "//")
-_VALUE = re.compile(r"^[+-]?[\d.,]*\d")
 
 
 def count_preamble(records: Sequence[Record], width: int) -> int:
@@ -109,7 +109,9 @@ def _typed(cell: str, style: NumberStyle) -> bool:
     """Whether a cell reads as a value rather than a name: a number, a date, a boolean."""
     text = cell.strip().lower()
     return (
-        bool(number_kind(text, style) or _VALUE.match(text)) or text in TRUE_TOKENS | FALSE_TOKENS
+        bool(number_kind(text, style))
+        or starts_like_value(text)
+        or text in TRUE_TOKENS | FALSE_TOKENS
     )
 
 
