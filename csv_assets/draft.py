@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from csv_assets.pipeline.read import iter_chunks
 
 KEY_NAME = re.compile(r"(^|_)(id|key|code|number|no|nr)$")
 ZONE = r"(Z|[+-]\d{2}:?\d{2})$"
+PROFILE_ROWS = 200_000
+"""Rows of the sample read to suggest a key and see datetime zones: memory stays bounded."""
 ANNOTATIONS = {
     "integer": "int",
     "float": "float",
@@ -47,14 +50,13 @@ def draft_source(name: str, path: Path, dialect: Dialect) -> Draft:
 
 
 def _profile(path: Path, dialect: Dialect) -> tuple[set[str], set[str]]:
-    """Columns whose values never repeat nor go missing; datetime columns written with a zone."""
-    try:
-        chunks = [c.cells for c in iter_chunks(path, dialect)]
-    except IrregularRows:
-        chunks = [c.cells for c in iter_chunks(path, dialect, exact=True)]
-    if not chunks:
+    """Columns whose values never repeat nor go missing; datetime columns written with a zone.
+
+    Judged on the sample's first ``PROFILE_ROWS`` rows (nulls on all of them, as sniffed).
+    """
+    table = _head(path, dialect)
+    if table is None:
         return set(), set()
-    table = pa.concat_tables(chunks)
     unique = {
         name
         for name in table.column_names
@@ -68,6 +70,24 @@ def _profile(path: Path, dialect: Dialect) -> tuple[set[str], set[str]]:
         and pc.any(pc.match_substring_regex(table.column(name), ZONE)).as_py()
     }
     return unique, zoned
+
+
+def _head(path: Path, dialect: Dialect) -> pa.Table | None:
+    """The cell text of the sample's first ``PROFILE_ROWS`` rows, or ``None`` if it has none."""
+    for exact in (False, True):
+        kept: list[pa.Table] = []
+        rows = 0
+        try:
+            with closing(iter_chunks(path, dialect, exact=exact)) as chunks:
+                for chunk in chunks:
+                    kept.append(chunk.cells.slice(0, PROFILE_ROWS - rows))
+                    rows += kept[-1].num_rows
+                    if rows >= PROFILE_ROWS:
+                        break
+        except IrregularRows:
+            continue  # a ragged row: the exact reader sets it aside
+        return pa.concat_tables(kept) if kept else None
+    return None
 
 
 def _key_columns(dialect: Dialect, unique: set[str]) -> tuple[str, ...]:
