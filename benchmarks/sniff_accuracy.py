@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib.util
 import json
 import statistics
 import sys
@@ -95,6 +96,7 @@ def main() -> None:
     parser.add_argument("--tools", nargs="+", default=list(SNIFFERS), choices=list(SNIFFERS))
     parser.add_argument("--show-misses", action="store_true", help="List files ours got wrong.")
     args = parser.parse_args()
+    _require_extras(args.tools)
     scratch = Path(tempfile.mkdtemp(prefix="csv_assets_sniff_"))
     stats: dict[str, dict[str, dict[str, list[float]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
@@ -139,6 +141,21 @@ def main() -> None:
         print("\nfiles csv_assets did not read back exactly:", *misses, sep="\n  ")
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def _require_extras(tools: list[str]) -> None:
+    """Stop before a missing package makes a sniffer score nothing, which would read as its
+    failure rather than ours to install it.
+    """
+    needed = {"CleverCSV": "clevercsv", "DuckDB": "duckdb", "DuckDB given dialect": "duckdb"}
+    missing = sorted(
+        {needed[t] for t in tools if t in needed and importlib.util.find_spec(needed[t]) is None}
+    )
+    if missing:
+        raise SystemExit(
+            f"{', '.join(missing)} not installed: pip install -e '.[bench]' "
+            "(or leave those sniffers out with --tools)"
+        )
 
 
 def _print(summary: dict[str, dict[str, dict[str, float]]], tools: list[str]) -> None:
