@@ -72,8 +72,7 @@ def main() -> None:
 
     import workload
 
-    from csv_assets.pipeline.arrow_read import iter_arrow_batches
-    from csv_assets.pipeline.read import iter_chunks
+    from csv_assets.pipeline.read import iter_arrow_batches, iter_chunks
     from csv_assets.pipeline.sniff import sniff_csv
 
     path = workload.csv_file(args.rows)

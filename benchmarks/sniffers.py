@@ -18,8 +18,7 @@ Sniffer = Callable[[Path, Dialect], tuple[Dialect, Callable[[], Table]]]
 
 
 def ours(path: Path, expected: Dialect) -> tuple[Dialect, Callable[[], Table]]:
-    from csv_assets.pipeline.chunks import IrregularRows
-    from csv_assets.pipeline.read import iter_chunks
+    from csv_assets.pipeline.read import IrregularRows, iter_chunks
     from csv_assets.pipeline.sniff import sniff_csv
 
     found = sniff_csv(path)

@@ -6,7 +6,6 @@ import dagster as dg
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.deliveries import Delivery
-from csv_assets.errors import BadFileError
 from csv_assets.ingest import ingest_file
 from csv_assets.metadata import (
     DIALECT_DRIFT,
@@ -19,8 +18,8 @@ from csv_assets.metadata import (
     rule_check_results,
     rule_check_specs,
 )
-from csv_assets.pipeline.columns import columns_of, import_model
-from csv_assets.pipeline.rules import contract_rules
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.validate import columns_of, contract_rules, import_model
 from csv_assets.resources import DropFolders, Warehouse
 
 RETRY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)

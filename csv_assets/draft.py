@@ -12,9 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csv_assets.pipeline.cells import ColumnGuess
-from csv_assets.pipeline.chunks import IrregularRows
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.read import iter_chunks
+from csv_assets.pipeline.read import IrregularRows, iter_chunks
 
 KEY_NAME = re.compile(r"(^|_)(id|key|code|number|no|nr)$")
 ZONE = r"(Z|[+-]\d{2}:?\d{2})$"

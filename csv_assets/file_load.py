@@ -12,10 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.errors import BadFileError
-from csv_assets.pipeline.chunks import IrregularRows
-from csv_assets.pipeline.columns import ColumnPlan
 from csv_assets.pipeline.dialect import Dialect
+from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import (
     Lineage,
     clear_previous,
@@ -23,13 +21,22 @@ from csv_assets.pipeline.load import (
     delete_lines,
     duplicate_key_lines,
     merge_staged,
+    prepare_table,
     record_delivery,
+    staging_table,
+    target_table,
     write_quarantine,
     write_rows,
 )
-from csv_assets.pipeline.read import iter_chunks, records_at
-from csv_assets.pipeline.tables import prepare_table, staging_table, target_table
-from csv_assets.pipeline.validate import LINE, Contract, RejectedRow, RowFailure, validate_chunk
+from csv_assets.pipeline.read import IrregularRows, iter_chunks, records_at
+from csv_assets.pipeline.validate import (
+    LINE,
+    ColumnPlan,
+    Contract,
+    RejectedRow,
+    RowFailure,
+    validate_chunk,
+)
 from csv_assets.report import FailureTally, IngestReport
 
 PREVIEW_ROWS = 5

@@ -9,16 +9,21 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.deliveries import Delivery, SourceFolders
-from csv_assets.errors import BadFileError, LoadError
 from csv_assets.file_load import FileLoad, timed
-from csv_assets.pipeline.columns import ColumnPlan, import_model, plan_columns
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.drift import detect_drift
-from csv_assets.pipeline.load import Lineage, count_rows, find_delivery
+from csv_assets.pipeline.errors import BadFileError, LoadError
+from csv_assets.pipeline.load import (
+    Lineage,
+    count_rows,
+    detect_drift,
+    ensure_control_tables,
+    existing_kinds,
+    find_delivery,
+    target_table,
+)
+from csv_assets.pipeline.read import hash_file
 from csv_assets.pipeline.sniff import sniff_csv
-from csv_assets.pipeline.source_file import hash_file
-from csv_assets.pipeline.tables import ensure_control_tables, existing_kinds, target_table
-from csv_assets.pipeline.validate import Contract
+from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, plan_columns
 from csv_assets.report import IngestReport
 
 

@@ -5,9 +5,8 @@ from typing import Any
 
 import dagster as dg
 
-from csv_assets.pipeline.columns import ColumnSpec
-from csv_assets.pipeline.rules import Rule
-from csv_assets.pipeline.tables import LINEAGE_COLUMNS
+from csv_assets.pipeline.load import LINEAGE_COLUMNS
+from csv_assets.pipeline.validate import ColumnSpec, Rule
 from csv_assets.report import IngestReport
 
 SCHEMA_VALID = "schema_valid"

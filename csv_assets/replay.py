@@ -8,20 +8,22 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.errors import BadFileError
 from csv_assets.ingest import plan_file
-from csv_assets.pipeline.chunks import RawChunk
-from csv_assets.pipeline.columns import import_model
 from csv_assets.pipeline.dialect import dialect_from_description
-from csv_assets.pipeline.load import Lineage, merge_staged, write_quarantine, write_rows
-from csv_assets.pipeline.tables import (
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.load import (
+    Lineage,
     ledger,
+    merge_staged,
     prepare_table,
     quarantine,
     staging_table,
     target_table,
+    write_quarantine,
+    write_rows,
 )
-from csv_assets.pipeline.validate import Contract, validate_chunk
+from csv_assets.pipeline.read import RawChunk
+from csv_assets.pipeline.validate import Contract, import_model, validate_chunk
 
 
 @dataclass

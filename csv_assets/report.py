@@ -6,9 +6,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from csv_assets.pipeline.columns import ColumnSpec
-from csv_assets.pipeline.rules import rule_key
-from csv_assets.pipeline.validate import RejectedRow
+from csv_assets.pipeline.validate import ColumnSpec, RejectedRow, rule_key
 
 SAMPLE_LIMIT = 20
 RULE_SAMPLE_LIMIT = 5

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from csv_assets.pipeline.tables import ledger
+from csv_assets.pipeline.load import ledger
 from csv_assets_tests.conftest import CASES, REPO
 
 

@@ -4,10 +4,9 @@ from pathlib import Path
 
 from csv_assets.catalog import load_catalog
 from csv_assets.deliveries import Delivery, SourceFolders
-from csv_assets.errors import BadFileError
 from csv_assets.ingest import ingest_file, load_path
-from csv_assets.pipeline.drift import compare_dialects
-from csv_assets.pipeline.sniff import sniff_csv
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.sniff import compare_dialects, sniff_csv
 from csv_assets_tests.conftest import drop
 
 

@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.errors import BadFileError
 from csv_assets.ingest import load_path
-from csv_assets.pipeline.tables import quarantine
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.load import quarantine
 
 SOURCE = SourceSpec(
     name="shipments",

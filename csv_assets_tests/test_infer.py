@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from csv_assets.pipeline.cells import NumberStyle
-from csv_assets.pipeline.infer import infer_types
+from csv_assets.pipeline.sniff.infer import infer_types
 
 
 def chunks(column: list[str], size: int) -> list[pa.Table]:

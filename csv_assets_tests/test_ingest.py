@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import load_catalog
 from csv_assets.deliveries import Delivery, SourceFolders
-from csv_assets.errors import BadFileError
 from csv_assets.ingest import ingest_file
-from csv_assets.pipeline.tables import ledger, quarantine
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.load import ledger, quarantine
 from csv_assets_tests.conftest import drop
 
 CATALOG = load_catalog()
@@ -158,7 +158,7 @@ def test_missing_column_names_the_file_line_and_column(data_dir, engine):
 def test_failure_mid_load_leaves_the_table_as_it_was(data_dir, engine, monkeypatch):
     ingest(data_dir, engine, "customers", "customers_2026-11-01.csv")
     before = scalar(engine, sa.text("SELECT count(*) FROM customers"))
-    monkeypatch.setattr("csv_assets.pipeline.read.DEFAULT_CHUNK_ROWS", 2)
+    monkeypatch.setattr("csv_assets.pipeline.read.reader.DEFAULT_CHUNK_ROWS", 2)
     spec = CATALOG["customers"].model_copy(update={"chunk_rows": 100})
     good = "\n".join(f"{2000 + i},Name {i},,DE,2024-01-01," for i in range(150))
     drop(

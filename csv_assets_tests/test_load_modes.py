@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.errors import BadFileError, LoadError
 from csv_assets.ingest import load_path
-from csv_assets.pipeline.tables import ledger, quarantine
+from csv_assets.pipeline.errors import BadFileError, LoadError
+from csv_assets.pipeline.load import ledger, quarantine
 
 HEADER = "reading_id,site,value,taken_at\n"
 

@@ -4,8 +4,8 @@ import gzip
 
 import pytest
 
-from csv_assets.pipeline.chunks import IrregularRows
-from csv_assets.pipeline.read import iter_chunks, iter_raw_rows
+from csv_assets.pipeline.read import IrregularRows, iter_chunks
+from csv_assets.pipeline.read.reader import iter_raw_rows
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
 

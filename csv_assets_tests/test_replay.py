@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from csv_assets.catalog import SourceSpec
 from csv_assets.ingest import load_path
 from csv_assets.jobs import replay_quarantine_job
-from csv_assets.pipeline.tables import ledger, quarantine
+from csv_assets.pipeline.load import ledger, quarantine
 from csv_assets.replay import replay_quarantine
 from csv_assets.resources import Warehouse
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from csv_assets.pipeline.chunks import IrregularRows
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.read import iter_chunks
+from csv_assets.pipeline.read import IrregularRows, iter_chunks
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
 from csv_assets_tests.pollute import cases

@@ -66,7 +66,7 @@ def pins_of(args: argparse.Namespace) -> dict[str, Any]:
 
 def sniff_file(args: argparse.Namespace, *, whole_file: bool = True) -> Any:
     """Sniff ``args.file`` with its pins; an unreadable file exits 2 with the reason, no trace."""
-    from csv_assets.errors import BadFileError
+    from csv_assets.pipeline.errors import BadFileError
     from csv_assets.pipeline.sniff import sniff_csv
 
     try:

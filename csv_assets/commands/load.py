@@ -26,8 +26,8 @@ def run(args: argparse.Namespace) -> int:
     """
     from csv_assets.deliveries import Delivery, SourceFolders
     from csv_assets.engine import create_warehouse_engine
-    from csv_assets.errors import BadFileError, LoadError
     from csv_assets.ingest import ingest_file, load_path
+    from csv_assets.pipeline.errors import BadFileError, LoadError
 
     source = find_source(args.source)
     path: Path = args.file

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     Nothing is lost: a record of the wrong width is either written as it is
     (``--keep-ragged``) or listed on stderr with its line and cells.
     """
-    from csv_assets.errors import BadFileError
+    from csv_assets.pipeline.errors import BadFileError
     from csv_assets.pipeline.read import fit_record, iter_records
 
     dialect = sniff_file(args, whole_file=False)

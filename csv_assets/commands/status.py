@@ -20,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     import sqlalchemy as sa
 
     from csv_assets.engine import create_warehouse_engine
-    from csv_assets.pipeline.tables import ledger, quarantine
+    from csv_assets.pipeline.load import ledger, quarantine
 
     engine = create_warehouse_engine(args.database_url)
     try:

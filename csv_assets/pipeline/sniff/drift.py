@@ -6,10 +6,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.tables import ledger
 
 WATCHED = (
     "encoding",
@@ -45,19 +42,6 @@ class Drift:
 
     against: str | None
     changes: tuple[Change, ...] = ()
-
-
-def detect_drift(conn: sa.Connection, source: str, sha256: str, dialect: Dialect) -> Drift:
-    """Compare ``dialect`` with the newest other delivery of ``source`` in the ledger."""
-    row = conn.execute(
-        sa.select(ledger.c.partition_key, ledger.c.dialect)
-        .where(ledger.c.source == source, ledger.c.sha256 != sha256)
-        .order_by(ledger.c.loaded_at.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return Drift(None)
-    return Drift(row.partition_key, compare_dialects(row.dialect, dialect))
 
 
 def compare_dialects(before: Mapping[str, Any], dialect: Dialect) -> tuple[Change, ...]:

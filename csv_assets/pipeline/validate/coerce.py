@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from csv_assets.pipeline.cells import FALSE_TOKENS, TRUE_TOKENS, NumberStyle, plain_number
-from csv_assets.pipeline.columns import ColumnSpec
+from csv_assets.pipeline.validate.columns import ColumnSpec
 
 MAX_INTEGER_DIGITS = 18  # every 18-digit integer fits a BIGINT
 _INTEGER = r"^[+-]?\d{1,18}(\.0*)?$"

@@ -13,12 +13,12 @@ import pandas as pd
 import pandera.pandas as pandera  # not ``pa``: that name is pyarrow's in this module
 import pyarrow as pa
 
-from csv_assets.errors import BadFileError
 from csv_assets.pipeline.cells import WEAK_NULL_TOKENS
-from csv_assets.pipeline.chunks import RawChunk
-from csv_assets.pipeline.coerce import coerce_column, null_tokens
-from csv_assets.pipeline.columns import ColumnPlan, ColumnSpec, columns_of
 from csv_assets.pipeline.dialect import Dialect
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.read import RawChunk
+from csv_assets.pipeline.validate.coerce import coerce_column, null_tokens
+from csv_assets.pipeline.validate.columns import ColumnPlan, ColumnSpec, columns_of
 
 LINE = "_source_line"
 MAX_PASSES = 3

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandera.pandas as pandera  # not ``pa``: pyarrow's name elsewhere in the pipeline
 
-from csv_assets.pipeline.columns import ColumnSpec
+from csv_assets.pipeline.validate.columns import ColumnSpec
 
 FRAME = "frame"
 FRAME_RULES = frozenset({"unique_key", "ragged_row"})

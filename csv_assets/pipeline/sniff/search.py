@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from csv_assets.pipeline.cells import starts_like_value
-from csv_assets.pipeline.shape import Record, count_preamble
+from csv_assets.pipeline.sniff.shape import Record, count_preamble
 
 DELIMITERS = (",", ";", "\t", "|", ":", " ")
 QUOTES: tuple[str | None, ...] = ('"', None, "'")

@@ -24,7 +24,7 @@ from csv_assets.pipeline.cells import (
     NumberStyle,
     plain_number,
 )
-from csv_assets.pipeline.kinds import (
+from csv_assets.pipeline.sniff.kinds import (
     CANDIDATES,
     GROUP_SHAPES,
     NUMERIC,

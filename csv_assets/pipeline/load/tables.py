@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from csv_assets.errors import LoadError
 from csv_assets.pipeline.cells import Kind
-from csv_assets.pipeline.columns import ColumnSpec
+from csv_assets.pipeline.errors import LoadError
+from csv_assets.pipeline.validate import ColumnSpec
 
 LINEAGE_COLUMNS = ("_source_file", "_source_sha256", "_source_line")
 MAX_IDENTIFIER = 63  # PostgreSQL's limit; SQLite has none, so the stricter one rules.

@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from csv_assets.errors import BadFileError
-from csv_assets.pipeline.arrow_read import arrow_readable, iter_arrow_chunks
-from csv_assets.pipeline.chunks import RaggedRow, RawChunk
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.source_file import open_bytes
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.read.arrow_read import arrow_readable, iter_arrow_chunks
+from csv_assets.pipeline.read.chunks import RaggedRow, RawChunk
+from csv_assets.pipeline.read.source_file import open_bytes
 
 DEFAULT_CHUNK_ROWS = 50_000
 csv.field_size_limit(1 << 27)

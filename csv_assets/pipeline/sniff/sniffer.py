@@ -17,22 +17,25 @@ from typing import Any
 
 import pyarrow as pa
 
-from csv_assets.pipeline.arrow_read import arrow_readable, iter_arrow_batches
 from csv_assets.pipeline.cells import ColumnGuess, NumberStyle, guess_number_style, safe_names
-from csv_assets.pipeline.chunks import IrregularRows
 from csv_assets.pipeline.dialect import PINNED, Dialect
-from csv_assets.pipeline.encoding import decode_sample, detect_encoding
-from csv_assets.pipeline.infer import Inference, infer_types
-from csv_assets.pipeline.read import iter_chunks
-from csv_assets.pipeline.search import SAMPLE_RECORDS, parse_records, search_dialect
-from csv_assets.pipeline.shape import (
+from csv_assets.pipeline.read import (
+    IrregularRows,
+    arrow_readable,
+    iter_arrow_batches,
+    iter_chunks,
+    open_bytes,
+)
+from csv_assets.pipeline.sniff.encoding import decode_sample, detect_encoding
+from csv_assets.pipeline.sniff.infer import Inference, infer_types
+from csv_assets.pipeline.sniff.search import SAMPLE_RECORDS, parse_records, search_dialect
+from csv_assets.pipeline.sniff.shape import (
     Record,
     comment_prefix,
     count_footer,
     count_preamble,
     detect_header,
 )
-from csv_assets.pipeline.source_file import open_bytes
 
 HEAD_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024

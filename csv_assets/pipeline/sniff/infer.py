@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from csv_assets.pipeline.cells import WEAK_NULL_TOKENS, ColumnGuess, NumberStyle
-from csv_assets.pipeline.tally import ColumnTally
+from csv_assets.pipeline.sniff.tally import ColumnTally
 
 
 @dataclass(frozen=True)

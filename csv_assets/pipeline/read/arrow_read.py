@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from csv_assets.pipeline.chunks import IrregularRows, RawChunk
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.source_file import open_bytes
+from csv_assets.pipeline.read.chunks import IrregularRows, RawChunk
+from csv_assets.pipeline.read.source_file import open_bytes
 
 ARROW_BLOCK_BYTES = 1 << 20
 ARROW_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1252", "latin-1", "iso-8859-1"})

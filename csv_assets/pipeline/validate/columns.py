@@ -9,9 +9,9 @@ from typing import Literal
 
 import pandera.pandas as pa
 
-from csv_assets.errors import BadFileError
 from csv_assets.pipeline.cells import Kind, safe_names
 from csv_assets.pipeline.dialect import Dialect
+from csv_assets.pipeline.errors import BadFileError
 
 NewColumnPolicy = Literal["fail", "ignore", "add"]
 ADD_CONFIDENCE = 0.99  # below this, a new column is added as TEXT rather than a guessed type

@@ -1,0 +1,57 @@
+"""Load: tables, bulk writes, quarantine and ledger, all inside the transaction the caller owns.
+
+Nothing here creates an engine or commits: the ingest service opens one transaction per file and
+every function below writes into it, so rows, quarantine and ledger commit together or not at all.
+"""
+
+from csv_assets.pipeline.load.ledger import (
+    LedgerEntry,
+    Lineage,
+    detect_drift,
+    find_delivery,
+    record_delivery,
+)
+from csv_assets.pipeline.load.modes import (
+    LoadMode,
+    clear_previous,
+    count_rows,
+    delete_lines,
+    duplicate_key_lines,
+    merge_staged,
+)
+from csv_assets.pipeline.load.quarantine_rows import write_quarantine
+from csv_assets.pipeline.load.tables import (
+    LINEAGE_COLUMNS,
+    ensure_control_tables,
+    existing_kinds,
+    ledger,
+    prepare_table,
+    quarantine,
+    staging_table,
+    target_table,
+)
+from csv_assets.pipeline.load.write import write_rows
+
+__all__ = [
+    "LINEAGE_COLUMNS",
+    "LedgerEntry",
+    "Lineage",
+    "LoadMode",
+    "clear_previous",
+    "count_rows",
+    "delete_lines",
+    "detect_drift",
+    "duplicate_key_lines",
+    "ensure_control_tables",
+    "existing_kinds",
+    "find_delivery",
+    "ledger",
+    "merge_staged",
+    "prepare_table",
+    "quarantine",
+    "record_delivery",
+    "staging_table",
+    "target_table",
+    "write_quarantine",
+    "write_rows",
+]

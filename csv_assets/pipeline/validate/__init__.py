@@ -1,0 +1,40 @@
+"""Validate: type a chunk's cells and check the source's pandera contract, lazily.
+
+A source's columns come from its pandera model (``columns_of``), a file's header maps onto them
+(``plan_columns``), and ``validate_chunk`` splits a chunk into typed good rows and rejected rows
+with every rule they broke.
+"""
+
+from csv_assets.pipeline.validate.columns import (
+    ColumnPlan,
+    ColumnSpec,
+    columns_of,
+    import_model,
+    plan_columns,
+)
+from csv_assets.pipeline.validate.contract import (
+    LINE,
+    ChunkValidation,
+    Contract,
+    RejectedRow,
+    RowFailure,
+    validate_chunk,
+)
+from csv_assets.pipeline.validate.rules import Rule, contract_rules, rule_key
+
+__all__ = [
+    "LINE",
+    "ChunkValidation",
+    "ColumnPlan",
+    "ColumnSpec",
+    "Contract",
+    "RejectedRow",
+    "RowFailure",
+    "Rule",
+    "columns_of",
+    "contract_rules",
+    "import_model",
+    "plan_columns",
+    "rule_key",
+    "validate_chunk",
+]
