@@ -139,8 +139,7 @@ def _run_child(method: str, file: str, url: str) -> None:
         sys.path.insert(0, str(HERE))
         import workload
 
-        from csv_assets.engine import create_warehouse_engine
-        from csv_assets.ingest import load_path
+        from csv_assets.ingest import create_warehouse_engine, load_path
 
         engine = create_warehouse_engine(url)
         report = load_path(workload.source_spec(), path, f"{path.name}@bench", engine, "bench")

@@ -93,8 +93,7 @@ def _run_child(model: str, file: str, url: str, out: str) -> None:
     sys.path.insert(0, str(HERE))
     import workload
 
-    from csv_assets.engine import create_warehouse_engine
-    from csv_assets.ingest import load_path
+    from csv_assets.ingest import create_warehouse_engine, load_path
 
     path = Path(file)
     engine = create_warehouse_engine(url)

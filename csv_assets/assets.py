@@ -4,9 +4,7 @@ from datetime import timedelta
 
 import dagster as dg
 
-from csv_assets.catalog import SourceSpec
-from csv_assets.deliveries import Delivery
-from csv_assets.ingest import ingest_file
+from csv_assets.ingest import Delivery, SourceSpec, ingest_file
 from csv_assets.metadata import (
     DIALECT_DRIFT,
     NOT_EMPTY,

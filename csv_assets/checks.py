@@ -3,7 +3,7 @@
 import dagster as dg
 import sqlalchemy as sa
 
-from csv_assets.catalog import SourceSpec
+from csv_assets.ingest import SourceSpec
 from csv_assets.resources import Warehouse
 
 SAMPLE_KEYS = 10

@@ -2,8 +2,7 @@
 
 import dagster as dg
 
-from csv_assets.catalog import load_catalog
-from csv_assets.replay import replay_quarantine
+from csv_assets.ingest import load_catalog, replay_quarantine
 from csv_assets.resources import Warehouse
 
 

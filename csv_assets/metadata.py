@@ -5,9 +5,9 @@ from typing import Any
 
 import dagster as dg
 
+from csv_assets.ingest import IngestReport
 from csv_assets.pipeline.load import LINEAGE_COLUMNS
 from csv_assets.pipeline.validate import ColumnSpec, Rule
-from csv_assets.report import IngestReport
 
 SCHEMA_VALID = "schema_valid"
 NOT_EMPTY = "not_empty"

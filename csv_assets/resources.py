@@ -6,9 +6,7 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field, PrivateAttr
 
-from csv_assets.catalog import SourceSpec
-from csv_assets.deliveries import SourceFolders
-from csv_assets.engine import create_warehouse_engine
+from csv_assets.ingest import SourceFolders, SourceSpec, create_warehouse_engine
 
 
 class Warehouse(dg.ConfigurableResource):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.engine import create_warehouse_engine
+from csv_assets.ingest import create_warehouse_engine
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_INBOX = REPO / "data" / "inbox"

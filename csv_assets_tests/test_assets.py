@@ -4,7 +4,7 @@ import dagster as dg
 import pytest
 
 from csv_assets.definitions import defs
-from csv_assets.deliveries import Delivery
+from csv_assets.ingest import Delivery
 from csv_assets.resources import DropFolders, Warehouse
 from csv_assets_tests.conftest import drop
 

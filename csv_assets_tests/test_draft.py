@@ -6,10 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from csv_assets.catalog import SourceSpec
-from csv_assets.draft import draft_source
-from csv_assets.engine import create_warehouse_engine
-from csv_assets.ingest import load_path
+from csv_assets.ingest import SourceSpec, create_warehouse_engine, draft_source, load_path
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.catalog import SourceSpec
-from csv_assets.ingest import load_path
+from csv_assets.ingest import SourceSpec, load_path
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.load import ledger, quarantine
 
@@ -79,7 +78,7 @@ def test_replace_swaps_the_whole_table(tmp_path, engine):
 
 
 def test_a_concurrent_reader_sees_the_old_table_or_the_new_never_half(tmp_path, database_url):
-    from csv_assets.engine import create_warehouse_engine
+    from csv_assets.ingest import create_warehouse_engine
 
     source = spec(load_mode="replace", chunk_rows=500)
     writer = create_warehouse_engine(database_url)

@@ -5,11 +5,9 @@ from decimal import Decimal
 import dagster as dg
 import sqlalchemy as sa
 
-from csv_assets.catalog import SourceSpec
-from csv_assets.ingest import load_path
+from csv_assets.ingest import SourceSpec, load_path, replay_quarantine
 from csv_assets.jobs import replay_quarantine_job
 from csv_assets.pipeline.load import ledger, quarantine
-from csv_assets.replay import replay_quarantine
 from csv_assets.resources import Warehouse
 
 CSV = (

@@ -48,7 +48,7 @@ def pins_of(args: argparse.Namespace) -> dict[str, Any]:
     """The dialect pins of ``--source`` then ``--pin``, checked against the known fields."""
     import yaml
 
-    from csv_assets.catalog import DIALECT_PINS
+    from csv_assets.ingest import DIALECT_PINS
 
     pins: dict[str, Any] = dict(find_source(args.source).dialect) if args.source else {}
     for pin in args.pin:
@@ -80,7 +80,7 @@ def sniff_file(args: argparse.Namespace, *, whole_file: bool = True) -> Any:
 
 def find_source(name: str) -> Any:
     """The catalog's ``SourceSpec`` called ``name``; exit with the known names if there is none."""
-    from csv_assets.catalog import load_catalog
+    from csv_assets.ingest import load_catalog
 
     catalog = load_catalog()
     if name not in catalog:

@@ -24,9 +24,13 @@ def run(args: argparse.Namespace) -> int:
 
     A file elsewhere stays where it is: it is the operator's, not a delivery.
     """
-    from csv_assets.deliveries import Delivery, SourceFolders
-    from csv_assets.engine import create_warehouse_engine
-    from csv_assets.ingest import ingest_file, load_path
+    from csv_assets.ingest import (
+        Delivery,
+        SourceFolders,
+        create_warehouse_engine,
+        ingest_file,
+        load_path,
+    )
     from csv_assets.pipeline.errors import BadFileError, LoadError
 
     source = find_source(args.source)

@@ -21,8 +21,7 @@ def run(args: argparse.Namespace) -> int:
     """Replay atomically and print what moved, per file."""
     from dataclasses import asdict
 
-    from csv_assets.engine import create_warehouse_engine
-    from csv_assets.replay import replay_quarantine
+    from csv_assets.ingest import create_warehouse_engine, replay_quarantine
 
     source = find_source(args.source)
     engine = create_warehouse_engine(args.database_url)

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
 
     The report stays in the rejected folder as the record of the earlier attempt.
     """
-    from csv_assets.deliveries import SourceFolders, is_candidate
+    from csv_assets.ingest import SourceFolders, is_candidate
 
     source = find_source(args.source)
     folders = SourceFolders.under(args.data_dir, source.name, source.inbox)

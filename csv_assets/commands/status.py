@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     """Print one line per loaded file, then the quarantine count per source."""
     import sqlalchemy as sa
 
-    from csv_assets.engine import create_warehouse_engine
+    from csv_assets.ingest import create_warehouse_engine
     from csv_assets.pipeline.load import ledger, quarantine
 
     engine = create_warehouse_engine(args.database_url)

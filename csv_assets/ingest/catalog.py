@@ -8,7 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SOURCES_DIR = Path(__file__).parent / "defs" / "sources"
+SOURCES_DIR = Path(__file__).parent.parent / "defs" / "sources"
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
 DIALECT_PINS = frozenset(
     {

@@ -11,7 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from csv_assets.catalog import SourceSpec
+from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.ingest.report import FailureTally, IngestReport
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import (
@@ -37,7 +38,6 @@ from csv_assets.pipeline.validate import (
     RowFailure,
     validate_chunk,
 )
-from csv_assets.report import FailureTally, IngestReport
 
 PREVIEW_ROWS = 5
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from csv_assets.catalog import SourceSpec
-from csv_assets.deliveries import Delivery, SourceFolders
-from csv_assets.file_load import FileLoad, timed
+from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.ingest.deliveries import Delivery, SourceFolders
+from csv_assets.ingest.file_load import FileLoad, timed
+from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.load import (
@@ -24,7 +25,6 @@ from csv_assets.pipeline.load import (
 from csv_assets.pipeline.read import hash_file
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, plan_columns
-from csv_assets.report import IngestReport
 
 
 def ingest_file(

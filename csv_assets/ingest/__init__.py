@@ -1,0 +1,43 @@
+"""The ingest service: one delivery through the pipeline's stages, then archived or rejected.
+
+It knows nothing of Dagster: the Dagster wing, the CLI and the benchmarks all call it with a
+file, a source's ``SourceSpec`` and an engine. It also owns the catalog (the sources' YAML), the
+deliveries' folders (inbox, archive, rejected), replay, drafting a new source, and the engine.
+"""
+
+from csv_assets.ingest.catalog import DIALECT_PINS, IDENTIFIER, SourceSpec, load_catalog
+from csv_assets.ingest.deliveries import Delivery, SourceFolders, is_candidate
+from csv_assets.ingest.draft import draft_source
+from csv_assets.ingest.engine import create_warehouse_engine
+from csv_assets.ingest.replay import ReplayReport, replay_quarantine
+from csv_assets.ingest.report import IngestReport
+from csv_assets.ingest.scan import (
+    FileState,
+    ReadyFile,
+    decode_cursor,
+    encode_cursor,
+    scan_drop_folder,
+)
+from csv_assets.ingest.service import ingest_file, load_path
+
+__all__ = [
+    "DIALECT_PINS",
+    "IDENTIFIER",
+    "Delivery",
+    "FileState",
+    "IngestReport",
+    "ReadyFile",
+    "ReplayReport",
+    "SourceFolders",
+    "SourceSpec",
+    "create_warehouse_engine",
+    "decode_cursor",
+    "draft_source",
+    "encode_cursor",
+    "ingest_file",
+    "is_candidate",
+    "load_catalog",
+    "load_path",
+    "replay_quarantine",
+    "scan_drop_folder",
+]
