@@ -4,8 +4,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from csv_assets.jobs import replay_quarantine_job
-from csv_assets.resources import DropFolders, Warehouse
+from csv_assets.components.csv_source.jobs import replay_quarantine_job
+from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 
 
 @dg.definitions

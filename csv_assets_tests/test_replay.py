@@ -5,10 +5,10 @@ from decimal import Decimal
 import dagster as dg
 import sqlalchemy as sa
 
+from csv_assets.components.csv_source.jobs import replay_quarantine_job
+from csv_assets.components.csv_source.resources import Warehouse
 from csv_assets.ingest import SourceSpec, load_path, replay_quarantine
-from csv_assets.jobs import replay_quarantine_job
 from csv_assets.pipeline.load import ledger, quarantine
-from csv_assets.resources import Warehouse
 
 CSV = (
     "reading_id,site,value,taken_at\n"

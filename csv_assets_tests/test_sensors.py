@@ -6,9 +6,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.definitions import defs
 from csv_assets.ingest import Delivery, FileState, decode_cursor, scan_drop_folder
-from csv_assets.resources import DropFolders
 from csv_assets_tests.conftest import drop
 
 SETTLE = 5.0

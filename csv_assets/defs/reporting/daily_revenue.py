@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from csv_assets.resources import Warehouse
-from csv_assets.transforms import build_daily_revenue
+from csv_assets.components.csv_source.resources import Warehouse
+from csv_assets.defs.reporting.revenue_sql import build_daily_revenue
 
 AFTER_ANY_LOAD = (
     (

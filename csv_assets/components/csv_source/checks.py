@@ -3,8 +3,8 @@
 import dagster as dg
 import sqlalchemy as sa
 
+from csv_assets.components.csv_source.resources import Warehouse
 from csv_assets.ingest import SourceSpec
-from csv_assets.resources import Warehouse
 
 SAMPLE_KEYS = 10
 

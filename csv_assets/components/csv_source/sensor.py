@@ -5,8 +5,8 @@ import time
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
+from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.ingest import SourceSpec, decode_cursor, encode_cursor, scan_drop_folder
-from csv_assets.resources import DropFolders
 
 
 def build_drop_folder_sensor(

@@ -5,8 +5,8 @@ import time
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
+from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.ingest import SourceSpec, scan_drop_folder
-from csv_assets.resources import DropFolders
 
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,

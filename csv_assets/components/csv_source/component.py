@@ -7,11 +7,11 @@ from pathlib import Path
 import dagster as dg
 from dagster.components.scaffold.scaffold import scaffold_with
 
-from csv_assets.assets import build_csv_asset
-from csv_assets.checks import build_key_check
+from csv_assets.components.csv_source.asset import build_csv_asset
+from csv_assets.components.csv_source.checks import build_key_check
+from csv_assets.components.csv_source.schedule import build_sweep_schedule
+from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
 from csv_assets.ingest import SourceSpec
-from csv_assets.schedules import build_sweep_schedule
-from csv_assets.sensors import build_drop_folder_sensor
 
 
 class CsvSourceScaffolder(dg.Scaffolder):

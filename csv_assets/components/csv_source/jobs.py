@@ -2,8 +2,8 @@
 
 import dagster as dg
 
+from csv_assets.components.csv_source.resources import Warehouse
 from csv_assets.ingest import load_catalog, replay_quarantine
-from csv_assets.resources import Warehouse
 
 
 class ReplayConfig(dg.Config):

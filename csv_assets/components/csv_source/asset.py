@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import dagster as dg
 
-from csv_assets.ingest import Delivery, SourceSpec, ingest_file
-from csv_assets.metadata import (
+from csv_assets.components.csv_source.metadata import (
     DIALECT_DRIFT,
     NOT_EMPTY,
     ROWS_RECONCILE,
@@ -16,9 +15,10 @@ from csv_assets.metadata import (
     rule_check_results,
     rule_check_specs,
 )
+from csv_assets.components.csv_source.resources import DropFolders, Warehouse
+from csv_assets.ingest import Delivery, SourceSpec, ingest_file
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.validate import columns_of, contract_rules, import_model
-from csv_assets.resources import DropFolders, Warehouse
 
 RETRY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
 
