@@ -4,7 +4,7 @@ Nothing here creates an engine or commits: the ingest service opens one transact
 every function below writes into it, so rows, quarantine and ledger commit together or not at all.
 """
 
-from csv_assets.pipeline.load.ledger import (
+from csv_assets.pipeline.load.ledger_entries import (
     LedgerEntry,
     Lineage,
     detect_drift,

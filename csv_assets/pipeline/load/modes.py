@@ -7,7 +7,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
-from csv_assets.pipeline.load.ledger import Lineage
+from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.tables import quarantine
 
 LoadMode = Literal["append", "replace", "upsert"]

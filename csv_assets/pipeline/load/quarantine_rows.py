@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from csv_assets.pipeline.load.ledger import Lineage
+from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.tables import quarantine
 from csv_assets.pipeline.validate import RejectedRow
 

@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import sqlalchemy as sa
 
-from csv_assets.pipeline.load.ledger import Lineage
+from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.tables import LINEAGE_COLUMNS
 from csv_assets.pipeline.validate import LINE
 
