@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -24,9 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="csv-assets", description="Operate csv_assets sources from a terminal."
     )
+    verbosity = argparse.ArgumentParser(add_help=False)
+    verbosity.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="Log every step and the full detail of a failure (tracebacks, SQL) to stderr.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary in COMMANDS.items():
-        sub = commands.add_parser(name, help=summary, description=summary)
+        sub = commands.add_parser(name, help=summary, description=summary, parents=[verbosity])
         _command(name).add_arguments(sub)
     return parser
 
@@ -34,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit code is 0 on success, 2 for a bad file, 1 otherwise."""
     args = build_parser().parse_args(argv)
+    # A failure reaches the terminal as one line; its trace and the drivers' own warnings
+    # (psycopg's about a COPY on a closed connection, say) only with --verbose.
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.DEBUG if args.verbose else logging.ERROR)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, handlers=[handler]
+    )
     try:
         return int(_command(args.command).run(args) or 0)
     except BrokenPipeError:

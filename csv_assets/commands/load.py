@@ -15,6 +15,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``load``."""
     parser.add_argument("file", type=Path, help="The CSV file (.csv, .csv.gz, single-file .zip).")
     parser.add_argument("--source", required=True, help="The catalog source the file belongs to.")
+    parser.add_argument(
+        "--reload",
+        action="store_true",
+        help="If this delivery (same file, same modification time) was loaded before, replace "
+        "exactly its rows instead of reporting it as already loaded.",
+    )
     parser.add_argument("--json", action="store_true", help="Print the full report as JSON.")
     add_location_arguments(parser)
 
@@ -43,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
     engine = create_warehouse_engine(args.database_url)
     try:
         if path.resolve().parent == folders.inbox.resolve():
-            report = ingest_file(source, delivery, folders, engine, run_id)
+            report = ingest_file(source, delivery, folders, engine, run_id, reload=args.reload)
         else:
-            report = load_path(source, path, delivery.key, engine, run_id)
+            report = load_path(source, path, delivery.key, engine, run_id, reload=args.reload)
     except BadFileError as error:
         print(f"rejected: {error.describe()}", file=sys.stderr)
         return 2

@@ -88,6 +88,8 @@ class SourceFolders:
         target = folder / path.name
         if path.parent == folder:
             return path
+        if not path.exists() and target.is_file():
+            return target  # a concurrent loader of the same delivery moved it already
         folder.mkdir(parents=True, exist_ok=True)
         report = path.with_name(path.name + ".report.json")
         shutil.move(path, target)

@@ -7,17 +7,25 @@ from typing import Any
 
 import sqlalchemy as sa
 
+APPLICATION_NAME = "csv-assets"
+
 
 def create_warehouse_engine(url: str) -> sa.Engine:
     """Return an engine for ``url``; a SQLite file gets its folder, WAL and a busy timeout.
 
     WAL lets the UI, checks and downstream assets read while a load writes; the busy timeout
     makes a second writer wait for the first rather than fail. The driver's own transaction
-    handling is switched off so that SQLAlchemy emits BEGIN itself, which makes SAVEPOINTs
-    (used to retry a file with the exact reader) work as documented by SQLAlchemy.
+    handling is switched off so that SQLAlchemy emits the BEGIN itself, which makes SAVEPOINTs
+    (used to retry a file with the exact reader) work as documented by SQLAlchemy. That BEGIN is
+    ``BEGIN IMMEDIATE``: a transaction holds the database's one write lock from its first
+    statement, so two loaders of one file can never both find it unloaded (the claims of
+    ``csv_assets.pipeline.load`` rely on it). PostgreSQL connections say they are csv-assets'
+    (``application_name``), so an operator finds a load in ``pg_stat_activity``.
     """
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if "application_name" not in parsed.query:
+            parsed = parsed.update_query_dict({"application_name": APPLICATION_NAME})
         return sa.create_engine(parsed, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -35,6 +43,6 @@ def create_warehouse_engine(url: str) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

@@ -88,6 +88,7 @@ class FileLoad:
                 {
                     "target_table": table.name,
                     "bytes": base.bytes,
+                    "file_sha256": base.file_sha256,
                     "rows_read": outcome.rows_read,
                     "rows_loaded": outcome.rows_loaded,
                     "rows_rejected": outcome.tally.rows,

@@ -74,6 +74,7 @@ class IngestReport:
     sha256: str
     bytes: int
     status: Literal["loaded", "duplicate"]
+    file_sha256: str = ""
     load_mode: str = "append"
     rows_read: int = 0
     rows_loaded: int = 0
@@ -117,7 +118,7 @@ class IngestReport:
         """A few lines for a terminal: what happened, counts, and the top failing rules."""
         if self.status == "duplicate":
             return (
-                f"{self.file}: already loaded as {self.duplicate_of} (same sha256); nothing to do"
+                f"{self.file}: already loaded as {self.duplicate_of} (same content); nothing to do"
             )
         lines = [
             f"{self.file} -> {self.database} table {self.table} ({self.load_mode})",

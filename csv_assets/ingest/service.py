@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from csv_assets.ingest.deliveries import Delivery, SourceFolders
 from csv_assets.ingest.file_load import FileLoad, timed
 from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.errors import BadFileError, LoadError
+from csv_assets.pipeline.errors import BadFileError, LoadError, server_reason
 from csv_assets.pipeline.load import (
     Lineage,
+    claim_table,
     count_rows,
     detect_drift,
     ensure_control_tables,
@@ -22,69 +24,109 @@ from csv_assets.pipeline.load import (
     find_delivery,
     target_table,
 )
-from csv_assets.pipeline.read import hash_file
+from csv_assets.pipeline.read import hash_drop
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, plan_columns
 
+log = logging.getLogger(__name__)
+
 
 def ingest_file(
-    source: SourceSpec, delivery: Delivery, folders: SourceFolders, engine: sa.Engine, run_id: str
+    source: SourceSpec,
+    delivery: Delivery,
+    folders: SourceFolders,
+    engine: sa.Engine,
+    run_id: str,
+    *,
+    reload: bool = False,
 ) -> IngestReport:
     """Load one delivery exactly once, then move it to the archive (or to rejected, with a report).
+
+    Any number of loaders may run this at once for the same delivery: one loads it, the others
+    wait for its claim, find its ledger entry and report ``duplicate``. ``reload`` replaces the
+    rows of a delivery loaded before (a deliberate re-materialization).
 
     Raises:
         BadFileError: The file is wrong (terminal); it now sits in the rejected folder.
         LoadError: The database failed (transient); the file stays where it was.
     """
-    path = folders.locate(delivery)
-    if path is None:
-        raise BadFileError(
-            delivery.name,
-            f"delivery {delivery.key} is in none of {folders.inbox}, {folders.archive}, "
-            f"{folders.rejected} (replaced in the inbox by a newer delivery?)",
-            rule="missing_delivery",
-        )
-    try:
-        report = load_path(source, path, delivery.key, engine, run_id)
-    except BadFileError as error:
-        folders.reject_file(path, delivery, error.as_report())
-        raise
-    archived = folders.archive_file(path, delivery)
-    return replace(report, file=str(archived))
+    for attempt in range(2):
+        path = folders.locate(delivery)
+        if path is None:
+            raise BadFileError(
+                delivery.name,
+                f"delivery {delivery.key} is in none of {folders.inbox}, {folders.archive}, "
+                f"{folders.rejected} (replaced in the inbox by a newer delivery?)",
+                rule="missing_delivery",
+            )
+        try:
+            report = load_path(source, path, delivery.key, engine, run_id, reload=reload)
+        except FileNotFoundError:
+            if attempt:
+                raise LoadError(
+                    f"{delivery.name}: the file kept moving while it was read"
+                ) from None
+            continue  # another loader moved it to the archive (or rejected) meanwhile
+        except BadFileError as error:
+            folders.reject_file(path, delivery, error.as_report())
+            raise
+        archived = folders.archive_file(path, delivery)
+        return replace(report, file=str(archived))
+    raise AssertionError("unreachable")
 
 
 def load_path(
-    source: SourceSpec, path: Path, partition_key: str, engine: sa.Engine, run_id: str
+    source: SourceSpec,
+    path: Path,
+    partition_key: str,
+    engine: sa.Engine,
+    run_id: str,
+    *,
+    reload: bool = False,
 ) -> IngestReport:
     """Load the file at ``path`` exactly once, leaving it where it is.
 
     Raises:
         BadFileError: The file is wrong; nothing of it was committed.
-        LoadError: The database failed; nothing was committed.
+        LoadError: The database failed; nothing was committed. Its message is one line with
+            the server's own reason; the whole error (SQL included) is its ``__cause__``.
+        FileNotFoundError: The file went away while it was read (another loader moved it).
     """
     # The bulk paths talk to the driver directly, so its own errors arrive unwrapped too.
     driver_error = engine.dialect.loaded_dbapi.Error
     try:
-        return _load(source, path, partition_key, engine, run_id)
+        return _load(source, path, partition_key, engine, run_id, reload)
     except (sa.exc.DBAPIError, driver_error) as error:
-        raise LoadError(f"{path.name}: database error, nothing was committed: {error}") from error
+        log.debug("loading %s failed", path, exc_info=True)
+        reason = server_reason(error, driver_error)
+        raise LoadError(f"{path.name}: database error, nothing was committed: {reason}") from error
 
 
 def _load(
-    source: SourceSpec, path: Path, partition_key: str, engine: sa.Engine, run_id: str
+    source: SourceSpec,
+    path: Path,
+    partition_key: str,
+    engine: sa.Engine,
+    run_id: str,
+    reload: bool,
 ) -> IngestReport:
     timings: dict[str, float] = {}
     with timed(timings, "hash"):
-        sha256, size = hash_file(path)
+        digest = hash_drop(path)
+    sha256 = digest.content_sha256
     with timed(timings, "sniff"):
         try:
             dialect = sniff_csv(path, source.dialect)
+        except FileNotFoundError:
+            raise
         except (ValueError, OSError) as error:
             raise BadFileError(path.name, str(error), rule="unreadable") from error
         contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
         ensure_control_tables(engine)
     lineage = Lineage(source.name, path.name, sha256, partition_key, run_id)
     with engine.begin() as conn:
+        # First, so that of two loaders of one content the second sees the first's ledger entry.
+        claim_table(conn, source.table_name)
         drift = detect_drift(conn, source.name, sha256, dialect)
         try:
             plan = plan_file(conn, source, dialect, contract, path.name)
@@ -100,7 +142,8 @@ def _load(
             partition_key=partition_key,
             file=str(path),
             sha256=sha256,
-            bytes=size,
+            file_sha256=digest.file_sha256,
+            bytes=digest.bytes,
             status="loaded",
             load_mode=source.load_mode,
             dialect=dialect.describe(),
@@ -111,7 +154,7 @@ def _load(
             drift_against=drift.against,
         )
         prior = find_delivery(conn, source.name, sha256)
-        if prior is not None and prior.partition_key != partition_key:
+        if prior is not None and not (reload and prior.partition_key == partition_key):
             table = target_table(source.table_name, plan.columns)
             return replace(
                 base,

@@ -59,3 +59,30 @@ class BadFileError(Exception):
 
 class LoadError(Exception):
     """The database or file system failed for a reason outside the file: retry later."""
+
+
+def server_reason(error: BaseException, driver_error: type[BaseException]) -> str:
+    """The database's own reason for ``error``, in one line, without SQL text or parameters.
+
+    SQLAlchemy wraps the driver's error and adds the statement; a failure while rolling back
+    (on a connection the server closed) is raised with the first failure as its context. The
+    earliest database error of that chain says what happened: PostgreSQL's own message where
+    the server sent one ("terminating connection due to administrator command"), else the
+    driver's first line ("sending copy data failed: server closed the connection
+    unexpectedly": a connection cut mid-COPY loses the server's last message).
+
+    Args:
+        error: What the load raised.
+        driver_error: The DB-API driver's base ``Error`` class (``engine.dialect.loaded_dbapi``).
+    """
+    chain: list[BaseException] = []
+    seen: BaseException | None = error
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    failures = [getattr(e, "orig", None) or e for e in chain]
+    failures = [e for e in failures if isinstance(e, driver_error)] or failures
+    first = failures[-1]
+    primary = getattr(getattr(first, "diag", None), "message_primary", None)
+    lines = str(primary or first).strip().splitlines()
+    return lines[0] if lines else type(first).__name__

@@ -43,9 +43,11 @@ def test_load_runs_the_pipeline_once_and_moves_an_inbox_file_to_the_archive(
     copy = data_dir / "resent.csv"
     copy.write_bytes(archived.read_bytes())
 
-    again = csv_assets("load", str(archived), "--source", "orders", **where)
+    same = csv_assets("load", str(archived), "--source", "orders", **where)
+    again = csv_assets("load", str(archived), "--source", "orders", "--reload", **where)
     resent = csv_assets("load", str(copy), "--source", "orders", **where)
 
+    assert same.returncode == 0 and "already loaded as" in same.stdout
     assert again.returncode == 0 and "replaced 27" in again.stdout
     assert resent.returncode == 0 and "already loaded" in resent.stdout
     with engine.connect() as conn:

@@ -100,11 +100,23 @@ def test_same_content_under_another_name_is_not_loaded_twice(data_dir, engine):
     assert (folders.archive / delivery.stamp / copy.name).is_file()
 
 
+def test_loading_a_loaded_delivery_again_is_a_no_op(data_dir, engine):
+    first, delivery, folders = ingest(data_dir, engine, "orders", "orders_2026-11-02.csv")
+
+    again = ingest_file(CATALOG["orders"], delivery, folders, engine, "run-2")
+
+    assert again.status == "duplicate" and again.duplicate_of == delivery.key
+    assert scalar(engine, sa.text("SELECT count(*) FROM orders")) == 27
+    assert scalar(engine, sa.select(ledger.c.run_id).where(ledger.c.sha256 == first.sha256)) != (
+        "run-2"
+    )
+
+
 def test_rematerializing_a_delivery_replaces_exactly_its_rows(data_dir, engine):
     ingest(data_dir, engine, "orders", "orders_2026-11-01.csv")
     second, delivery, folders = ingest(data_dir, engine, "orders", "orders_2026-11-02.csv")
 
-    again = ingest_file(CATALOG["orders"], delivery, folders, engine, "run-2")
+    again = ingest_file(CATALOG["orders"], delivery, folders, engine, "run-2", reload=True)
 
     assert again.status == "loaded" and again.rows_replaced == 27
     assert scalar(engine, sa.text("SELECT count(*) FROM orders")) == 24 + 27

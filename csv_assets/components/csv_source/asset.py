@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import dagster as dg
+from pydantic import Field
 
 from csv_assets.components.csv_source.metadata import (
     DIALECT_DRIFT,
@@ -21,6 +22,16 @@ from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.validate import columns_of, contract_rules, import_model
 
 RETRY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
+
+
+class LoadConfig(dg.Config):
+    """How a run loads its delivery (Launchpad config of a materialization)."""
+
+    reload: bool = Field(
+        default=False,
+        description="If this delivery was loaded before, replace exactly its rows (e.g. after "
+        "the table was changed by hand). Off: a delivery already in the ledger is a no-op.",
+    )
 
 
 def build_csv_asset(
@@ -84,7 +95,10 @@ def build_csv_asset(
         ],
     )
     def _load(
-        context: dg.AssetExecutionContext, warehouse: Warehouse, drop_folders: DropFolders
+        context: dg.AssetExecutionContext,
+        config: LoadConfig,
+        warehouse: Warehouse,
+        drop_folders: DropFolders,
     ) -> dg.MaterializeResult:
         delivery = Delivery.from_key(context.partition_key)
         try:
@@ -94,6 +108,7 @@ def build_csv_asset(
                 drop_folders.folders(source),
                 warehouse.engine,
                 context.run.run_id,
+                reload=config.reload,
             )
         except BadFileError as error:
             raise dg.Failure(

@@ -4,6 +4,7 @@ Nothing here creates an engine or commits: the ingest service opens one transact
 every function below writes into it, so rows, quarantine and ledger commit together or not at all.
 """
 
+from csv_assets.pipeline.load.claims import claim_table
 from csv_assets.pipeline.load.ledger_entries import (
     LedgerEntry,
     Lineage,
@@ -37,6 +38,7 @@ __all__ = [
     "LedgerEntry",
     "Lineage",
     "LoadMode",
+    "claim_table",
     "clear_previous",
     "count_rows",
     "delete_lines",

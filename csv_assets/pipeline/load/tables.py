@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.errors import LoadError
+from csv_assets.pipeline.load.claims import CONTROL_TABLES, claim
 from csv_assets.pipeline.validate import ColumnSpec
 
 LINEAGE_COLUMNS = ("_source_file", "_source_sha256", "_source_line")
@@ -19,6 +20,7 @@ ledger = sa.Table(
     "csv_assets_ledger",
     control,
     sa.Column("source", sa.String(200), primary_key=True),
+    # The content's sha256 as read (decompressed): a .csv.gz and its .csv are one delivery.
     sa.Column("sha256", sa.String(64), primary_key=True),
     sa.Column("partition_key", sa.Text, nullable=False),
     sa.Column("file_name", sa.Text, nullable=False),
@@ -31,6 +33,8 @@ ledger = sa.Table(
     sa.Column("dialect", sa.JSON, nullable=False),
     sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("run_id", sa.Text, nullable=False),
+    # The sha256 of the bytes as dropped, for audit (null in entries written before it existed).
+    sa.Column("file_sha256", sa.String(64)),
 )
 """One row per file content loaded per source: the exactly-once record."""
 
@@ -95,9 +99,17 @@ def target_table(name: str, columns: tuple[ColumnSpec, ...]) -> sa.Table:
 
 
 def ensure_control_tables(engine: sa.Engine) -> None:
-    """Create the ledger and quarantine tables if they are missing."""
+    """Create the ledger and quarantine tables if they are missing, and add columns they lack.
+
+    Under a claim, so loaders starting at once on a new database never race to create them.
+    """
     with engine.begin() as conn:
+        claim(conn, CONTROL_TABLES)
         control.create_all(conn, checkfirst=True)
+        present = {c["name"] for c in sa.inspect(conn).get_columns(ledger.name)}
+        for column in ledger.columns:
+            if column.name not in present:
+                _add_column(conn, column)
 
 
 def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] = ()) -> None:

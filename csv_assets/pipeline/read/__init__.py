@@ -7,15 +7,16 @@ the ragged record with its line.
 from csv_assets.pipeline.read.arrow_read import arrow_readable, iter_arrow_batches
 from csv_assets.pipeline.read.chunks import IrregularRows, RaggedRow, RawChunk
 from csv_assets.pipeline.read.reader import fit_record, iter_chunks, iter_records, records_at
-from csv_assets.pipeline.read.source_file import hash_file, open_bytes
+from csv_assets.pipeline.read.source_file import Digest, hash_drop, open_bytes
 
 __all__ = [
+    "Digest",
     "IrregularRows",
     "RaggedRow",
     "RawChunk",
     "arrow_readable",
     "fit_record",
-    "hash_file",
+    "hash_drop",
     "iter_arrow_batches",
     "iter_chunks",
     "iter_records",

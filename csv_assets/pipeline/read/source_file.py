@@ -5,12 +5,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from csv_assets.pipeline.errors import BadFileError
+
 HASH_BLOCK = 1 << 20
+COMPRESSED = {".gz": "gzip", ".zip": "zip"}
+"""Drop suffixes read through a decompressor, and what to call the format in a message."""
 
 
 @contextmanager
@@ -42,12 +48,53 @@ def open_bytes(path: Path) -> Iterator[BinaryIO]:
             yield stream
 
 
-def hash_file(path: Path) -> tuple[str, int]:
-    """Return the sha256 hex digest and byte size of the file as dropped (compressed or not)."""
-    digest = hashlib.sha256()
+@dataclass(frozen=True)
+class Digest:
+    """What a drop hashes to: its content as read (the identity) and its bytes (for audit).
+
+    Attributes:
+        content_sha256: sha256 of the CSV as read, after decompression: the same CSV dropped
+            as ``orders.csv.gz`` and later as ``orders.csv`` is one delivery.
+        file_sha256: sha256 of the bytes as dropped.
+        bytes: Size of the file as dropped.
+    """
+
+    content_sha256: str
+    file_sha256: str
+    bytes: int
+
+
+def hash_drop(path: Path) -> Digest:
+    """Hash a drop's bytes and its decompressed content (one pass when it is not compressed).
+
+    Raises:
+        BadFileError: A compressed drop is cut short or corrupt.
+    """
+    file_digest = hashlib.sha256()
     size = 0
     with path.open("rb") as stream:
         while block := stream.read(HASH_BLOCK):
-            digest.update(block)
+            file_digest.update(block)
             size += len(block)
-    return digest.hexdigest(), size
+    if path.suffix.lower() not in COMPRESSED:
+        return Digest(file_digest.hexdigest(), file_digest.hexdigest(), size)
+    content_digest = hashlib.sha256()
+    try:
+        with open_bytes(path) as stream:
+            while block := stream.read(HASH_BLOCK):
+                content_digest.update(block)
+    except EOFError as error:
+        raise BadFileError(
+            path.name,
+            f"the {COMPRESSED[path.suffix.lower()]} stream ends early: the upload was cut short; "
+            "ask the sender for the whole file",
+            rule="truncated",
+        ) from error
+    except (OSError, zlib.error, zipfile.BadZipFile) as error:
+        raise BadFileError(
+            path.name,
+            f"not a readable {COMPRESSED[path.suffix.lower()]} file ({error}); "
+            "ask the sender to compress it again",
+            rule="corrupt_archive",
+        ) from error
+    return Digest(content_digest.hexdigest(), file_digest.hexdigest(), size)

@@ -1,0 +1,102 @@
+"""Real ``csv-assets load`` processes against a real database, and what the database says after."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from csv_assets.ingest import create_warehouse_engine
+
+HEADER = "payment_id|order_id|paid_at|amount|currency|method|captured\n"
+
+
+def write_payments(path: Path, rows: int, first_id: int = 0) -> Path:
+    """A valid pipe-separated payments delivery of ``rows`` rows, ids from ``first_id``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="") as out:
+        out.write(HEADER)
+        for i in range(first_id, first_id + rows):
+            minute = i % 1440
+            out.write(
+                f"PAY-{i:06d}|{50000 + i % 977}|2026-11-01 {minute // 60:02d}:{minute % 60:02d}:00"
+                f"|{10 + i % 500}.{i % 100:02d}|EUR|card|{'yes' if i % 3 else 'no'}\n"
+            )
+    return path
+
+
+def start_load(
+    file: Path, database_url: str, data_dir: Path, *extra: str, source: str = "payments"
+) -> subprocess.Popen[str]:
+    """Start ``csv-assets load FILE --source SOURCE`` as its own process."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "csv_assets.cli",
+            "load",
+            str(file),
+            "--source",
+            source,
+            "--database-url",
+            database_url,
+            "--data-dir",
+            str(data_dir),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def finish(processes: Sequence[subprocess.Popen[str]], timeout: float = 120) -> list[Finished]:
+    """Wait for every process; their exit codes and what they printed."""
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=timeout)
+        results.append(Finished(process.returncode, out, err))
+    return results
+
+
+class Finished:
+    """A finished load process."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"Finished({self.code}, {self.stdout!r}, {self.stderr!r})"
+
+
+def counts(database_url: str, sql: str) -> list[tuple]:
+    """Rows of one query, on a fresh engine (what a new session of the warehouse sees)."""
+    engine = create_warehouse_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("csv_assets_ledger"):
+                return []
+            return [tuple(row) for row in conn.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
+def has_table(database_url: str, name: str) -> bool:
+    """Whether the warehouse has table ``name``."""
+    engine = create_warehouse_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return sa.inspect(conn).has_table(name)
+    finally:
+        engine.dispose()
+
+
+def one_line(stderr: str) -> bool:
+    """Whether a failure was said the way people read it: one line, no trace, no SQL."""
+    lines = stderr.strip().splitlines()
+    return len(lines) == 1 and "Traceback" not in stderr and "[SQL" not in stderr

@@ -1,0 +1,141 @@
+"""Loads cut short (a SIGKILL, a terminated backend, a truncated upload) commit nothing."""
+
+import gzip
+import signal
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from csv_assets_tests.faults.loads import (
+    counts,
+    finish,
+    has_table,
+    one_line,
+    start_load,
+    write_payments,
+)
+
+ROWS = 300_000
+WAIT = 60.0
+
+
+def tagged(database_url: str) -> tuple[str, str]:
+    """The URL with an application_name of its own, so the test finds its load's backend."""
+    name = f"csv-assets-test-{uuid.uuid4().hex[:8]}"
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return database_url, name
+    return url.update_query_dict({"application_name": name}).render_as_string(False), name
+
+
+def wait_until_writing(database_url: str, app: str, process) -> None:
+    """Return once the load holds its write transaction open (mid-COPY on PostgreSQL)."""
+    url = sa.make_url(database_url)
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        if url.get_backend_name() == "sqlite":
+            probe = sqlite3.connect(url.database, timeout=0)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.rollback()
+            except sqlite3.OperationalError:
+                return  # someone holds the write lock: the load's transaction is open
+            finally:
+                probe.close()
+        else:
+            engine = sa.create_engine(url.set(query={}))
+            with engine.connect() as conn:
+                copying = conn.execute(
+                    sa.text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = :app "
+                        "AND state = 'active' AND query LIKE 'COPY%'"
+                    ),
+                    {"app": app},
+                ).scalar_one()
+            engine.dispose()
+            if copying:
+                return
+        time.sleep(0.05)
+    pytest.fail("the load never started writing")
+
+
+def nothing_committed(database_url: str) -> bool:
+    ledger = counts(database_url, "SELECT count(*) FROM csv_assets_ledger")
+    rows = (
+        counts(database_url, "SELECT count(*) FROM payments")
+        if has_table(database_url, "payments")
+        else [(0,)]
+    )
+    return ledger in ([], [(0,)]) and rows == [(0,)]
+
+
+def test_a_load_killed_mid_transaction_commits_nothing_and_loads_after(
+    database_url: str, tmp_path: Path
+):
+    file = write_payments(tmp_path / "drops" / "payments_big.psv", ROWS)
+    url, app = tagged(database_url)
+    load = start_load(file, url, tmp_path / "data")
+
+    wait_until_writing(url, app, load)
+    load.send_signal(signal.SIGKILL)
+    load.wait(timeout=WAIT)
+
+    assert nothing_committed(database_url)
+    [again] = finish([start_load(file, database_url, tmp_path / "data")])
+    assert again.code == 0, again
+    assert counts(database_url, "SELECT count(*), count(DISTINCT _source_line) FROM payments") == [
+        (ROWS, ROWS)
+    ]
+
+
+def test_a_terminated_backend_fails_in_one_line_with_the_server_reason(
+    database_url: str, tmp_path: Path
+):
+    if sa.make_url(database_url).get_backend_name() != "postgresql":
+        pytest.skip("a server backend to terminate exists on PostgreSQL only")
+    file = write_payments(tmp_path / "drops" / "payments_big.psv", ROWS)
+    url, app = tagged(database_url)
+    load = start_load(file, url, tmp_path / "data")
+
+    wait_until_writing(url, app, load)
+    admin = sa.create_engine(sa.make_url(database_url).set(query={}))
+    with admin.connect() as conn:
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :a"
+            ),
+            {"a": app},
+        )
+    admin.dispose()
+    [done] = finish([load])
+
+    assert done.code == 1, done
+    assert one_line(done.stderr), done.stderr
+    assert "payments_big.psv" in done.stderr
+    # PostgreSQL's own words when it could send them; mid-COPY the connection drops first and
+    # libpq says so (the server's FATAL message never reaches the client).
+    assert (
+        "terminating connection due to administrator command" in done.stderr
+        or "server closed the connection unexpectedly" in done.stderr
+    ), done.stderr
+    assert nothing_committed(database_url)
+
+
+def test_a_truncated_gzip_is_rejected_in_one_line(database_url: str, tmp_path: Path):
+    plain = write_payments(tmp_path / "payments.psv", 2_000)
+    whole = gzip.compress(plain.read_bytes())
+    cut = tmp_path / "drops" / "payments_cut.psv.gz"
+    cut.parent.mkdir(parents=True)
+    cut.write_bytes(whole[: len(whole) // 2])
+
+    [done] = finish([start_load(cut, database_url, tmp_path / "data")])
+
+    assert done.code == 2, done
+    assert one_line(done.stderr), done.stderr
+    assert "payments_cut.psv.gz" in done.stderr and "cut short" in done.stderr
+    assert nothing_committed(database_url)
