@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 REVENUE_STATUSES = ("paid", "shipped", "delivered")
+UNKNOWN_COUNTRY = "??"
+"""The country of an order whose customer is in no customers delivery."""
+REVENUE_SCALE = 2
 
 daily_revenue_table = sa.Table(
     "daily_revenue",
@@ -13,8 +16,21 @@ daily_revenue_table = sa.Table(
     sa.Column("country", sa.String(2), primary_key=True),
     sa.Column("orders", sa.BigInteger, nullable=False),
     sa.Column("units", sa.BigInteger, nullable=False),
-    sa.Column("revenue", sa.Numeric(14, 2), nullable=False),
+    sa.Column("revenue", sa.Numeric(14, REVENUE_SCALE), nullable=False),
 )
+
+
+def exact_sum(values: sa.ColumnElement, scale: int, sqlite: bool) -> sa.ColumnElement:
+    """``sum(values)``, exact to ``scale`` digits on both databases.
+
+    PostgreSQL sums NUMERIC exactly. SQLite keeps decimals as binary floats (0.10 + 0.20 +
+    0.10 + 0.20 is 0.6000000000000001 there), so it sums whole units of the last digit
+    (cents), which floats hold exactly up to 2**53, and divides once at the end.
+    """
+    if not sqlite:
+        return sa.func.sum(values)
+    unit = 10**scale
+    return sa.func.sum(sa.func.round(values * unit)) / float(unit)
 
 
 def build_daily_revenue(engine: sa.Engine) -> int:
@@ -32,23 +48,30 @@ def build_daily_revenue(engine: sa.Engine) -> int:
         .group_by(customers.c.customer_id)
         .subquery()
     )
-    day = (
-        sa.cast(orders.c.ordered_at, sa.Date)
-        if engine.dialect.name == "postgresql"
-        else (sa.func.date(orders.c.ordered_at))
-    )
-    summary = (
+    sqlite = engine.dialect.name == "sqlite"
+    lines = (
         sa.select(
-            day.label("day"),
-            sa.func.coalesce(country.c.country, "??").label("country"),
-            sa.func.count(sa.distinct(orders.c.order_id)).label("orders"),
-            sa.func.sum(orders.c.quantity).label("units"),
-            sa.func.sum(orders.c.quantity * orders.c.unit_price).label("revenue"),
+            (
+                sa.func.date(orders.c.ordered_at)
+                if sqlite
+                else sa.cast(orders.c.ordered_at, sa.Date)
+            ).label("day"),
+            sa.func.coalesce(country.c.country, UNKNOWN_COUNTRY).label("country"),
+            orders.c.order_id,
+            orders.c.quantity,
+            (orders.c.quantity * orders.c.unit_price).label("amount"),
         )
         .select_from(orders.outerjoin(country, country.c.customer_id == orders.c.customer_id))
         .where(orders.c.status.in_(REVENUE_STATUSES))
-        .group_by(day, sa.func.coalesce(country.c.country, "??"))
+        .subquery()
     )
+    summary = sa.select(
+        lines.c.day,
+        lines.c.country,
+        sa.func.count(sa.distinct(lines.c.order_id)).label("orders"),
+        sa.func.sum(lines.c.quantity).label("units"),
+        exact_sum(lines.c.amount, REVENUE_SCALE, sqlite).label("revenue"),
+    ).group_by(lines.c.day, lines.c.country)
     with engine.begin() as conn:
         daily_revenue_table.create(conn, checkfirst=True)
         conn.execute(sa.delete(daily_revenue_table))

@@ -1,0 +1,65 @@
+"""daily_revenue's SQL, run on SQLite and PostgreSQL over loaded orders and customers."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from csv_assets.defs.reporting.revenue_sql import build_daily_revenue
+from csv_assets.ingest import load_catalog, load_path
+
+CATALOG = load_catalog()
+CUSTOMERS = """Customer ID,Name,Email,Country,Signup Date,Credit Limit
+1001,Acme Logistics Ltd,billing@acme.example,GB,2024-03-14,25000.00
+1002,Nordwind Handels GmbH,rechnung@nordwind.example,DE,2023-11-02,15000.00
+"""
+ORDERS = """order_id,customer_id,ordered_at,status,sku,quantity,unit_price,note
+1,1001,2026-11-01T08:00:00Z,shipped,ABC-1001,3,129.00,
+2,1001,2026-11-01T09:00:00Z,paid,ABC-1002,1,0.10,
+3,1002,2026-11-01T10:00:00Z,delivered,ABC-1003,1,0.10,
+7,1002,2026-11-01T10:10:00Z,delivered,ABC-1003,1,0.20,
+8,1002,2026-11-01T10:20:00Z,delivered,ABC-1003,1,0.10,
+9,1002,2026-11-01T10:30:00Z,delivered,ABC-1003,1,0.20,
+4,1002,2026-11-01T11:00:00Z,placed,ABC-1004,5,9.99,not paid yet: no revenue
+5,1999,2026-11-02T12:00:00Z,paid,ABC-1005,1,0.10,customer unknown to the CRM
+6,1002,2026-11-02T13:00:00Z,cancelled,ABC-1006,1,50.00,
+"""
+
+
+def load(engine: sa.Engine, tmp_path: Path, source: str, name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    report = load_path(CATALOG[source], path, f"{name}@t", engine, "test")
+    assert report.rows_rejected == 0
+
+
+def test_daily_revenue_sums_revenue_orders_per_day_and_country(engine, tmp_path):
+    load(engine, tmp_path, "customers", "customers.csv", CUSTOMERS)
+    load(engine, tmp_path, "orders", "orders.csv", ORDERS)
+
+    written = build_daily_revenue(engine)
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT day, country, orders, units, revenue FROM daily_revenue ORDER BY 1, 2")
+        ).all()
+    assert written == 3
+    assert [(str(day)[:10], country, orders, units) for day, country, orders, units, _ in rows] == [
+        ("2026-11-01", "DE", 4, 4),
+        ("2026-11-01", "GB", 2, 4),
+        ("2026-11-02", "??", 1, 1),
+    ]
+    revenue = {(str(day)[:10], country): Decimal(str(value)) for day, country, *_, value in rows}
+    assert revenue[("2026-11-01", "GB")] == Decimal("387.10")
+    # 0.10 + 0.20 + 0.10 + 0.20 as binary floats is 0.6000000000000001.
+    assert revenue[("2026-11-01", "DE")] == Decimal("0.60")
+    assert revenue[("2026-11-02", "??")] == Decimal("0.10")
+
+
+def test_rebuilding_daily_revenue_replaces_it_whole(engine, tmp_path):
+    load(engine, tmp_path, "customers", "customers.csv", CUSTOMERS)
+    load(engine, tmp_path, "orders", "orders.csv", ORDERS)
+
+    assert build_daily_revenue(engine) == build_daily_revenue(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM daily_revenue")).scalar_one() == 3
