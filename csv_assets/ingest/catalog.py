@@ -72,8 +72,15 @@ class SourceSpec(BaseModel):
     on_drift: Literal["warn", "fail"] = Field(
         default="warn",
         description="A delivery written differently from the previous one (encoding, "
-        "delimiter, columns added, removed, renamed or retyped): the drift check warns, or "
-        "fails (and, being blocking, holds back downstream assets).",
+        "delimiter, columns added, removed, renamed or retyped): warn (it loads, and the "
+        "dialect_drift check warns) or fail (it is rejected before anything loads, with a "
+        "report of what changed).",
+    )
+    blocking_rules: list[str] = Field(
+        default_factory=list,
+        description="Rules, named as their checks are (status__isin, frame__unique_key...), "
+        "that a delivery may not break at all: one failing row rejects the whole delivery "
+        "(nothing loads) instead of going to quarantine, and their checks block downstream.",
     )
     dialect: dict[str, Any] = Field(
         default_factory=dict, description="Pinned dialect fields that override the sniffer."

@@ -76,6 +76,9 @@ class FileLoad:
             outcome = self._write_chunks(conn, written, exact=True)
         if source.key_columns:
             self._quarantine_repeated_keys(conn, written, outcome)
+        broken = [rule for rule in source.blocking_rules if outcome.tally.by_rule.get(rule)]
+        if broken:
+            raise blocked(self.path, outcome.tally, broken[0])
         if source.budget_exceeded(outcome.tally.rows, outcome.rows_read):
             raise over_budget(source, self.path, outcome.tally, outcome.rows_read)
         with timed(self.timings, "load"):
@@ -191,6 +194,25 @@ def over_budget(source: SourceSpec, path: Path, tally: FailureTally, read: int) 
             "rows_read": read,
             "rows_rejected": tally.rows,
             "budget": budget,
+            "top_rules": tally.top_rules(),
+            "failure_samples": tally.samples,
+        },
+    )
+
+
+def blocked(path: Path, tally: FailureTally, rule: str) -> BadFileError:
+    """The terminal error of a file that broke a rule its source declares blocking."""
+    first = tally.samples_by_rule[rule][0]
+    return BadFileError(
+        path.name,
+        f"{tally.by_rule[rule]} row(s) break {rule}, which the source declares blocking; "
+        f"nothing was loaded. First: {first['message']}",
+        line=first["line"],
+        column=first["column"],
+        rule=rule,
+        details={
+            "check": rule,
+            "rows_rejected": tally.rows,
             "top_rules": tally.top_rules(),
             "failure_samples": tally.samples,
         },

@@ -25,7 +25,7 @@ from csv_assets.pipeline.load import (
     target_table,
 )
 from csv_assets.pipeline.read import hash_drop
-from csv_assets.pipeline.sniff import sniff_csv
+from csv_assets.pipeline.sniff import Drift, sniff_csv
 from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, plan_columns
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,8 @@ def _load(
             error.details["drift"] = [change.as_dict() for change in drift.changes]
             error.details["drift_against"] = drift.against
             raise
+        if drift.changes and source.on_drift == "fail":
+            raise drifted(path.name, drift)
         base = IngestReport(
             source=source.name,
             table=source.table_name,
@@ -177,3 +179,20 @@ def plan_file(
     """
     known = existing_kinds(conn, source.table_name)
     return plan_columns(dialect, contract.columns, source.on_new_column, file, known)
+
+
+def drifted(file: str, drift: Drift) -> BadFileError:
+    """The terminal error of a drifted delivery whose source says ``on_drift: fail``."""
+    changes = "; ".join(change.detail for change in drift.changes)
+    return BadFileError(
+        file,
+        f"written differently from {drift.against} ({changes}); the source's on_drift: fail "
+        "holds it back, nothing was loaded. If the new way is right, set on_drift: warn for "
+        "one load (or pin the dialect) and requeue it",
+        rule="dialect_drift",
+        details={
+            "check": "dialect_drift",
+            "drift": [change.as_dict() for change in drift.changes],
+            "drift_against": drift.against,
+        },
+    )

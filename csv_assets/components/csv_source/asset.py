@@ -42,6 +42,12 @@ def build_csv_asset(
     schema = import_model(source.schema_model).to_schema()
     columns = columns_of(schema)
     rules = contract_rules(schema, columns, source.key_columns)
+    unknown = set(source.blocking_rules) - {rule.key for rule in rules}
+    if unknown:
+        raise ValueError(
+            f"source {source.name}: blocking_rules {sorted(unknown)} name no rule of "
+            f"{source.schema_model}; its rules: {', '.join(rule.key for rule in rules)}"
+        )
     freshness = (
         dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=source.freshness_hours))
         if source.freshness_hours
@@ -69,29 +75,34 @@ def build_csv_asset(
             dg.AssetCheckSpec(
                 SCHEMA_VALID,
                 asset=key,
-                blocking=True,
-                description="Every row met the pandera schema.",
+                description="Warns when rows of the delivery went to quarantine (within the "
+                "error budget; over it the delivery is rejected and nothing loads).",
             ),
             dg.AssetCheckSpec(
                 NOT_EMPTY,
                 asset=key,
                 blocking=True,
-                description="The table holds rows after the load.",
+                description="Blocking: the table holds rows after the load.",
             ),
             dg.AssetCheckSpec(
                 ROWS_RECONCILE,
                 asset=key,
                 blocking=True,
-                description="Rows read = rows loaded + rows quarantined.",
+                description="Blocking: rows read = rows loaded + rows quarantined.",
             ),
             dg.AssetCheckSpec(
                 DIALECT_DRIFT,
                 asset=key,
-                blocking=True,
-                description="The delivery is written like the previous one: same encoding, "
-                f"delimiter, header and columns (on_drift: {source.on_drift}).",
+                blocking=source.on_drift == "fail",
+                description=(
+                    "Blocking: a delivery written differently from the previous one (encoding, "
+                    "delimiter, header, columns) is rejected before it loads (on_drift: fail)."
+                    if source.on_drift == "fail"
+                    else "Warns when the delivery is written differently from the previous "
+                    "one: encoding, delimiter, header, columns (on_drift: warn)."
+                ),
             ),
-            *rule_check_specs(key, rules),
+            *rule_check_specs(key, rules, source.blocking_rules),
         ],
     )
     def _load(
@@ -123,7 +134,7 @@ def build_csv_asset(
             metadata=materialization_metadata(report, uri),
             check_results=[
                 *check_results(report, source.on_drift),
-                *rule_check_results(report, rules),
+                *rule_check_results(report, rules, source.blocking_rules),
             ],
         )
 

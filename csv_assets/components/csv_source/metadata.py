@@ -1,6 +1,6 @@
 """Turn an ``IngestReport`` into the materialization's metadata and embedded check results."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import dagster as dg
@@ -91,21 +91,37 @@ def materialization_metadata(report: IngestReport, database_uri: str) -> dict[st
     }
 
 
-def rule_check_specs(key: dg.AssetKey, rules: Sequence[Rule]) -> list[dg.AssetCheckSpec]:
-    """One WARN check per contract rule, named ``<column>__<check>`` in the UI."""
+def rule_check_specs(
+    key: dg.AssetKey, rules: Sequence[Rule], blocking: Collection[str] = ()
+) -> list[dg.AssetCheckSpec]:
+    """One check per contract rule, named ``<column>__<check>``; blocking where the source says."""
     return [
-        dg.AssetCheckSpec(rule.key, asset=key, description=f"Every row: {rule.description}.")
+        dg.AssetCheckSpec(
+            rule.key,
+            asset=key,
+            blocking=rule.key in blocking,
+            description=(
+                f"Blocking: every row {rule.description}; one row that does not rejects the "
+                "delivery."
+                if rule.key in blocking
+                else f"Warns when rows break it (they go to quarantine): {rule.description}."
+            ),
+        )
         for rule in rules
     ]
 
 
-def rule_check_results(report: IngestReport, rules: Sequence[Rule]) -> list[dg.AssetCheckResult]:
+def rule_check_results(
+    report: IngestReport, rules: Sequence[Rule], blocking: Collection[str] = ()
+) -> list[dg.AssetCheckResult]:
     """Each rule's result: how many rows of this delivery broke it, with examples."""
     return [
         dg.AssetCheckResult(
             check_name=rule.key,
             passed=report.rejects_by_rule.get(rule.key, 0) == 0,
-            severity=dg.AssetCheckSeverity.WARN,
+            severity=dg.AssetCheckSeverity.ERROR
+            if rule.key in blocking
+            else dg.AssetCheckSeverity.WARN,
             description=f"{report.rejects_by_rule.get(rule.key, 0)} row(s) quarantined",
             metadata={
                 "failures": report.rejects_by_rule.get(rule.key, 0),

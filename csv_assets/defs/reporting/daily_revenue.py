@@ -11,7 +11,8 @@ AFTER_ANY_LOAD = (
     ).since_last_handled()
     & ~dg.AutomationCondition.any_deps_in_progress()
     & ~dg.AutomationCondition.in_progress()
-).with_label("after any upstream load")
+    & dg.AutomationCondition.all_deps_blocking_checks_passed()
+).with_label("after any upstream load whose blocking checks passed")
 
 
 @dg.asset(
