@@ -50,29 +50,38 @@ def ingest_file(
         BadFileError: The file is wrong (terminal); it now sits in the rejected folder.
         LoadError: The database failed (transient); the file stays where it was.
     """
-    for attempt in range(2):
-        path = folders.locate(delivery)
-        if path is None:
-            raise BadFileError(
-                delivery.name,
-                f"delivery {delivery.key} is in none of {folders.inbox}, {folders.archive}, "
-                f"{folders.rejected} (replaced in the inbox by a newer delivery?)",
-                rule="missing_delivery",
-            )
-        try:
-            report = load_path(source, path, delivery.key, engine, run_id, reload=reload)
-        except FileNotFoundError:
-            if attempt:
-                raise LoadError(
-                    f"{delivery.name}: the file kept moving while it was read"
-                ) from None
-            continue  # another loader moved it to the archive (or rejected) meanwhile
-        except BadFileError as error:
-            folders.reject_file(path, delivery, error.as_report())
-            raise
-        archived = folders.archive_file(path, delivery)
-        return replace(report, file=str(archived))
-    raise AssertionError("unreachable")
+    try:
+        return _ingest_where_it_is(source, delivery, folders, engine, run_id, reload)
+    except FileNotFoundError:
+        pass  # another loader moved it to the archive (or rejected) meanwhile: find it there
+    try:
+        return _ingest_where_it_is(source, delivery, folders, engine, run_id, reload)
+    except FileNotFoundError:
+        raise LoadError(f"{delivery.name}: the file kept moving while it was read") from None
+
+
+def _ingest_where_it_is(
+    source: SourceSpec,
+    delivery: Delivery,
+    folders: SourceFolders,
+    engine: sa.Engine,
+    run_id: str,
+    reload: bool,
+) -> IngestReport:
+    path = folders.locate(delivery)
+    if path is None:
+        raise BadFileError(
+            delivery.name,
+            f"delivery {delivery.key} is in none of {folders.inbox}, {folders.archive}, "
+            f"{folders.rejected} (replaced in the inbox by a newer delivery?)",
+            rule="missing_delivery",
+        )
+    try:
+        report = load_path(source, path, delivery.key, engine, run_id, reload=reload)
+    except BadFileError as error:
+        folders.reject_file(path, delivery, error.as_report())
+        raise
+    return replace(report, file=str(folders.archive_file(path, delivery)))
 
 
 def load_path(
