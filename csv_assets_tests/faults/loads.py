@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -64,14 +65,13 @@ def finish(processes: Sequence[subprocess.Popen[str]], timeout: float = 120) -> 
     return results
 
 
+@dataclass(frozen=True)
 class Finished:
-    """A finished load process."""
+    """A finished load process: its exit code and what it printed."""
 
-    def __init__(self, code: int, stdout: str, stderr: str) -> None:
-        self.code, self.stdout, self.stderr = code, stdout, stderr
-
-    def __repr__(self) -> str:
-        return f"Finished({self.code}, {self.stdout!r}, {self.stderr!r})"
+    code: int
+    stdout: str
+    stderr: str
 
 
 def counts(database_url: str, sql: str) -> list[tuple]:

@@ -1,5 +1,7 @@
 """ingest_file on real files against real SQLite and PostgreSQL."""
 
+import gzip
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -208,3 +210,18 @@ def test_a_delivery_found_nowhere_is_a_clear_error(data_dir, engine):
         ingest_file(
             CATALOG["orders"], Delivery("gone.csv", "20260101T000000.000Z"), folders, engine, "r"
         )
+
+
+def test_the_same_csv_delivered_gzipped_then_plain_is_one_delivery(data_dir, engine):
+    content = (data_dir / "inbox" / "payments" / "payments_2026-11-01.psv").read_bytes()
+    drop(data_dir, "payments", "payments_resent.psv.gz", gzip.compress(content))
+    packed, _, _ = ingest(data_dir, engine, "payments", "payments_resent.psv.gz")
+
+    again, _, _ = ingest(data_dir, engine, "payments", "payments_2026-11-01.psv")
+
+    assert again.status == "duplicate" and again.duplicate_of.startswith("payments_resent.psv.gz@")
+    assert scalar(engine, sa.text("SELECT count(*) FROM payments")) == 12
+    with engine.connect() as conn:
+        entry = conn.execute(sa.select(ledger.c.sha256, ledger.c.file_sha256)).one()
+    assert entry.sha256 == hashlib.sha256(content).hexdigest() == packed.sha256
+    assert entry.file_sha256 != entry.sha256

@@ -65,36 +65,67 @@ class Digest:
 
 
 def hash_drop(path: Path) -> Digest:
-    """Hash a drop's bytes and its decompressed content (one pass when it is not compressed).
+    """Hash a drop's bytes and its content as read, in one pass unless it is a zip.
 
     Raises:
         BadFileError: A compressed drop is cut short or corrupt.
     """
-    file_digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as stream:
-        while block := stream.read(HASH_BLOCK):
-            file_digest.update(block)
-            size += len(block)
-    if path.suffix.lower() not in COMPRESSED:
-        return Digest(file_digest.hexdigest(), file_digest.hexdigest(), size)
-    content_digest = hashlib.sha256()
-    try:
-        with open_bytes(path) as stream:
-            while block := stream.read(HASH_BLOCK):
-                content_digest.update(block)
-    except EOFError as error:
-        raise BadFileError(
-            path.name,
-            f"the {COMPRESSED[path.suffix.lower()]} stream ends early: the upload was cut short; "
-            "ask the sender for the whole file",
-            rule="truncated",
-        ) from error
-    except (OSError, zlib.error, zipfile.BadZipFile) as error:
-        raise BadFileError(
-            path.name,
-            f"not a readable {COMPRESSED[path.suffix.lower()]} file ({error}); "
-            "ask the sender to compress it again",
-            rule="corrupt_archive",
-        ) from error
-    return Digest(content_digest.hexdigest(), file_digest.hexdigest(), size)
+    kind = COMPRESSED.get(path.suffix.lower())
+    with path.open("rb") as raw:
+        stream = _HashingReader(raw)
+        try:
+            content = _content_sha256(stream, path, kind)
+        except EOFError as error:
+            raise BadFileError(
+                path.name,
+                f"the {kind} stream ends early: the upload was cut short; "
+                "ask the sender for the whole file",
+                rule="truncated",
+            ) from error
+        except (OSError, zlib.error, zipfile.BadZipFile) as error:
+            raise BadFileError(
+                path.name,
+                f"not a readable {kind} file ({error}); ask the sender to compress it again",
+                rule="corrupt_archive",
+            ) from error
+        stream.drain()
+    return Digest(content or stream.hexdigest(), stream.hexdigest(), stream.size)
+
+
+def _content_sha256(stream: _HashingReader, path: Path, kind: str | None) -> str | None:
+    """The decompressed content's sha256; ``None`` for a plain file (its bytes are its content)."""
+    if kind is None:
+        return None
+    digest = hashlib.sha256()
+    if kind == "gzip":
+        with gzip.GzipFile(fileobj=stream, mode="rb") as content:
+            while block := content.read(HASH_BLOCK):
+                digest.update(block)
+    else:  # a zip's directory sits at its end: its member is read by seeking, on its own
+        with open_bytes(path) as content:
+            while block := content.read(HASH_BLOCK):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+class _HashingReader:
+    """A binary stream that hashes and counts every byte read through it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        block = self._raw.read(size)
+        self._digest.update(block)
+        self.size += len(block)
+        return block
+
+    def drain(self) -> None:
+        """Read what no decompressor asked for, so the hash covers the whole file."""
+        while self.read(HASH_BLOCK):
+            pass
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()

@@ -1,10 +1,13 @@
 """Reading in chunks: both readers agree, line numbers hold, ragged rows are kept, gz/zip read."""
 
 import gzip
+import hashlib
+import zipfile
 
 import pytest
 
-from csv_assets.pipeline.read import IrregularRows, iter_chunks
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.read import IrregularRows, hash_drop, iter_chunks
 from csv_assets.pipeline.read.reader import iter_raw_rows
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
@@ -79,3 +82,35 @@ def test_gzip_drops_read_like_plain_ones(tmp_path):
     assert rows == list(iter_raw_rows(source, sniff_csv(source)))
     assert len(rows) == 13 and rows[0][0] == "payment_id"
     assert _read(packed) == _read(source)
+
+
+@pytest.mark.parametrize("packing", ["plain", "gzip", "zip"])
+def test_a_drop_hashes_to_its_content_as_read_and_its_bytes(tmp_path, packing):
+    content = b"id,city\n" + b"1,Graz\n" * 200_000
+    if packing == "plain":
+        path = tmp_path / "cities.csv"
+        path.write_bytes(content)
+    elif packing == "gzip":
+        path = tmp_path / "cities.csv.gz"
+        path.write_bytes(gzip.compress(content))
+    else:
+        path = tmp_path / "cities.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("cities.csv", content)
+
+    digest = hash_drop(path)
+
+    assert digest.content_sha256 == hashlib.sha256(content).hexdigest()
+    assert digest.file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert digest.bytes == path.stat().st_size
+
+
+def test_a_truncated_gzip_is_a_bad_file_that_says_so(tmp_path):
+    whole = gzip.compress(b"id,city\n" + b"1,Graz\n" * 50_000)
+    path = tmp_path / "cities.csv.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+
+    with pytest.raises(BadFileError) as caught:
+        hash_drop(path)
+
+    assert caught.value.rule == "truncated" and "cut short" in caught.value.describe()
