@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from csv_assets.ingest import SourceSpec, create_warehouse_engine, draft_source, load_path
 from csv_assets.pipeline.sniff import sniff_csv
@@ -62,3 +63,50 @@ def test_the_draft_keeps_codes_with_leading_zeros_as_text():
 
     assert "zip: Series[str]" in draft.model_source
     assert "code: Series[int]" in draft.model_source
+
+
+KIND_VALUES = {
+    "integer": lambda i: str(i * 7),
+    "decimal": lambda i: f"{i}.{i % 100:02d}",
+    "float": lambda i: f"{i / 7:.6e}",
+    "boolean": lambda i: "true" if i % 3 else "false",
+    "date": lambda i: f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}",
+    "datetime": lambda i: f"2026-11-01 {i % 24:02d}:{i % 60:02d}:{i % 59:02d}",
+    "time": lambda i: f"{i % 24:02d}:{i % 60:02d}:00",
+    "string": lambda i: f"item {i}",
+}
+NULL_CELLS = ("", "NULL", "", "N/A")
+
+
+@pytest.mark.parametrize("nullable", [False, True], ids=["required", "nullable"])
+@pytest.mark.parametrize("kind", list(KIND_VALUES))
+def test_a_drafted_source_of_every_kind_loads_its_own_sample(
+    kind: str, nullable: bool, engine, tmp_path: Path
+):
+    rows = []
+    for i in range(1, 301):
+        value = KIND_VALUES[kind](i)
+        if nullable and i % 50 == 7:  # 2% missing, written as empties and null tokens
+            value = NULL_CELLS[i // 50 % len(NULL_CELLS)]
+        rows.append(f"{i},{value},item {i}")
+    path = tmp_path / f"sample_{kind}.csv"
+    path.write_text("row_id,value,label\n" + "\n".join(rows) + "\n")
+    name = f"drafted_{kind}_{'nullable' if nullable else 'required'}"
+
+    draft = draft_source(name, path, sniff_csv(path))
+    module = import_draft(tmp_path, name, draft.model_source)
+    report = load_path(
+        SourceSpec(name=name, schema_model=f"{module}:{draft.class_name}"),
+        path,
+        f"{path.name}@draft",
+        engine,
+        "test",
+    )
+
+    assert "nullable=True" in draft.model_source if nullable else True
+    assert report.rows_rejected == 0, report.failure_samples
+    with engine.connect() as conn:
+        loaded, missing = conn.execute(
+            sa.text(f"SELECT count(*), count(*) - count(value) FROM {name}")
+        ).one()
+    assert (loaded, missing) == (300, 6 if nullable else 0)

@@ -43,8 +43,10 @@ def coerce_column(
         trimmed = plain_number(trimmed, style)
     if column.kind == "boolean":
         lowered = pc.utf8_lower(trimmed)
-        valid = pc.is_in(lowered, value_set=_BOOLEAN)
-        typed = pc.if_else(valid, pc.is_in(lowered, value_set=_TRUE), None)
+        known = pc.is_in(lowered, value_set=_BOOLEAN)
+        # is_in says false, not null, for a missing cell: missing is not invalid.
+        valid = pc.or_(known, pc.is_null(lowered))
+        typed = pc.if_else(known, pc.is_in(lowered, value_set=_TRUE), pa.scalar(None, pa.bool_()))
     elif column.kind in ("date", "datetime", "time"):
         return _temporal(trimmed, column, date_format)
     else:
