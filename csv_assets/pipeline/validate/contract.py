@@ -131,7 +131,10 @@ def validate_chunk(
             {c.name: pd.arrays.ArrowExtensionArray(typed[c.name]) for c in contract.columns},
             index=pd.RangeIndex(count),
         )
-        _check_rules(frame.drop(index=list(failures)), contract, chunk.lines, failures, file)
+        # Rows that failed a cast are checked too, so every failure of a row is known at once;
+        # only the rules of the cell that failed (null now) are not asked again.
+        miscast = {(i, f.column) for i, found in failures.items() for f in found}
+        _check_rules(frame, contract, chunk.lines, failures, file, miscast)
     rules_seconds = time.perf_counter() - started
     keep = np.ones(count, dtype=bool)
     keep[list(failures)] = False
@@ -166,6 +169,7 @@ def _check_rules(
     lines: np.ndarray,
     failures: dict[int, list[RowFailure]],
     file: str,
+    miscast: set[tuple[int, str | None]],
 ) -> None:
     """Run pandera lazily; rows that fail are set aside and the rest checked again.
 
@@ -190,7 +194,8 @@ def _check_rules(
                 rule=rule,
             )
         for index, found in _row_failures(by_row, contract, lines):
-            failures[index].append(found)
+            if (index, found.column) not in miscast:
+                failures[index].append(found)
         frame = frame.drop(index=[i for i in by_row["index"].astype(int) if i in frame.index])
 
 
