@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from csv_assets.commands.common import add_file_arguments, sniff_file
+from csv_assets.commands.common import add_file_arguments, pins_of, sniff_file
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not re.match(IDENTIFIER, args.name):
         raise SystemExit(f"csv-assets: --name {args.name!r} must match {IDENTIFIER}")
-    draft = draft_source(args.name, args.file, sniff_file(args))
+    draft = draft_source(args.name, args.file, sniff_file(args), pins_of(args))
     targets = {
         args.package_dir / "defs" / "sources" / args.name / "defs.yaml": draft.defs_yaml,
         args.package_dir / "schemas" / f"{args.name}.py": draft.model_source,

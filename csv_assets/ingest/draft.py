@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import yaml
 
 from csv_assets.pipeline.cells import ColumnGuess
 from csv_assets.pipeline.dialect import Dialect
@@ -39,13 +42,20 @@ class Draft:
     key_columns: tuple[str, ...]
 
 
-def draft_source(name: str, path: Path, dialect: Dialect) -> Draft:
-    """Draft source ``name`` from the sample file at ``path``, sniffed as ``dialect``."""
+def draft_source(
+    name: str, path: Path, dialect: Dialect, pins: Mapping[str, Any] | None = None
+) -> Draft:
+    """Draft source ``name`` from the sample file at ``path``, sniffed as ``dialect``.
+
+    ``pins`` are the dialect fields the sample was sniffed with fixed (``--pin``): the drafted
+    YAML pins them too, so the source reads its files the way its sample was read.
+    """
     unique, zoned = _profile(path, dialect)
     keys = _key_columns(dialect, unique)
     class_name = "".join(part.title() for part in name.split("_"))
     model = _model(name, path.name, class_name, dialect, keys, zoned)
-    return Draft(_defs(name, path.name, class_name, dialect, keys), model, class_name, keys)
+    defs = _defs(name, path.name, class_name, dialect, keys, dict(pins or {}))
+    return Draft(defs, model, class_name, keys)
 
 
 def _profile(path: Path, dialect: Dialect) -> tuple[set[str], set[str]]:
@@ -168,7 +178,14 @@ def _model(
     )
 
 
-def _defs(name: str, file: str, class_name: str, dialect: Dialect, keys: tuple[str, ...]) -> str:
+def _defs(
+    name: str,
+    file: str,
+    class_name: str,
+    dialect: Dialect,
+    keys: tuple[str, ...],
+    pins: dict[str, Any],
+) -> str:
     sniffed = [
         f"#   {field}: {json.dumps(getattr(dialect, field))}"
         f"  (confidence {dialect.confidence[decision]:.2f})"
@@ -194,6 +211,11 @@ def _defs(name: str, file: str, class_name: str, dialect: Dialect, keys: tuple[s
             "  owners: []",
             "  settle_seconds: 10",
             "  on_drift: warn",
+            *(
+                [f"  dialect: {yaml.safe_dump(pins, default_flow_style=True, width=10**6).strip()}"]
+                if pins
+                else []
+            ),
             "  # What the sniffer decided on the sample; pin any it should not guess, e.g.",
             f"  # dialect: {{delimiter: {json.dumps(dialect.delimiter)}}}",
             *(f"  {line}" for line in sniffed),

@@ -1,5 +1,6 @@
 """The ``csv-assets`` console script, run as an operator would, against both databases."""
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from csv_assets.ingest import load_catalog, load_path
 from csv_assets.pipeline.load import ledger
 from csv_assets_tests.conftest import CASES, REPO
 
@@ -170,3 +172,21 @@ def test_a_file_that_is_not_csv_text_exits_2_with_the_reason_and_no_traceback(tm
 
     assert result.returncode == 2
     assert "photo.csv: the file is not text" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_init_source_writes_its_pins_into_the_drafted_dialect(tmp_path, engine):
+    sample = tmp_path / "people.csv"
+    sample.write_text("".join(f"Person {i},City {i % 7},{i}\n" for i in range(1, 41)))
+    args = ("init-source", str(sample), "--name", "people", "--package-dir", str(tmp_path))
+
+    drafted = cli(*args, "--pin", "has_header=false", "--pin", "delimiter=,")
+
+    assert drafted.returncode == 0, drafted.stderr
+    spec = load_catalog(tmp_path / "defs" / "sources")["people"]
+    assert spec.dialect == {"has_header": False, "delimiter": ","}
+    module = importlib.util.spec_from_file_location("people", tmp_path / "schemas" / "people.py")
+    sys.modules["people"] = importlib.util.module_from_spec(module)
+    module.loader.exec_module(sys.modules["people"])
+    source = spec.model_copy(update={"schema_model": "people:People"})
+    report = load_path(source, sample, "people.csv@1", engine, "test")
+    assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (40, 40, 0)
