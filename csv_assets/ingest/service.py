@@ -25,7 +25,7 @@ from csv_assets.pipeline.load import (
     target_table,
 )
 from csv_assets.pipeline.read import hash_drop
-from csv_assets.pipeline.sniff import Drift, sniff_csv
+from csv_assets.pipeline.sniff import Drift, sniff_csv, sniff_header
 from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, plan_columns
 
 log = logging.getLogger(__name__)
@@ -120,30 +120,24 @@ def _load(
     reload: bool,
 ) -> IngestReport:
     timings: dict[str, float] = {}
+    contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
+    with timed(timings, "sniff"):
+        head = _sniff(path, source, head_only=True)
+    ensure_control_tables(engine)
+    # A header that cannot match the contract is rejected from the file's head, before a
+    # (possibly huge) file is hashed and typed whole.
+    check_header(engine, source, head, contract, path.name)
     with timed(timings, "hash"):
         digest = hash_drop(path)
     sha256 = digest.content_sha256
     with timed(timings, "sniff"):
-        try:
-            dialect = sniff_csv(path, source.dialect)
-        except FileNotFoundError:
-            raise
-        except (ValueError, OSError) as error:
-            raise BadFileError(path.name, str(error), rule="unreadable") from error
-        contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
-        ensure_control_tables(engine)
+        dialect = _sniff(path, source)
     lineage = Lineage(source.name, path.name, sha256, partition_key, run_id)
     with engine.begin() as conn:
         # First, so that of two loaders of one content the second sees the first's ledger entry.
         claim_table(conn, source.table_name)
         drift = detect_drift(conn, source.name, sha256, dialect)
-        try:
-            plan = plan_file(conn, source, dialect, contract, path.name)
-        except BadFileError as error:
-            # A missing or unexpected column is often drift: say what changed since last time.
-            error.details["drift"] = [change.as_dict() for change in drift.changes]
-            error.details["drift_against"] = drift.against
-            raise
+        plan = plan_file(conn, source, dialect, contract, path.name)
         if drift.changes and source.on_drift == "fail":
             raise drifted(path.name, drift)
         base = IngestReport(
@@ -176,6 +170,36 @@ def _load(
             )
         load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
         return load.run(conn, base)
+
+
+def _sniff(path: Path, source: SourceSpec, *, head_only: bool = False) -> Dialect:
+    """Sniff ``path`` with the source's pins; a file that cannot be read as CSV is a bad file."""
+    try:
+        return sniff_header(path, source.dialect) if head_only else sniff_csv(path, source.dialect)
+    except FileNotFoundError:
+        raise  # another loader moved it: not the file's fault
+    except (ValueError, OSError) as error:
+        raise BadFileError(path.name, str(error), rule="unreadable") from error
+
+
+def check_header(
+    engine: sa.Engine, source: SourceSpec, head: Dialect, contract: Contract, file: str
+) -> None:
+    """Reject a file whose header cannot map onto the source's columns, saying what drifted.
+
+    Raises:
+        BadFileError: A required column is missing, the width is wrong, or a column is new and
+            the source's ``on_new_column`` is ``fail``.
+    """
+    try:
+        plan_columns(head, contract.columns, source.on_new_column, file, {})
+    except BadFileError as error:
+        # A missing or unexpected column is often drift: say what changed since last time.
+        with engine.connect() as conn:
+            drift = detect_drift(conn, source.name, "", head)
+        error.details["drift"] = [change.as_dict() for change in drift.changes]
+        error.details["drift_against"] = drift.against
+        raise
 
 
 def plan_file(

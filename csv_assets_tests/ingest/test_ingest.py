@@ -225,3 +225,16 @@ def test_the_same_csv_delivered_gzipped_then_plain_is_one_delivery(data_dir, eng
         entry = conn.execute(sa.select(ledger.c.sha256, ledger.c.file_sha256)).one()
     assert entry.sha256 == hashlib.sha256(content).hexdigest() == packed.sha256
     assert entry.file_sha256 != entry.sha256
+
+
+def test_a_file_whose_header_cannot_match_is_rejected_from_its_head(data_dir, engine):
+    rows = "shipment,weight,destination\n" + "".join(f"{i},{i % 90},Graz\n" for i in range(300_000))
+    packed = gzip.compress(rows.encode())
+    # Only its head is readable: a load that streamed the whole file would fail on the cut.
+    drop(data_dir, "payments", "payments_wrong.csv.gz", packed[: len(packed) // 2])
+
+    with pytest.raises(BadFileError) as caught:
+        ingest(data_dir, engine, "payments", "payments_wrong.csv.gz")
+
+    assert caught.value.rule == "missing_column" and caught.value.column == "payment_id"
+    assert caught.value.line == 1

@@ -31,13 +31,14 @@ def open_bytes(path: Path) -> Iterator[BinaryIO]:
 
     Raises:
         ValueError: A zip archive that does not hold exactly one file.
+        BadFileError: The archive is cut short or corrupt (raised while its stream is read).
     """
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        with gzip.open(path, "rb") as stream:
+        with archive_errors(path), gzip.open(path, "rb") as stream:
             yield stream
     elif suffix == ".zip":
-        with zipfile.ZipFile(path) as archive:
+        with archive_errors(path), zipfile.ZipFile(path) as archive:
             members = [info for info in archive.infolist() if not info.is_dir()]
             if len(members) != 1:
                 raise ValueError(f"{path.name}: a zip drop must hold exactly one file")
@@ -73,23 +74,31 @@ def hash_drop(path: Path) -> Digest:
     kind = COMPRESSED.get(path.suffix.lower())
     with path.open("rb") as raw:
         stream = _HashingReader(raw)
-        try:
+        with archive_errors(path):
             content = _content_sha256(stream, path, kind)
-        except EOFError as error:
-            raise BadFileError(
-                path.name,
-                f"the {kind} stream ends early: the upload was cut short; "
-                "ask the sender for the whole file",
-                rule="truncated",
-            ) from error
-        except (OSError, zlib.error, zipfile.BadZipFile) as error:
-            raise BadFileError(
-                path.name,
-                f"not a readable {kind} file ({error}); ask the sender to compress it again",
-                rule="corrupt_archive",
-            ) from error
         stream.drain()
     return Digest(content or stream.hexdigest(), stream.hexdigest(), stream.size)
+
+
+@contextmanager
+def archive_errors(path: Path) -> Iterator[None]:
+    """Turn a decompressor's failure inside the block into the bad file it means."""
+    kind = COMPRESSED.get(path.suffix.lower(), "compressed")
+    try:
+        yield
+    except EOFError as error:
+        raise BadFileError(
+            path.name,
+            f"the {kind} stream ends early: the upload was cut short; "
+            "ask the sender for the whole file",
+            rule="truncated",
+        ) from error
+    except (gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as error:
+        raise BadFileError(
+            path.name,
+            f"not a readable {kind} file ({error}); ask the sender to compress it again",
+            rule="corrupt_archive",
+        ) from error
 
 
 def _content_sha256(stream: _HashingReader, path: Path, kind: str | None) -> str | None:

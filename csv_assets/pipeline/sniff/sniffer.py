@@ -7,7 +7,6 @@ streamed once to type the columns. Any decision a source pins in its YAML is tak
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import closing
@@ -17,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from csv_assets.pipeline.cells import ColumnGuess, NumberStyle, guess_number_style, safe_names
+from csv_assets.pipeline.cells import ColumnGuess
 from csv_assets.pipeline.dialect import PINNED, Dialect
 from csv_assets.pipeline.read import (
     IrregularRows,
@@ -26,18 +25,14 @@ from csv_assets.pipeline.read import (
     iter_chunks,
     open_bytes,
 )
-from csv_assets.pipeline.sniff.encoding import decode_sample, detect_encoding
+from csv_assets.pipeline.sniff.head import blank_comments, sample_table, sniff_head
 from csv_assets.pipeline.sniff.infer import Inference, infer_types
-from csv_assets.pipeline.sniff.search import SAMPLE_RECORDS, parse_records, search_dialect
+from csv_assets.pipeline.sniff.search import SAMPLE_RECORDS, parse_records
 from csv_assets.pipeline.sniff.shape import (
     Record,
-    comment_prefix,
     count_footer,
-    count_preamble,
-    detect_header,
 )
 
-HEAD_BYTES = 256 * 1024
 TAIL_BYTES = 64 * 1024
 TYPE_CHUNK_ROWS = 100_000
 TYPE_BATCH_ROWS = 1 << 17
@@ -66,56 +61,10 @@ def sniff_csv(
         BadFileError: The file stops decoding in the detected encoding part way.
     """
     pins = dict(pins or {})
-    with open_bytes(path) as stream:
-        head = stream.read(HEAD_BYTES)
-        truncated = bool(stream.read(1))
-    if not head.strip():
-        raise ValueError("the file is empty")
-    if "encoding" in pins:
-        encoding, bom, encoding_confidence = pins["encoding"], False, PINNED
-    else:
-        encoding, bom, encoding_confidence = detect_encoding(head)
-    text = decode_sample(head, encoding, truncated)
-    if not text.strip():
-        raise ValueError("the file is empty")
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValueError(f"the file is not text in {encoding}: a NUL byte on line {line}")
-    lines = text.splitlines()
-    comment = pins.get("comment_prefix", comment_prefix(lines[:50]))
-    scan = _blank_comments(text, comment)
-    found = search_dialect(scan, pins)
-    body, preamble_lines, preamble_confidence = _body(found.records, found.width, pins)
-    first = body[0][1] if body else []
-    rest = [cells for _, cells in body[1:]]
-    style = _pinned_style(pins) or guess_number_style(
-        (c for row in rest[:200] for c in row), found.delimiter
-    )
-    names = tuple(f"column_{i + 1}" for i in range(len(first)))
-    below = infer_types([_sample_table(names, rest)], style)
-    has_header, header_confidence = pins.get("has_header"), PINNED
-    if has_header is None:
-        kinds = [below.column_types[name].kind for name in names]
-        has_header, header_confidence = detect_header(first, rest, kinds, style)
-    raw_header = tuple(first) if has_header else names
-    dialect = Dialect(
-        encoding=encoding,
-        bom=bom,
-        line_terminator=_line_terminator(text),
-        delimiter=found.delimiter,
-        quotechar=found.quotechar,
-        escapechar=found.escapechar,
-        doublequote=pins.get("doublequote", found.escapechar is None),
-        has_header=has_header,
-        preamble_lines=preamble_lines,
-        comment_prefix=comment,
-        raw_header=raw_header,
-        columns=safe_names(raw_header),
-        number_style=style,
-        pinned=tuple(sorted(pins)),
-    )
+    head = sniff_head(path, pins)
+    dialect, body, first, rest, style = head.dialect, head.body, head.first, head.rest, head.style
     # The head may hold the whole file; then it is the whole file's sample and tail.
-    whole = not truncated and len(found.records) < SAMPLE_RECORDS
+    whole = not head.truncated and head.records < SAMPLE_RECORDS
     if "footer_rows" in pins:
         footer = pins["footer_rows"]
     else:
@@ -123,39 +72,24 @@ def sniff_csv(
     dialect = replace(dialect, footer_rows=footer)
     if whole_file and not whole:
         inference = _infer_whole_file(path, dialect)
-    elif has_header and not footer:
+    elif dialect.has_header and not footer:
         inference = replace(
-            below, column_types=dict(zip(dialect.columns, below.column_types.values(), strict=True))
+            head.below,
+            column_types=dict(zip(dialect.columns, head.below.column_types.values(), strict=True)),
         )
     else:
-        data = rest if has_header else [first, *rest]
-        inference = infer_types([_sample_table(dialect.columns, data[: len(data) - footer])], style)
+        data = rest if dialect.has_header else [first, *rest]
+        inference = infer_types([sample_table(dialect.columns, data[: len(data) - footer])], style)
     return replace(
         dialect,
         null_tokens=tuple(pins.get("null_tokens", inference.null_tokens or ("",))),
         column_types=_pinned_formats(inference.column_types, pins),
         confidence={
-            "encoding": encoding_confidence,
-            "dialect": PINNED if "delimiter" in pins else _margin(found.score, found.runner_up),
-            "header": header_confidence,
-            "preamble": preamble_confidence,
+            **head.confidence,
             "footer": PINNED if "footer_rows" in pins else (0.9 if footer else 1.0),
             "types": _mean(g.confidence for g in inference.column_types.values()),
         },
     )
-
-
-def _body(
-    records: list[Record], width: int, pins: Mapping[str, Any]
-) -> tuple[list[Record], int, float]:
-    """The records from the header on, the physical lines above them, and the confidence."""
-    if "preamble_lines" in pins:
-        skip = int(pins["preamble_lines"])
-        return [r for r in records if r[0] > skip], skip, PINNED
-    count = count_preamble(records, width)
-    body = records[count:]
-    lines = body[0][0] - 1 if body and count else 0
-    return body, lines, 1.0 if count == 0 else 0.85
 
 
 def _infer_whole_file(path: Path, dialect: Dialect) -> Inference:
@@ -187,14 +121,6 @@ def _grouped(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.Table]:
         yield pa.Table.from_batches(group)
 
 
-def _sample_table(names: tuple[str, ...], rows: list[list[str]]) -> pa.Table:
-    width = len(names)
-    regular = [row for row in rows if len(row) == width]
-    return pa.table(
-        {name: pa.array([row[i] for row in regular], pa.string()) for i, name in enumerate(names)}
-    )
-
-
 def _tail(path: Path, dialect: Dialect) -> list[Record]:
     """The records of the file's last 64 KiB (from its first whole line)."""
     raw = _tail_bytes(path)
@@ -203,7 +129,7 @@ def _tail(path: Path, dialect: Dialect) -> list[Record]:
         raw = raw[1:]
     text = raw.decode(codec, errors="replace")
     start = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=-1)
-    text = _blank_comments(text[start + 1 :], dialect.comment_prefix)
+    text = blank_comments(text[start + 1 :], dialect.comment_prefix)
     return parse_records(text, dialect.delimiter, dialect.quotechar, dialect.escapechar, 10**6)
 
 
@@ -224,34 +150,9 @@ def _tail_bytes(path: Path) -> bytes:
     return b"".join(window)[-TAIL_BYTES:]
 
 
-def _blank_comments(text: str, prefix: str | None) -> str:
-    """Empty every comment line, keeping line numbers, so quotes in comments cannot mislead."""
-    if not prefix:
-        return text
-    return re.sub(rf"(?m)^{re.escape(prefix)}[^\r\n]*", "", text)
-
-
-def _line_terminator(text: str) -> str:
-    crlf = text.count("\r\n")
-    lf = text.count("\n") - crlf
-    cr = text.count("\r") - crlf
-    return max((crlf, "\r\n"), (lf, "\n"), (cr, "\r"))[1]
-
-
-def _margin(best: float, runner_up: float) -> float:
-    """How far the winning delimiter is ahead of the best other one: 0.5 tied, 1.0 alone."""
-    return 1.0 if best <= 0 or runner_up <= 0 else best / (best + runner_up)
-
-
 def _mean(values: Any) -> float:
     items = list(values)
     return sum(items) / len(items) if items else 0.0
-
-
-def _pinned_style(pins: Mapping[str, Any]) -> NumberStyle | None:
-    if "decimal" not in pins and "thousands" not in pins:
-        return None
-    return NumberStyle(decimal=pins.get("decimal", "."), thousands=pins.get("thousands"))
 
 
 def _pinned_formats(
