@@ -6,7 +6,13 @@ import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.ingest import SourceSpec, decode_cursor, encode_cursor, scan_drop_folder
+from csv_assets.ingest import (
+    ReadyFile,
+    SourceSpec,
+    decode_cursor,
+    encode_cursor,
+    scan_drop_folder,
+)
 
 
 def build_drop_folder_sensor(
@@ -22,7 +28,7 @@ def build_drop_folder_sensor(
         minimum_interval_seconds=5,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Loads each file dropped into {source.inbox} once it has stopped changing "
-        f"for {source.settle_seconds:g}s.",
+        f"for {source.settle_seconds:g}s; requests it again if its run failed to start.",
     )
     def _sensor(context: dg.SensorEvaluationContext, drop_folders: DropFolders) -> dg.SensorResult:
         inbox = drop_folders.folders(source).inbox
@@ -33,10 +39,32 @@ def build_drop_folder_sensor(
         new = sorted({f.delivery.key for f in ready} - known)
         return dg.SensorResult(
             run_requests=[
-                dg.RunRequest(run_key=f.run_key, partition_key=f.delivery.key) for f in ready
+                dg.RunRequest(
+                    run_key=run_key(context.instance, job.name, f), partition_key=f.delivery.key
+                )
+                for f in ready
             ],
             dynamic_partitions_requests=[partitions.build_add_request(new)] if new else [],
             cursor=encode_cursor(state),
         )
 
     return _sensor
+
+
+def run_key(instance: dg.DagsterInstance, job_name: str, file: ReadyFile) -> str:
+    """The run key of a settled file: its own, or a new one if its last run never started.
+
+    A file stays in the inbox until a run loads or rejects it. A run that failed before it
+    started (a code server that timed out, a launch that failed) did neither, and the file's
+    own run key would make Dagster skip a new request: a key naming that failed run asks
+    once more. A run that started and failed is retried by run_retries and the step's retry
+    policy instead, and a canceled run stays canceled.
+    """
+    records = instance.get_run_records(
+        filters=dg.RunsFilter(job_name=job_name, tags={"dagster/partition": file.delivery.key}),
+        limit=1,
+    )
+    last = records[0] if records else None
+    if last and last.dagster_run.status == dg.DagsterRunStatus.FAILURE and not last.start_time:
+        return f"{file.run_key}:after:{last.dagster_run.run_id}"
+    return file.run_key

@@ -123,3 +123,56 @@ def test_sensor_requests_nothing_once_files_have_left_the_inbox(data_dir):
         )
 
     assert result.run_requests == [] and decode_cursor(result.cursor) == {}
+
+
+def configure(monkeypatch, data_dir) -> None:
+    """The environment a run reads its resources from, and payments' drops settled long ago."""
+    monkeypatch.setenv("CSV_ASSETS_DATABASE_URL", f"sqlite:///{data_dir / 'warehouse.db'}")
+    monkeypatch.setenv("CSV_ASSETS_DATA_DIR", str(data_dir))
+    for existing in (data_dir / "inbox" / "payments").iterdir():
+        age(existing, 60)
+
+
+def settled_requests(data_dir, instance) -> dict[str, str]:
+    """The payments sensor's requests (partition key -> run key) after two ticks."""
+    sensor = defs().get_sensor_def("payments_drop_folder")
+    resources = {"drop_folders": DropFolders(data_dir=str(data_dir))}
+    first = sensor(dg.build_sensor_context(instance=instance, resources=resources))
+    second = sensor(
+        dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources)
+    )
+    return {r.partition_key: r.run_key for r in second.run_requests}
+
+
+def test_a_file_whose_run_failed_to_start_is_requested_again(data_dir, monkeypatch):
+    configure(monkeypatch, data_dir)
+    with dg.instance_for_test() as instance:
+        ((key, first_key),) = settled_requests(data_dir, instance).items()
+        job = defs().resolve_job_def("load_payments")
+        run = instance.create_run_for_job(
+            job, tags={"dagster/partition": key, "dagster/run_key": first_key}
+        )
+        instance.report_run_failed(run)  # as run monitoring does for a run stuck in STARTING
+
+        again = settled_requests(data_dir, instance)
+
+    assert again == {key: f"{first_key}:after:{run.run_id}"}
+
+
+def test_a_file_whose_run_started_keeps_its_run_key(data_dir, monkeypatch):
+    configure(monkeypatch, data_dir)
+    with dg.instance_for_test() as instance:
+        ((key, first_key),) = settled_requests(data_dir, instance).items()
+        job = defs().resolve_job_def("load_payments")
+        run = instance.create_run_for_job(job, tags={"dagster/partition": key})
+        instance.report_dagster_event(
+            dg.DagsterEvent(
+                event_type_value=dg.DagsterEventType.RUN_START.value, job_name=job.name
+            ),
+            run_id=run.run_id,
+        )
+        instance.report_run_failed(run)
+
+        again = settled_requests(data_dir, instance)
+
+    assert again == {key: first_key}
