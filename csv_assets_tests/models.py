@@ -45,3 +45,12 @@ class Shipments(pa.DataFrameModel):
     @classmethod
     def carries_weight(cls, df: pd.DataFrame) -> bool:
         return bool(df["kg"].sum() > 0)
+
+
+class Amounts(pa.DataFrameModel):
+    """Money at 18 digits, more than a binary float holds; the key is ``line_id``."""
+
+    line_id: Series[int] = pa.Field(ge=1, description="Line number.")
+    amount: Series[pa.dtypes.Decimal] = pa.Field(
+        nullable=True, dtype_kwargs={"precision": 18, "scale": 2}, description="Amount."
+    )

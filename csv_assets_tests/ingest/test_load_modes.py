@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from csv_assets.ingest import SourceSpec, load_path
 from csv_assets.pipeline.errors import BadFileError, LoadError
-from csv_assets.pipeline.load import ledger, quarantine
+from csv_assets.pipeline.load import decimal_type, ledger, quarantine
 
 HEADER = "reading_id,site,value,taken_at\n"
 
@@ -33,9 +33,8 @@ def row(i: int, value: str = "1.50", site: str = "north") -> tuple:
 
 def table_rows(engine: sa.Engine, order: str = "reading_id") -> list[tuple]:
     with engine.connect() as conn:
-        result = conn.execute(
-            sa.text(f"SELECT reading_id, value, _source_file FROM readings ORDER BY {order}")
-        )
+        query = sa.text(f"SELECT reading_id, value, _source_file FROM readings ORDER BY {order}")
+        result = conn.execute(query.columns(value=decimal_type(8, 2)))
         return [tuple(r) for r in result]
 
 

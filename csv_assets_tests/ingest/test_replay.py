@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from csv_assets.components.csv_source.jobs import replay_quarantine_job
 from csv_assets.components.csv_source.resources import Warehouse
 from csv_assets.ingest import SourceSpec, load_path, replay_quarantine
-from csv_assets.pipeline.load import ledger, quarantine
+from csv_assets.pipeline.load import decimal_type, ledger, quarantine
 
 CSV = (
     "reading_id,site,value,taken_at\n"
@@ -26,7 +26,8 @@ def spec(model: str) -> SourceSpec:
 
 def state(engine: sa.Engine) -> tuple:
     with engine.connect() as conn:
-        table = conn.execute(sa.text("SELECT reading_id, value FROM readings ORDER BY 1")).all()
+        readings = sa.text("SELECT reading_id, value FROM readings ORDER BY 1")
+        table = conn.execute(readings.columns(value=decimal_type(8, 2))).all()
         held = conn.execute(sa.select(quarantine.c.line, quarantine.c.rule)).all()
         counts = conn.execute(sa.select(ledger.c.rows_loaded, ledger.c.rows_rejected)).one()
     return [tuple(r) for r in table], sorted(tuple(r) for r in held), tuple(counts)

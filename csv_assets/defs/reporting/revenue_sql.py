@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from csv_assets.pipeline.load import decimal_type
+
 REVENUE_STATUSES = ("paid", "shipped", "delivered")
 UNKNOWN_COUNTRY = "??"
 """The country of an order whose customer is in no customers delivery."""
@@ -16,21 +18,23 @@ daily_revenue_table = sa.Table(
     sa.Column("country", sa.String(2), primary_key=True),
     sa.Column("orders", sa.BigInteger, nullable=False),
     sa.Column("units", sa.BigInteger, nullable=False),
-    sa.Column("revenue", sa.Numeric(14, REVENUE_SCALE), nullable=False),
+    sa.Column("revenue", decimal_type(14, REVENUE_SCALE), nullable=False),
 )
 
 
 def exact_sum(values: sa.ColumnElement, scale: int, sqlite: bool) -> sa.ColumnElement:
     """``sum(values)``, exact to ``scale`` digits on both databases.
 
-    PostgreSQL sums NUMERIC exactly. SQLite keeps decimals as binary floats (0.10 + 0.20 +
-    0.10 + 0.20 is 0.6000000000000001 there), so it sums whole units of the last digit
-    (cents), which floats hold exactly up to 2**53, and divides once at the end.
+    PostgreSQL sums NUMERIC exactly. SQLite stores decimals exactly as text but computes with
+    binary floats (0.10 + 0.20 + 0.10 + 0.20 is 0.6000000000000001 there), so it sums whole
+    units of the last digit (cents), which floats hold exactly up to 2**53, and writes the total
+    back as decimal text at ``scale``.
     """
     if not sqlite:
         return sa.func.sum(values)
     unit = 10**scale
-    return sa.func.sum(sa.func.round(values * unit)) / float(unit)
+    cents = sa.func.sum(sa.func.round(values * unit))
+    return sa.func.printf(f"%.{scale}f", cents / float(unit))
 
 
 def build_daily_revenue(engine: sa.Engine) -> int:

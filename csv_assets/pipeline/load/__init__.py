@@ -5,6 +5,7 @@ every function below writes into it, so rows, quarantine and ledger commit toget
 """
 
 from csv_assets.pipeline.load.claims import claim_table
+from csv_assets.pipeline.load.decimals import decimal_type
 from csv_assets.pipeline.load.ledger_entries import (
     LedgerEntry,
     Lineage,
@@ -41,6 +42,7 @@ __all__ = [
     "claim_table",
     "clear_previous",
     "count_rows",
+    "decimal_type",
     "delete_lines",
     "detect_drift",
     "duplicate_key_lines",

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load.claims import CONTROL_TABLES, claim
+from csv_assets.pipeline.load.decimals import decimal_type, declared_decimals
 from csv_assets.pipeline.validate import ColumnSpec
 
 LINEAGE_COLUMNS = ("_source_file", "_source_sha256", "_source_line")
@@ -63,7 +64,7 @@ def sql_type(column: ColumnSpec) -> sa.types.TypeEngine:
     return {
         "integer": sa.BigInteger(),
         "float": sa.Double(),
-        "decimal": sa.Numeric(column.precision or 18, column.scale or 0),
+        "decimal": decimal_type(column.precision or 18, column.scale or 0),
         "boolean": sa.Boolean(),
         "date": sa.Date(),
         "datetime": sa.DateTime(timezone=column.timezone),
@@ -137,7 +138,11 @@ def existing_kinds(conn: sa.Connection, name: str) -> dict[str, Kind]:
     """The kind of each column of table ``name`` as the database has it (empty if no table)."""
     if not sa.inspect(conn).has_table(name):
         return {}
-    return {c["name"]: _kind_of(c["type"]) for c in sa.inspect(conn).get_columns(name)}
+    exact = declared_decimals(conn, name)
+    return {
+        c["name"]: "decimal" if c["name"] in exact else _kind_of(c["type"])
+        for c in sa.inspect(conn).get_columns(name)
+    }
 
 
 def staging_table(table: sa.Table) -> sa.Table:

@@ -1,0 +1,38 @@
+"""Target tables store every value exactly as read, on SQLite and PostgreSQL."""
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from csv_assets.ingest import SourceSpec, load_path
+from csv_assets.pipeline.load import decimal_type, existing_kinds
+
+AMOUNTS = SourceSpec(name="amounts", schema_model="csv_assets_tests.models:Amounts")
+WRITTEN = ["0.10", "0.20", "129.00", "-7.05", "1234567890123456.78", "9999999999999999.99", ""]
+
+
+def load_amounts(tmp_path, engine) -> None:
+    path = tmp_path / "amounts.csv"
+    path.write_text("line_id,amount\n" + "".join(f"{i},{v}\n" for i, v in enumerate(WRITTEN, 1)))
+    report = load_path(AMOUNTS, path, "amounts.csv@1", engine, "test")
+    assert report.rows_loaded == len(WRITTEN)
+
+
+def test_decimals_round_trip_exactly_at_their_precision(tmp_path, engine):
+    load_amounts(tmp_path, engine)
+
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT amount FROM amounts ORDER BY line_id")).scalars()
+        raw = [None if value is None else str(value) for value in stored]
+        amounts = sa.Table("amounts", sa.MetaData(), sa.Column("amount", decimal_type(18, 2)))
+        typed = conn.execute(sa.select(amounts.c.amount)).scalars().all()
+
+    assert raw == [*WRITTEN[:-1], None]
+    assert [v for v in typed if v is not None] == [Decimal(v) for v in WRITTEN[:-1]]
+
+
+def test_a_decimal_column_is_known_as_decimal_after_the_load(tmp_path, engine):
+    load_amounts(tmp_path, engine)
+
+    with engine.connect() as conn:
+        assert existing_kinds(conn, "amounts")["amount"] == "decimal"
