@@ -61,7 +61,7 @@ def build_csv_asset(
         group_name=source.group,
         owners=source.owners or None,
         kinds={"csv", "pandera", "sqlalchemy"},
-        pool=f"csv_assets_{source.table_name}",
+        pool=pool_of(source),
         retry_policy=RETRY,
         freshness_policy=freshness,
         metadata={
@@ -139,6 +139,24 @@ def build_csv_asset(
         )
 
     return _load
+
+
+def pool_of(source: SourceSpec) -> str:
+    """The Dagster pool a source's loads queue in: one per target table."""
+    return f"csv_assets_{source.table_name}"
+
+
+def ensure_pool(instance: dg.DagsterInstance, pool: str) -> None:
+    """Give ``pool`` the instance's default limit now, before any run of it is queued.
+
+    The run queue gives a pool it has never seen the default limit only after it has taken
+    its first decision, so on a fresh instance the first queued runs of one pool all start
+    at once. The sensors call this on every tick, so the limit holds from the first run; a
+    limit an operator set (``dagster instance concurrency set``) is left as it is.
+    """
+    storage = instance.event_log_storage
+    if storage.supports_global_concurrency_limits and pool not in storage.get_concurrency_keys():
+        storage.initialize_concurrency_limit_to_default(pool)
 
 
 def _describe(source: SourceSpec) -> str:

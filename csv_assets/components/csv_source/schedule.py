@@ -5,6 +5,7 @@ import time
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
+from csv_assets.components.csv_source.asset import ensure_pool, pool_of
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.ingest import SourceSpec, scan_drop_folder
 
@@ -33,6 +34,7 @@ def build_sweep_schedule(
     def _sweep(
         context: dg.ScheduleEvaluationContext, drop_folders: DropFolders
     ) -> list[dg.RunRequest] | dg.SkipReason:
+        ensure_pool(context.instance, pool_of(source))
         inbox = drop_folders.folders(source).inbox
         # One stat is enough here: a file untouched for settle_seconds has held still.
         _, seen = scan_drop_folder(inbox, {}, time.time(), source.settle_seconds)

@@ -5,6 +5,7 @@ import time
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
+from csv_assets.components.csv_source.asset import ensure_pool, pool_of
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.ingest import (
     ReadyFile,
@@ -31,6 +32,7 @@ def build_drop_folder_sensor(
         f"for {source.settle_seconds:g}s; requests it again if its run failed to start.",
     )
     def _sensor(context: dg.SensorEvaluationContext, drop_folders: DropFolders) -> dg.SensorResult:
+        ensure_pool(context.instance, pool_of(source))
         inbox = drop_folders.folders(source).inbox
         ready, state = scan_drop_folder(
             inbox, decode_cursor(context.cursor), time.time(), source.settle_seconds

@@ -176,3 +176,17 @@ def test_a_file_whose_run_started_keeps_its_run_key(data_dir, monkeypatch):
         again = settled_requests(data_dir, instance)
 
     assert again == {key: first_key}
+
+
+def test_the_sensor_gives_its_table_pool_the_default_limit_before_the_first_run(data_dir):
+    sensor = defs().get_sensor_def("payments_drop_folder")
+    resources = {"drop_folders": DropFolders(data_dir=str(data_dir))}
+    overrides = {"concurrency": {"pools": {"default_limit": 1, "granularity": "run"}}}
+
+    with dg.instance_for_test(overrides=overrides) as instance:
+        storage = instance.event_log_storage
+        assert "csv_assets_payments" not in storage.get_concurrency_keys()
+        sensor(dg.build_sensor_context(instance=instance, resources=resources))
+
+        info = storage.get_concurrency_info("csv_assets_payments")
+        assert info.slot_count == 1
