@@ -42,7 +42,11 @@ def build_drop_folder_sensor(
         return dg.SensorResult(
             run_requests=[
                 dg.RunRequest(
-                    run_key=run_key(context.instance, job.name, f), partition_key=f.delivery.key
+                    # Only a delivery with a partition can have had a run to look at.
+                    run_key=run_key(context.instance, job.name, f)
+                    if f.delivery.key in known
+                    else f.run_key,
+                    partition_key=f.delivery.key,
                 )
                 for f in ready
             ],

@@ -148,6 +148,7 @@ def test_a_file_whose_run_failed_to_start_is_requested_again(data_dir, monkeypat
     configure(monkeypatch, data_dir)
     with dg.instance_for_test() as instance:
         ((key, first_key),) = settled_requests(data_dir, instance).items()
+        instance.add_dynamic_partitions("payments_deliveries", [key])  # as the daemon does
         job = defs().resolve_job_def("load_payments")
         run = instance.create_run_for_job(
             job, tags={"dagster/partition": key, "dagster/run_key": first_key}
@@ -163,6 +164,7 @@ def test_a_file_whose_run_started_keeps_its_run_key(data_dir, monkeypatch):
     configure(monkeypatch, data_dir)
     with dg.instance_for_test() as instance:
         ((key, first_key),) = settled_requests(data_dir, instance).items()
+        instance.add_dynamic_partitions("payments_deliveries", [key])  # as the daemon does
         job = defs().resolve_job_def("load_payments")
         run = instance.create_run_for_job(job, tags={"dagster/partition": key})
         instance.report_dagster_event(
