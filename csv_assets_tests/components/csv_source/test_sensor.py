@@ -144,15 +144,18 @@ def settled_requests(data_dir, instance) -> dict[str, str]:
     return {r.partition_key: r.run_key for r in second.run_requests}
 
 
+def create_run(instance, key: str, **tags: str) -> dg.DagsterRun:
+    """A run of payments' load job for delivery ``key``, its partition added as the daemon does."""
+    instance.add_dynamic_partitions("payments_deliveries", [key])
+    job = defs().resolve_job_def("load_payments")
+    return instance.create_run_for_job(job, tags={"dagster/partition": key, **tags})
+
+
 def test_a_file_whose_run_failed_to_start_is_requested_again(data_dir, monkeypatch):
     configure(monkeypatch, data_dir)
     with dg.instance_for_test() as instance:
         ((key, first_key),) = settled_requests(data_dir, instance).items()
-        instance.add_dynamic_partitions("payments_deliveries", [key])  # as the daemon does
-        job = defs().resolve_job_def("load_payments")
-        run = instance.create_run_for_job(
-            job, tags={"dagster/partition": key, "dagster/run_key": first_key}
-        )
+        run = create_run(instance, key, **{"dagster/run_key": first_key})
         instance.report_run_failed(run)  # as run monitoring does for a run stuck in STARTING
 
         again = settled_requests(data_dir, instance)
@@ -164,12 +167,10 @@ def test_a_file_whose_run_started_keeps_its_run_key(data_dir, monkeypatch):
     configure(monkeypatch, data_dir)
     with dg.instance_for_test() as instance:
         ((key, first_key),) = settled_requests(data_dir, instance).items()
-        instance.add_dynamic_partitions("payments_deliveries", [key])  # as the daemon does
-        job = defs().resolve_job_def("load_payments")
-        run = instance.create_run_for_job(job, tags={"dagster/partition": key})
+        run = create_run(instance, key)
         instance.report_dagster_event(
             dg.DagsterEvent(
-                event_type_value=dg.DagsterEventType.RUN_START.value, job_name=job.name
+                event_type_value=dg.DagsterEventType.RUN_START.value, job_name=run.job_name
             ),
             run_id=run.run_id,
         )
