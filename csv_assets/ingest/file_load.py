@@ -22,12 +22,12 @@ from csv_assets.pipeline.load import (
     delete_lines,
     duplicate_key_lines,
     merge_staged,
+    open_writer,
     prepare_table,
     record_delivery,
     staging_table,
     target_table,
     write_quarantine,
-    write_rows,
 )
 from csv_assets.pipeline.read import IrregularRows, iter_chunks, records_at
 from csv_assets.pipeline.validate import (
@@ -119,26 +119,32 @@ class FileLoad:
         """Stream the file chunk by chunk: validate, write good rows, quarantine bad ones."""
         outcome = Outcome()
         chunks = iter_chunks(self.path, self.dialect, self.source.chunk_rows, exact=exact)
-        while True:
-            with timed(self.timings, "read"):
-                chunk = next(chunks, None)
-            if chunk is None:
-                return outcome
-            with timed(self.timings, "validate"):
-                result = validate_chunk(
-                    chunk, self.contract, self.plan, self.dialect, self.path.name
-                )
-            self.timings["rules"] = self.timings.get("rules", 0.0) + result.rules_seconds
-            outcome.rows_read += result.rows_read
-            outcome.tally.add(result.rejected, self.path.name)
-            if self.source.budget_spent(outcome.tally.rows):
-                continue  # over budget for good: keep counting for the report, stop writing
+        with open_writer(conn, written, self.lineage) as writer:
+            while True:
+                with timed(self.timings, "read"):
+                    chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                with timed(self.timings, "validate"):
+                    result = validate_chunk(
+                        chunk, self.contract, self.plan, self.dialect, self.path.name
+                    )
+                self.timings["rules"] = self.timings.get("rules", 0.0) + result.rules_seconds
+                outcome.rows_read += result.rows_read
+                outcome.tally.add(result.rejected, self.path.name)
+                if self.source.budget_spent(outcome.tally.rows):
+                    continue  # over budget for good: keep counting for the report, stop writing
+                with timed(self.timings, "load"):
+                    outcome.rows_loaded += writer.write(result.table)
+                    if result.rejected:
+                        writer.pause()
+                        write_quarantine(conn, result.rejected, self.lineage)
+                if len(outcome.preview) < PREVIEW_ROWS:
+                    head = result.table.drop_columns([LINE]).slice(0, PREVIEW_ROWS)
+                    outcome.preview.extend(head.to_pylist()[: PREVIEW_ROWS - len(outcome.preview)])
             with timed(self.timings, "load"):
-                outcome.rows_loaded += write_rows(conn, written, result.table, self.lineage)
-                write_quarantine(conn, result.rejected, self.lineage)
-            if len(outcome.preview) < PREVIEW_ROWS:
-                head = result.table.drop_columns([LINE]).slice(0, PREVIEW_ROWS)
-                outcome.preview.extend(head.to_pylist()[: PREVIEW_ROWS - len(outcome.preview)])
+                writer.pause()
+        return outcome
 
     def _quarantine_repeated_keys(
         self, conn: sa.Connection, written: sa.Table, outcome: Outcome

@@ -122,16 +122,18 @@ def _load(
     timings: dict[str, float] = {}
     contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
     with timed(timings, "sniff"):
-        head = _sniff(path, source, head_only=True)
+        head = _sniff(path, source, whole_file=False, head_only=True)
     ensure_control_tables(engine)
     # A header that cannot match the contract is rejected from the file's head, before a
-    # (possibly huge) file is hashed and typed whole.
+    # (possibly huge) file is hashed.
     check_header(engine, source, head, contract, path.name)
     with timed(timings, "hash"):
         digest = hash_drop(path)
     sha256 = digest.content_sha256
+    # Head and tail decide the dialect: the contract already knows the column types.
     with timed(timings, "sniff"):
-        dialect = _sniff(path, source)
+        settled = formats_settled(head, contract, source)
+        dialect = _sniff(path, source, whole_file=not settled)
     lineage = Lineage(source.name, path.name, sha256, partition_key, run_id)
     with engine.begin() as conn:
         # First, so that of two loaders of one content the second sees the first's ledger entry.
@@ -172,14 +174,44 @@ def _load(
         return load.run(conn, base)
 
 
-def _sniff(path: Path, source: SourceSpec, *, head_only: bool = False) -> Dialect:
-    """Sniff ``path`` with the source's pins; a file that cannot be read as CSV is a bad file."""
+def _sniff(path: Path, source: SourceSpec, *, whole_file: bool, head_only: bool = False) -> Dialect:
+    """Sniff ``path`` with the source's pins; a file that cannot be read as CSV is a bad file.
+
+    ``head_only`` reads the first 256 KiB and nothing else; ``whole_file`` types every record.
+    """
     try:
-        return sniff_header(path, source.dialect) if head_only else sniff_csv(path, source.dialect)
+        if head_only:
+            return sniff_header(path, source.dialect)
+        return sniff_csv(path, source.dialect, whole_file=whole_file)
     except FileNotFoundError:
         raise  # another loader moved it: not the file's fault
     except (ValueError, OSError) as error:
         raise BadFileError(path.name, str(error), rule="unreadable") from error
+
+
+def formats_settled(dialect: Dialect, contract: Contract, source: SourceSpec) -> bool:
+    """Whether the head tells how every date and time column of the contract is written.
+
+    An ISO-8601 column (or one whose format the source pins) reads one way only. Any other
+    format (``%d/%m/%Y`` against ``%m/%d/%Y``) may be settled only by a row past the head, so
+    such a file is typed whole before it loads, as ``init-source`` types it.
+    """
+    pinned = source.dialect.get("date_formats", {})
+    for column in contract.columns:
+        guess = dialect.column_types.get(column.name)
+        if column.kind not in ("date", "datetime", "time") or column.name in pinned:
+            continue
+        if (
+            guess is not None
+            and guess.kind == column.kind
+            and guess.format
+            not in (
+                None,
+                "ISO8601",
+            )
+        ):
+            return False
+    return True
 
 
 def check_header(

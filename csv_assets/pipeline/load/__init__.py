@@ -32,13 +32,14 @@ from csv_assets.pipeline.load.tables import (
     staging_table,
     target_table,
 )
-from csv_assets.pipeline.load.write import write_rows
+from csv_assets.pipeline.load.write import RowWriter, open_writer, write_rows
 
 __all__ = [
     "LINEAGE_COLUMNS",
     "LedgerEntry",
     "Lineage",
     "LoadMode",
+    "RowWriter",
     "claim_table",
     "clear_previous",
     "count_rows",
@@ -51,6 +52,7 @@ __all__ = [
     "find_delivery",
     "ledger",
     "merge_staged",
+    "open_writer",
     "prepare_table",
     "quarantine",
     "record_delivery",

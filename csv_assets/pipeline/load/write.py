@@ -1,93 +1,98 @@
-"""Bulk-write validated rows with their lineage, inside the transaction the caller owns."""
+"""Bulk-write a file's validated rows with their lineage, inside the transaction the caller owns.
+
+``open_writer`` gives one writer per file and table. It keeps the database's bulk path open
+across chunks (one binary ``COPY`` on PostgreSQL, Arrow batches through ADBC on SQLite where it
+carries the connection), so the server works on one chunk while the next is read and checked.
+``pause`` ends the bulk stream when the connection must run another statement (quarantine rows,
+say); the next ``write`` opens it again.
+"""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
 
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import sqlalchemy as sa
 
 from csv_assets.pipeline.load.ledger_entries import Lineage
-from csv_assets.pipeline.load.tables import LINEAGE_COLUMNS
 from csv_assets.pipeline.validate import LINE
 
-COPY_BLOCK_BYTES = 1 << 20
+
+class RowWriter(Protocol):
+    """Writes chunks of validated rows (typed columns then ``_source_line``) into one table."""
+
+    def write(self, rows: pa.Table) -> int:
+        """Write ``rows``; return how many."""
+        ...
+
+    def pause(self) -> None:
+        """End any open bulk stream, so the connection can run other statements."""
+        ...
+
+
+@contextmanager
+def open_writer(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> Iterator[RowWriter]:
+    """A writer of ``table``'s rows for one file; whatever it holds open is closed on exit.
+
+    On an error the open stream is abandoned and the error propagates: the caller's transaction
+    (or savepoint) rolls back whatever was written.
+    """
+    if conn.dialect.name == "postgresql":
+        from csv_assets.pipeline.load.pg_copy import CopyWriter
+
+        writer: RowWriter = CopyWriter(conn, table, lineage)
+    else:
+        from csv_assets.pipeline.load.sqlite_insert import InsertWriter
+
+        writer = InsertWriter(conn, table, lineage)
+    try:
+        yield writer
+    except BaseException:
+        abandon = getattr(writer, "abandon", None)
+        if abandon is not None:
+            abandon()
+        raise
+    writer.pause()
 
 
 def write_rows(conn: sa.Connection, table: sa.Table, rows: pa.Table, lineage: Lineage) -> int:
-    """Bulk-write validated rows (typed columns then ``_source_line``) with their lineage.
+    """Write one batch of rows with its lineage (a writer opened and closed for it)."""
+    with open_writer(conn, table, lineage) as writer:
+        return writer.write(rows)
 
-    PostgreSQL gets ``COPY ... FROM STDIN (FORMAT csv)`` fed by Arrow's C++ CSV writer; SQLite
-    one prepared ``executemany`` over values Arrow has already put in SQLite's storage format.
-    Neither path touches a row in Python beyond handing it to the driver.
+
+def lineage_columns(
+    table: sa.Table, rows: pa.Table, lineage: Lineage, types: dict[str, pa.DataType]
+) -> list[pa.Array | pa.ChunkedArray]:
+    """The columns to write, in ``table``'s order: the data, then file, sha256 and line.
+
+    A column of the table that the file lacks (an optional one) is written as nulls of
+    ``types[name]``.
     """
-    if rows.num_rows == 0:
-        return 0
-    names = [c.name for c in table.columns if c.name not in LINEAGE_COLUMNS]
     count = rows.num_rows
-    columns = [rows.column(name) if name in rows.column_names else None for name in names]
-    columns = [pa.nulls(count, pa.string()) if column is None else column for column in columns]
-    columns.append(pa.array([lineage.file_name] * count, pa.string()))
-    columns.append(pa.array([lineage.sha256] * count, pa.string()))
-    columns.append(rows.column(LINE))
-    names.extend(LINEAGE_COLUMNS)
-    if conn.dialect.name == "postgresql":
-        # Arrow's CSV writer formats timestamps ~2x slower than strftime does.
-        columns = [
-            pc.strftime(c, "%Y-%m-%d %H:%M:%S%z" if c.type.tz else "%Y-%m-%d %H:%M:%S")
-            if pa.types.is_timestamp(c.type)
-            else c
-            for c in columns
-        ]
-        _copy_rows(conn, table, names, pa.table(columns, names=names))
-    else:
-        _executemany(conn, table, names, columns)
-    return count
+    columns: list[pa.Array | pa.ChunkedArray] = []
+    for column in table.columns:
+        name = column.name
+        if name == "_source_file":
+            columns.append(repeated(lineage.file_name, count))
+        elif name == "_source_sha256":
+            columns.append(repeated(lineage.sha256, count))
+        elif name == "_source_line":
+            columns.append(rows.column(LINE))
+        elif name in rows.column_names:
+            columns.append(rows.column(name))
+        else:
+            columns.append(pa.nulls(count, types.get(name, pa.string())))
+    return columns
 
 
-def _copy_rows(conn: sa.Connection, table: sa.Table, names: list[str], rows: pa.Table) -> None:
-    from psycopg import sql
-
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-        sql.Identifier(*([table.schema] if table.schema else []), table.name),
-        sql.SQL(", ").join(map(sql.Identifier, names)),
-    )
-    # Arrow writes a null as an empty field and an empty string as "", which is exactly how
-    # COPY's csv format tells them apart.
-    buffer = io.BytesIO()
-    pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False))
-    driver = conn.connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        view = buffer.getbuffer()
-        for start in range(0, len(view), COPY_BLOCK_BYTES):
-            copy.write(view[start : start + COPY_BLOCK_BYTES])
-        view.release()
-
-
-def _executemany(
-    conn: sa.Connection, table: sa.Table, names: list[str], columns: list[pa.ChunkedArray]
-) -> None:
-    """Run one prepared INSERT over all rows, values already in SQLite's storage format."""
-    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=names)
-    order = [names.index(key) for key in compiled.positiontup]
-    values = [_sqlite_values(columns[i]).to_pylist() for i in order]
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.executemany(str(compiled), zip(*values, strict=True))
-    finally:
-        cursor.close()
-
-
-def _sqlite_values(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Cast to what SQLAlchemy's SQLite types store: ISO text for time, exact text for NUMERIC."""
-    kind = values.type
-    if pa.types.is_timestamp(kind):
-        # Arrow's %S carries the fraction (``07.000000``), matching SQLAlchemy's DATETIME text.
-        return pc.strftime(pc.cast(values, pa.timestamp("us", tz=kind.tz)), "%Y-%m-%d %H:%M:%S")
-    if pa.types.is_date(kind) or pa.types.is_decimal(kind):
-        return pc.cast(values, pa.string())
-    if pa.types.is_time(kind):
-        return pc.strftime(pc.cast(values, pa.time64("us")), "%H:%M:%S")
-    return values
+def repeated(text: str, count: int) -> pa.Array:
+    """A string array of ``count`` copies of ``text``, built from two buffers, not a list."""
+    data = text.encode()
+    wide = count * len(data) >= 2**31
+    offsets = np.arange(count + 1, dtype=np.int64 if wide else np.int32) * len(data)
+    kind = pa.LargeStringArray if wide else pa.StringArray
+    return kind.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data * count))

@@ -1,0 +1,51 @@
+"""SQLite's bulk path: one prepared ``INSERT`` over values already in SQLite's storage format."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+
+from csv_assets.pipeline.load.ledger_entries import Lineage
+from csv_assets.pipeline.load.write import lineage_columns
+
+
+class InsertWriter:
+    """Rows through the driver's ``executemany``; nothing is held open between chunks."""
+
+    def __init__(self, conn: sa.Connection, table: sa.Table, lineage: Lineage) -> None:
+        self._conn = conn
+        self._table = table
+        self._lineage = lineage
+        compiled = sa.insert(table).compile(dialect=conn.dialect)
+        self._statement = str(compiled)
+        self._order = [[c.name for c in table.columns].index(k) for k in compiled.positiontup]
+
+    def write(self, rows: pa.Table) -> int:
+        """Insert ``rows`` in one ``executemany``."""
+        if rows.num_rows == 0:
+            return 0
+        columns = lineage_columns(self._table, rows, self._lineage, {})
+        values = [sqlite_values(columns[i]).to_pylist() for i in self._order]
+        cursor = self._conn.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(self._statement, zip(*values, strict=True))
+        finally:
+            cursor.close()
+        return rows.num_rows
+
+    def pause(self) -> None:
+        """Nothing to end: each ``write`` is complete when it returns."""
+
+
+def sqlite_values(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Cast to what SQLAlchemy's SQLite types store: ISO text for time, exact text for NUMERIC."""
+    kind = values.type
+    if pa.types.is_timestamp(kind):
+        # Arrow's %S carries the fraction (``07.000000``), matching SQLAlchemy's DATETIME text.
+        return pc.strftime(pc.cast(values, pa.timestamp("us", tz=kind.tz)), "%Y-%m-%d %H:%M:%S")
+    if pa.types.is_date(kind) or pa.types.is_decimal(kind):
+        return pc.cast(values, pa.string())
+    if pa.types.is_time(kind):
+        return pc.strftime(pc.cast(values, pa.time64("us")), "%H:%M:%S")
+    return values
