@@ -192,26 +192,23 @@ def _sniff(path: Path, source: SourceSpec, *, whole_file: bool, head_only: bool 
 def formats_settled(dialect: Dialect, contract: Contract, source: SourceSpec) -> bool:
     """Whether the head tells how every date and time column of the contract is written.
 
-    An ISO-8601 column (or one whose format the source pins) reads one way only. Any other
-    format (``%d/%m/%Y`` against ``%m/%d/%Y``) may be settled only by a row past the head, so
-    such a file is typed whole before it loads, as ``init-source`` types it.
+    A year-first column (ISO-8601, ``%Y/%m/%d``) or one whose format the source pins reads one
+    way only. Day and month (``%d/%m/%Y`` against ``%m/%d/%Y``) may be told apart only by a row
+    past the head, so such a file is typed whole before it loads, as ``init-source`` types it.
     """
     pinned = source.dialect.get("date_formats", {})
     for column in contract.columns:
         guess = dialect.column_types.get(column.name)
         if column.kind not in ("date", "datetime", "time") or column.name in pinned:
             continue
-        if (
-            guess is not None
-            and guess.kind == column.kind
-            and guess.format
-            not in (
-                None,
-                "ISO8601",
-            )
-        ):
+        if guess is not None and guess.kind == column.kind and not _year_first(guess.format):
             return False
     return True
+
+
+def _year_first(fmt: str | None) -> bool:
+    """Whether a date format starts with the year (ISO-8601 and its kin read one way only)."""
+    return fmt is None or fmt == "ISO8601" or fmt.startswith("%Y")
 
 
 def check_header(

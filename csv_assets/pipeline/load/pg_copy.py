@@ -11,6 +11,8 @@ server parses each value as that type does.
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from contextlib import ExitStack
 from typing import Any
 
@@ -25,6 +27,7 @@ from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.write import lineage_columns
 
 COPY_BLOCK_BYTES = 1 << 20
+SEND_QUEUE_BLOCKS = 4
 
 
 class CopyWriter:
@@ -80,7 +83,6 @@ class CopyWriter:
         if self._copy is not None:
             return self._copy
         from psycopg import sql
-        from psycopg.copy import QueuedLibpqWriter
 
         table = self._table
         statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
@@ -90,7 +92,7 @@ class CopyWriter:
         )
         stack = ExitStack()
         cursor = stack.enter_context(self._conn.connection.driver_connection.cursor())
-        copy = stack.enter_context(cursor.copy(statement, writer=QueuedLibpqWriter(cursor)))
+        copy = stack.enter_context(Sender(stack.enter_context(cursor.copy(statement))))
         if self._binary:
             from pgpq import ArrowToPostgresBinaryEncoder
 
@@ -100,6 +102,45 @@ class CopyWriter:
             copy.write(self._encoder.write_header())
         self._stack, self._copy = stack, copy
         return copy
+
+
+class Sender:
+    """Hands a ``COPY``'s data to a thread that sends it, a few blocks ahead at most.
+
+    The thread waits on the socket while the caller reads and encodes the next chunk; the
+    bounded queue keeps memory flat when the server is the slower side (psycopg's own queued
+    writer holds up to 1024 blocks).
+    """
+
+    def __init__(self, copy: Any, depth: int = SEND_QUEUE_BLOCKS) -> None:
+        self._copy = copy
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._send, name="csv-assets-copy", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
+
+    def write(self, data: bytes) -> None:
+        """Queue ``data`` for sending; raise what the sending thread met, if anything."""
+        if self._error is not None:
+            raise self._error
+        self._queue.put(data)
+
+    def _send(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._copy.write(data)
+                except BaseException as error:  # handed to the caller's thread
+                    self._error = error
 
 
 def _arrow_types(conn: sa.Connection, table: sa.Table) -> dict[str, pa.DataType] | None:

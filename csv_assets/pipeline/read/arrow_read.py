@@ -12,10 +12,12 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.read.chunks import IrregularRows, RawChunk
+from csv_assets.pipeline.read.chunks import CHUNK_BYTES, IrregularRows, RawChunk
 from csv_assets.pipeline.read.source_file import open_bytes
 
-ARROW_BLOCK_BYTES = 1 << 20
+ARROW_BLOCK_BYTES = 256 << 10
+"""Arrow's parse block. Its reader holds some tens of blocks' worth of memory whatever the file
+(~70 MB at 1 MiB, ~35 MB at 256 KiB, measured), at the same speed."""
 ARROW_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1252", "latin-1", "iso-8859-1"})
 
 
@@ -30,7 +32,7 @@ def arrow_readable(dialect: Dialect) -> bool:
 
 
 def iter_arrow_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator[RawChunk]:
-    """Yield chunks of exactly ``chunk_rows`` records (the last may hold fewer).
+    """Yield chunks of ``chunk_rows`` records, fewer where they hold ``CHUNK_BYTES`` of text.
 
     Line numbers are rebuilt from the newlines inside quoted cells; blank records are dropped
     after they are counted.
@@ -55,12 +57,15 @@ def iter_arrow_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator
             batch, starts = batch.filter(filled), starts[filled.to_numpy(zero_copy_only=False)]
         pending.append(batch)
         pending_lines.append(starts)
-        while sum(b.num_rows for b in pending) >= chunk_rows:
+        while (rows := sum(b.num_rows for b in pending)) >= chunk_rows or (
+            rows and sum(b.nbytes for b in pending) >= CHUNK_BYTES
+        ):
+            size = min(rows, chunk_rows)
             table = pa.Table.from_batches(pending)
             lines = np.concatenate(pending_lines)
-            yield RawChunk(table.slice(0, chunk_rows).combine_chunks(), lines[:chunk_rows], [])
-            pending = table.slice(chunk_rows).to_batches()
-            pending_lines = [lines[chunk_rows:]]
+            yield RawChunk(table.slice(0, size).combine_chunks(), lines[:size], [])
+            pending = table.slice(size).to_batches()
+            pending_lines = [lines[size:]]
     if any(b.num_rows for b in pending):
         table = pa.Table.from_batches(pending, schema=pending[0].schema)
         yield RawChunk(table.combine_chunks(), np.concatenate(pending_lines), [])

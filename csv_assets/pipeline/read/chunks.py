@@ -8,6 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+CHUNK_BYTES = 2 << 20
+"""A chunk holds about this much cell text at most, however few rows that is: what every later
+stage keeps per chunk (typed columns, the rules' frame, the encoded rows) grows with it, so a
+wide file stays as flat in memory as a narrow one."""
+
 
 class IrregularRows(Exception):
     """The fast reader met a record it cannot place (wrong width, bad bytes); read exactly."""
@@ -24,7 +29,7 @@ class RaggedRow:
 
 @dataclass(frozen=True)
 class RawChunk:
-    """Up to about ``chunk_rows`` records: one string column per file column, and line numbers.
+    """Up to ``chunk_rows`` records and about ``CHUNK_BYTES`` of text, as string columns.
 
     Attributes:
         cells: One non-null string column per column of the file, raw cell text.

@@ -22,7 +22,7 @@ import pyarrow as pa
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.read.arrow_read import arrow_readable, iter_arrow_chunks
-from csv_assets.pipeline.read.chunks import RaggedRow, RawChunk
+from csv_assets.pipeline.read.chunks import CHUNK_BYTES, RaggedRow, RawChunk
 from csv_assets.pipeline.read.source_file import open_bytes
 
 DEFAULT_CHUNK_ROWS = 50_000
@@ -32,12 +32,15 @@ csv.field_size_limit(1 << 27)
 def iter_chunks(
     path: Path, dialect: Dialect, chunk_rows: int = DEFAULT_CHUNK_ROWS, *, exact: bool = False
 ) -> Iterator[RawChunk]:
-    """Yield the data records of ``path`` in chunks of about ``chunk_rows`` records.
+    """Yield the data records of ``path`` in chunks of ``chunk_rows`` records at most.
+
+    A chunk also stops at about ``CHUNK_BYTES`` of cell text, so wide records make short
+    chunks and memory stays flat whatever the width.
 
     Args:
         path: The file (plain, ``.gz`` or single-member ``.zip``).
         dialect: How it is written.
-        chunk_rows: Records per chunk (the last may hold fewer).
+        chunk_rows: Records per chunk at most.
         exact: Use the exact reader from the start.
 
     Raises:
@@ -149,6 +152,7 @@ def _exact_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator[Raw
     rows: list[list[str]] = []
     lines: list[int] = []
     ragged: list[RaggedRow] = []
+    size = 0
     for line, cells in records:
         fitted = fit_record(cells, width)
         if fitted is not None:
@@ -157,9 +161,10 @@ def _exact_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator[Raw
         else:
             reason = f"expected {width} fields, found {len(cells)}"
             ragged.append(RaggedRow(line, tuple(cells), reason))
-        if len(rows) + len(ragged) >= chunk_rows:
+        size += sum(map(len, cells))
+        if len(rows) + len(ragged) >= chunk_rows or size >= CHUNK_BYTES:
             yield _columnar(dialect.columns, rows, lines, ragged)
-            rows, lines, ragged = [], [], []
+            rows, lines, ragged, size = [], [], [], 0
     if rows or ragged:
         yield _columnar(dialect.columns, rows, lines, ragged)
 

@@ -103,8 +103,7 @@ def _arrow_temporal(
 ) -> tuple[pa.Array, np.ndarray]:
     """Arrow's ISO-8601 cast or ``strptime``: about 10x pandas, but all or nothing."""
     if date_format in (None, "ISO8601"):
-        zone = "UTC" if column.timezone or column.kind == "date" else None
-        parsed = pc.cast(text, pa.timestamp("us", tz=zone))
+        parsed = _iso_cast(text, column)
     else:
         parsed = pc.strptime(text, format=date_format, unit="us")
     if column.kind == "date":
@@ -112,6 +111,22 @@ def _arrow_temporal(
     if column.timezone and parsed.type.tz is None:
         parsed = pc.assume_timezone(parsed, "UTC")
     return pc.cast(parsed, _arrow_type(column)), np.zeros(len(text), dtype=bool)
+
+
+def _iso_cast(text: pa.Array, column: ColumnSpec) -> pa.Array:
+    """ISO-8601 text as timestamps; a date column's cells may carry a time and an offset too.
+
+    Raises:
+        ArrowInvalid: A cell is not ISO-8601 (or lacks the offset a zoned column needs).
+    """
+    if column.timezone:
+        return pc.cast(text, pa.timestamp("us", tz="UTC"))
+    if column.kind == "date":
+        try:
+            return pc.cast(text, pa.timestamp("us"))
+        except pa.ArrowInvalid:
+            return pc.cast(text, pa.timestamp("us", tz="UTC"))
+    return pc.cast(text, pa.timestamp("us"))
 
 
 def _pandas_temporal(
