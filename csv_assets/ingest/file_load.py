@@ -61,9 +61,10 @@ class FileLoad:
             BadFileError: The file broke its error budget (the caller's transaction rolls back).
         """
         source, lineage = self.source, self.lineage
-        table = target_table(source.table_name, self.plan.columns)
         with timed(self.timings, "load"):
-            prepare_table(conn, table, self.plan.added)
+            table = prepare_table(
+                conn, target_table(source.table_name, self.plan.columns), self.plan.added
+            )
             replaced = clear_previous(conn, table, source.load_mode, lineage)
             written = table
             if source.load_mode == "upsert":
@@ -152,10 +153,10 @@ class FileLoad:
         """Move rows whose key repeats in another chunk of the file to quarantine, all of them."""
         with timed(self.timings, "validate"):
             keys = self.source.key_columns
-            lines = duplicate_key_lines(conn, written, keys, self.lineage.sha256)
+            lines = duplicate_key_lines(conn, written, keys, self.lineage)
             if not lines:
                 return
-            delete_lines(conn, written, self.lineage.sha256, lines)
+            delete_lines(conn, written, self.lineage, lines)
             cells = records_at(self.path, self.dialect, lines)
             message = f"key ({', '.join(keys)}) repeats within the file"
             rejected = [

@@ -13,6 +13,7 @@ from csv_assets.pipeline.dialect import dialect_from_description
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import (
     Lineage,
+    delivery_rows,
     ledger,
     merge_staged,
     prepare_table,
@@ -82,9 +83,11 @@ def _replay_file(
     except BadFileError as error:
         outcome["note"] = error.describe()
         return outcome
-    table = target_table(source.table_name, plan.columns)
-    prepare_table(conn, table, plan.added)
-    if source.load_mode == "replace" and _superseded(conn, table, sha256):
+    table = prepare_table(conn, target_table(source.table_name, plan.columns), plan.added)
+    lineage = Lineage(
+        source.name, entry.file_name, sha256, entry.partition_key, run_id, entry.delivery_id
+    )
+    if source.load_mode == "replace" and _superseded(conn, table, lineage):
         outcome["note"] = "superseded: the table now holds a newer file (load mode replace)"
         return outcome
     width = len(dialect.columns)
@@ -97,7 +100,6 @@ def _replay_file(
     )
     chunk = RawChunk(cells, pa.array([r.line for r in regular]).to_numpy(), [])
     result = validate_chunk(chunk, contract, plan, dialect, entry.file_name)
-    lineage = Lineage(source.name, entry.file_name, sha256, entry.partition_key, run_id)
     if source.load_mode == "upsert":
         staged = staging_table(table)
         staged.create(conn)
@@ -122,9 +124,10 @@ def _replay_file(
     return outcome
 
 
-def _superseded(conn: sa.Connection, table: sa.Table, sha256: str) -> bool:
-    current = conn.execute(sa.select(table.c._source_sha256).limit(1)).scalar()
-    return current is not None and current != sha256
+def _superseded(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> bool:
+    """Whether the table holds another delivery's rows (a replace load came since)."""
+    others = sa.not_(delivery_rows(table, lineage.delivery_id, lineage.sha256))
+    return conn.execute(sa.select(sa.literal(1)).where(others).limit(1)).first() is not None
 
 
 def _refresh_reasons(

@@ -22,6 +22,7 @@ from csv_assets.pipeline.load import (
     ensure_control_tables,
     existing_kinds,
     find_delivery,
+    next_delivery_id,
     target_table,
 )
 from csv_assets.pipeline.read import hash_drop
@@ -134,7 +135,6 @@ def _load(
     with timed(timings, "sniff"):
         settled = formats_settled(head, contract, source)
         dialect = _sniff(path, source, whole_file=not settled)
-    lineage = Lineage(source.name, path.name, sha256, partition_key, run_id)
     with engine.begin() as conn:
         # First, so that of two loaders of one content the second sees the first's ledger entry.
         claim_table(conn, source.table_name)
@@ -170,6 +170,15 @@ def _load(
                 table_rows=count_rows(conn, table),
                 timings=timings,
             )
+        delivery_id = prior.delivery_id if prior is not None else None
+        lineage = Lineage(
+            source.name,
+            path.name,
+            sha256,
+            partition_key,
+            run_id,
+            next_delivery_id(conn) if delivery_id is None else delivery_id,
+        )
         load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
         return load.run(conn, base)
 

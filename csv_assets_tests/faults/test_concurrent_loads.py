@@ -37,7 +37,9 @@ def test_new_files_at_once_into_a_new_table_all_load(database_url: str, tmp_path
     assert [d.code for d in done] == [0] * LOADERS, done
     assert all(not d.stderr.strip() for d in done), done
     assert counts(
-        database_url, "SELECT _source_file, count(*) FROM payments GROUP BY 1 ORDER BY 1"
+        database_url,
+        "SELECT l.file_name, count(*) FROM payments "
+        "JOIN csv_assets_ledger l ON l.delivery_id = _delivery_id GROUP BY 1 ORDER BY 1",
     ) == [(file.name, 500) for file in sorted(files)]
     assert counts(database_url, "SELECT count(*) FROM csv_assets_ledger") == [(LOADERS,)]
 

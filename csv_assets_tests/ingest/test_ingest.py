@@ -46,14 +46,15 @@ def test_sample_files_load_typed_with_lineage_and_move_to_archive(data_dir, engi
     with engine.connect() as conn:
         row = conn.execute(
             sa.text(
-                "SELECT name, credit_limit, signup_date, _source_file, _source_line "
-                "FROM customers WHERE customer_id = 1007"
+                "SELECT name, credit_limit, signup_date, l.file_name, _source_line "
+                "FROM customers JOIN csv_assets_ledger l ON l.delivery_id = _delivery_id "
+                "WHERE customer_id = 1007"
             )
         ).one()
     assert row.name == "Müller & Söhne KG"
     assert float(row.credit_limit) == 12500.0
     assert str(row.signup_date) == "2025-02-03"
-    assert (row._source_file, row._source_line) == ("kunden_eu_2026-11-02.csv", 2)
+    assert (row.file_name, row._source_line) == ("kunden_eu_2026-11-02.csv", 2)
 
 
 def test_bad_rows_within_budget_are_quarantined_with_line_and_rule(data_dir, engine):
@@ -198,7 +199,12 @@ def test_replace_mode_makes_the_newest_delivery_the_table(data_dir, engine):
         ingest_file(spec, Delivery.of(name, path.stat().st_mtime_ns), folders, engine, "r")
 
     with engine.connect() as conn:
-        files = conn.execute(sa.text("SELECT DISTINCT _source_file FROM customers")).scalars()
+        files = conn.execute(
+            sa.text(
+                "SELECT DISTINCT l.file_name FROM customers "
+                "JOIN csv_assets_ledger l ON l.delivery_id = _delivery_id"
+            )
+        ).scalars()
         assert list(files) == ["kunden_eu_2026-11-02.csv"]
 
 

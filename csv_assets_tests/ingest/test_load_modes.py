@@ -33,7 +33,10 @@ def row(i: int, value: str = "1.50", site: str = "north") -> tuple:
 
 def table_rows(engine: sa.Engine, order: str = "reading_id") -> list[tuple]:
     with engine.connect() as conn:
-        query = sa.text(f"SELECT reading_id, value, _source_file FROM readings ORDER BY {order}")
+        query = sa.text(
+            "SELECT reading_id, value, l.file_name FROM readings "
+            f"JOIN csv_assets_ledger l ON l.delivery_id = _delivery_id ORDER BY {order}"
+        )
         result = conn.execute(query.columns(value=decimal_type(8, 2)))
         return [tuple(r) for r in result]
 

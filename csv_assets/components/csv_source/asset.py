@@ -168,6 +168,7 @@ def _describe(source: SourceSpec) -> str:
     return (
         f"{source.description or 'Rows of the ' + source.name + ' CSV deliveries.'}\n\n"
         f"Table `{source.table_name}`, one row per CSV row, with lineage columns "
-        f"(`_source_file`, `_source_sha256`, `_source_line`). Files drop into "
+        f"(`_delivery_id`, the delivery's entry in `csv_assets_ledger`, and `_source_line`). "
+        "Files drop into "
         f"`{source.inbox}`; one partition per delivery. Load mode `{source.load_mode}`: {mode}."
     )

@@ -6,7 +6,6 @@ from typing import Any
 import dagster as dg
 
 from csv_assets.ingest import IngestReport
-from csv_assets.pipeline.load import LINEAGE_COLUMNS
 from csv_assets.pipeline.validate import ColumnSpec, Rule
 
 SCHEMA_VALID = "schema_valid"
@@ -40,14 +39,13 @@ def column_schema(columns: Iterable[ColumnSpec]) -> dg.TableSchema:
                 )
                 for c in columns
             ),
-            *(
-                dg.TableColumn(
-                    name,
-                    "TEXT" if name != "_source_line" else "BIGINT",
-                    description="Lineage: file, sha256 or line the row came from.",
-                )
-                for name in LINEAGE_COLUMNS
+            dg.TableColumn(
+                "_delivery_id",
+                "BIGINT",
+                description="Lineage: the delivery the row came from; csv_assets_ledger's "
+                "delivery_id (its file_name, sha256 and partition_key).",
             ),
+            dg.TableColumn("_source_line", "BIGINT", description="Lineage: the row's line."),
         ]
     )
 

@@ -11,6 +11,7 @@ from csv_assets.pipeline.load.ledger_entries import (
     Lineage,
     detect_drift,
     find_delivery,
+    next_delivery_id,
     record_delivery,
 )
 from csv_assets.pipeline.load.modes import (
@@ -24,6 +25,7 @@ from csv_assets.pipeline.load.modes import (
 from csv_assets.pipeline.load.quarantine_rows import write_quarantine
 from csv_assets.pipeline.load.tables import (
     LINEAGE_COLUMNS,
+    delivery_rows,
     ensure_control_tables,
     existing_kinds,
     ledger,
@@ -45,6 +47,7 @@ __all__ = [
     "count_rows",
     "decimal_type",
     "delete_lines",
+    "delivery_rows",
     "detect_drift",
     "duplicate_key_lines",
     "ensure_control_tables",
@@ -52,6 +55,7 @@ __all__ = [
     "find_delivery",
     "ledger",
     "merge_staged",
+    "next_delivery_id",
     "open_writer",
     "prepare_table",
     "quarantine",

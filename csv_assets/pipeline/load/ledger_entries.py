@@ -9,19 +9,24 @@ from typing import Any
 import sqlalchemy as sa
 
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.load.tables import ledger
+from csv_assets.pipeline.load.tables import delivery_ids, ledger
 from csv_assets.pipeline.sniff import Drift, compare_dialects
 
 
 @dataclass(frozen=True)
 class Lineage:
-    """Which delivery rows come from, stamped on every loaded and quarantined row."""
+    """Which delivery rows come from: its id is on every loaded row, its sha256 on quarantined.
+
+    ``delivery_id`` is the ledger's ``delivery_id`` of this delivery, given out before its rows
+    are written and recorded with its ledger entry in the same transaction.
+    """
 
     source: str
     file_name: str
     sha256: str
     partition_key: str
     run_id: str
+    delivery_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -32,16 +37,34 @@ class LedgerEntry:
     file_name: str
     rows_loaded: int
     loaded_at: datetime
+    delivery_id: int | None
 
 
 def find_delivery(conn: sa.Connection, source: str, sha256: str) -> LedgerEntry | None:
     """Return the ledger entry of this content for this source, if it was loaded before."""
     row = conn.execute(
         sa.select(
-            ledger.c.partition_key, ledger.c.file_name, ledger.c.rows_loaded, ledger.c.loaded_at
+            ledger.c.partition_key,
+            ledger.c.file_name,
+            ledger.c.rows_loaded,
+            ledger.c.loaded_at,
+            ledger.c.delivery_id,
         ).where(ledger.c.source == source, ledger.c.sha256 == sha256)
     ).first()
     return LedgerEntry(*row) if row else None
+
+
+def next_delivery_id(conn: sa.Connection) -> int:
+    """A delivery id no ledger entry has, for a delivery about to be loaded.
+
+    PostgreSQL's sequence never gives one twice, whoever asks at once. SQLite takes the largest
+    id plus one: every writing transaction holds the database's one write lock from its start,
+    so no other load can take the same id before this one commits or rolls back.
+    """
+    if conn.dialect.name == "postgresql":
+        return int(conn.execute(delivery_ids.next_value()).scalar_one())
+    largest = conn.execute(sa.select(sa.func.max(ledger.c.delivery_id))).scalar()
+    return int(largest or 0) + 1
 
 
 def record_delivery(conn: sa.Connection, lineage: Lineage, values: dict[str, Any]) -> None:
@@ -58,6 +81,7 @@ def record_delivery(conn: sa.Connection, lineage: Lineage, values: dict[str, Any
             partition_key=lineage.partition_key,
             file_name=lineage.file_name,
             run_id=lineage.run_id,
+            delivery_id=lineage.delivery_id,
             loaded_at=datetime.now(UTC),
             **values,
         )

@@ -8,7 +8,7 @@ from typing import Literal
 import sqlalchemy as sa
 
 from csv_assets.pipeline.load.ledger_entries import Lineage
-from csv_assets.pipeline.load.tables import quarantine
+from csv_assets.pipeline.load.tables import delivery_rows, quarantine
 
 LoadMode = Literal["append", "replace", "upsert"]
 
@@ -16,7 +16,7 @@ LoadMode = Literal["append", "replace", "upsert"]
 def clear_previous(conn: sa.Connection, table: sa.Table, mode: LoadMode, lineage: Lineage) -> int:
     """Delete what this load replaces, inside the load's transaction.
 
-    ``append`` deletes this content's earlier rows (a reload replaces exactly them); ``replace``
+    ``append`` deletes this delivery's earlier rows (a reload replaces exactly them); ``replace``
     deletes every row: readers keep seeing the old rows until the load commits (PostgreSQL's
     MVCC, SQLite's WAL snapshot), so the swap is atomic without renaming tables, and views on
     the table stay valid. ``upsert`` deletes nothing here: see ``merge_staged``. This content's
@@ -34,7 +34,7 @@ def clear_previous(conn: sa.Connection, table: sa.Table, mode: LoadMode, lineage
         return 0
     statement = sa.delete(table)
     if mode == "append":
-        statement = statement.where(table.c._source_sha256 == lineage.sha256)
+        statement = statement.where(delivery_rows(table, lineage.delivery_id, lineage.sha256))
     return conn.execute(statement).rowcount
 
 
@@ -55,11 +55,11 @@ def merge_staged(
 
 
 def duplicate_key_lines(
-    conn: sa.Connection, table: sa.Table, keys: Sequence[str], sha256: str
+    conn: sa.Connection, table: sa.Table, keys: Sequence[str], lineage: Lineage
 ) -> list[int]:
-    """Lines of this content's rows whose key another of its rows also has (across chunks)."""
+    """Lines of this delivery's rows whose key another of its rows also has (across chunks)."""
     columns = [table.c[k] for k in keys]
-    mine = table.c._source_sha256 == sha256
+    mine = delivery_rows(table, lineage.delivery_id, lineage.sha256)
     repeated = (
         sa.select(*columns).where(mine).group_by(*columns).having(sa.func.count() > 1).subquery()
     )
@@ -68,11 +68,14 @@ def duplicate_key_lines(
     return sorted(conn.execute(query.order_by(table.c._source_line)).scalars())
 
 
-def delete_lines(conn: sa.Connection, table: sa.Table, sha256: str, lines: Sequence[int]) -> None:
-    """Delete this content's rows that start on ``lines``."""
+def delete_lines(
+    conn: sa.Connection, table: sa.Table, lineage: Lineage, lines: Sequence[int]
+) -> None:
+    """Delete this delivery's rows that start on ``lines``."""
     conn.execute(
         sa.delete(table).where(
-            table.c._source_sha256 == sha256, table.c._source_line.in_(list(lines))
+            delivery_rows(table, lineage.delivery_id, lineage.sha256),
+            table.c._source_line.in_(list(lines)),
         )
     )
 

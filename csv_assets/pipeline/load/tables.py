@@ -10,7 +10,8 @@ from csv_assets.pipeline.load.claims import CONTROL_TABLES, claim
 from csv_assets.pipeline.load.decimals import decimal_type, declared_decimals
 from csv_assets.pipeline.validate import ColumnSpec
 
-LINEAGE_COLUMNS = ("_source_file", "_source_sha256", "_source_line")
+LINEAGE_COLUMNS = ("_delivery_id", "_source_line")
+"""What every loaded row carries: its delivery (``csv_assets_ledger.delivery_id``) and line."""
 MAX_IDENTIFIER = 63  # PostgreSQL's limit; SQLite has none, so the stricter one rules.
 
 _AUTO_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -36,8 +37,14 @@ ledger = sa.Table(
     sa.Column("run_id", sa.Text, nullable=False),
     # The sha256 of the bytes as dropped, for audit (null in entries written before it existed).
     sa.Column("file_sha256", sa.String(64)),
+    # What the rows of this delivery carry as ``_delivery_id`` (null in entries made before it).
+    sa.Column("delivery_id", sa.BigInteger),
+    sa.Index("ix_csv_assets_ledger_delivery_id", "delivery_id", unique=True),
 )
 """One row per file content loaded per source: the exactly-once record."""
+
+delivery_ids = sa.Sequence("csv_assets_delivery_id_seq", metadata=control)
+"""PostgreSQL's source of delivery ids (SQLite takes the ledger's largest plus one)."""
 
 quarantine = sa.Table(
     "csv_assets_quarantine",
@@ -74,7 +81,7 @@ def sql_type(column: ColumnSpec) -> sa.types.TypeEngine:
 
 
 def target_table(name: str, columns: tuple[ColumnSpec, ...]) -> sa.Table:
-    """Define a source's table: its columns, then lineage columns, indexed by file sha256.
+    """Define a source's table: its columns, then lineage columns, indexed by delivery.
 
     Raises:
         ValueError: A table or column name is longer than PostgreSQL accepts.
@@ -89,14 +96,20 @@ def target_table(name: str, columns: tuple[ColumnSpec, ...]) -> sa.Table:
             sa.Column(c.name, sql_type(c), nullable=c.nullable, comment=c.description)
             for c in columns
         ),
-        sa.Column("_source_file", sa.Text, nullable=False),
-        sa.Column("_source_sha256", sa.String(64), nullable=False),
+        sa.Column("_delivery_id", sa.BigInteger, nullable=False),
         sa.Column("_source_line", sa.BigInteger, nullable=False),
-        # BRIN on PostgreSQL: a file's rows sit together, so block ranges find them, and it
-        # costs almost nothing per row where a B-tree of one repeated 64-char key costs ~2 s
-        # per million rows. SQLite has only B-trees.
-        sa.Index(f"ix_{name[:40]}_source_sha256", "_source_sha256", postgresql_using="brin"),
+        # BRIN on PostgreSQL: a delivery's rows sit together, so block ranges find them at
+        # almost no cost per row. SQLite has only B-trees, on an integer here: a few bytes a
+        # row where the sha256 of each row's file cost 65.
+        sa.Index(f"ix_{name[:40]}_delivery_id", "_delivery_id", postgresql_using="brin"),
     )
+
+
+def delivery_rows(table: sa.Table, delivery_id: int | None, sha256: str) -> sa.ColumnElement[bool]:
+    """The condition that picks one delivery's rows of ``table``, whichever its layout."""
+    if "_delivery_id" in table.c:
+        return table.c._delivery_id == delivery_id
+    return table.c._source_sha256 == sha256
 
 
 def ensure_control_tables(engine: sa.Engine) -> None:
@@ -111,18 +124,27 @@ def ensure_control_tables(engine: sa.Engine) -> None:
         for column in ledger.columns:
             if column.name not in present:
                 _add_column(conn, column)
+        for index in ledger.indexes:
+            index.create(conn, checkfirst=True)
 
 
-def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] = ()) -> None:
+def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] = ()) -> sa.Table:
     """Create ``table`` if missing, or add the ``added`` columns it lacks, in the caller's txn.
+
+    Returns:
+        The table to write: ``table``, or its legacy-layout twin when the existing table was
+        made before delivery ids.
 
     Raises:
         LoadError: The existing table lacks a column the source's schema declares.
     """
     if not sa.inspect(conn).has_table(table.name, schema=table.schema):
         table.create(conn)
-        return
+        return table
     existing = {c["name"] for c in sa.inspect(conn).get_columns(table.name, schema=table.schema)}
+    if "_delivery_id" not in existing and "_source_sha256" in existing:
+        columns = tuple(c for c in table.columns if c.name not in LINEAGE_COLUMNS)
+        table = _legacy_twin(table, columns)
     missing = [c.name for c in table.columns if c.name not in existing and c.name not in added]
     if missing:
         raise LoadError(
@@ -132,6 +154,20 @@ def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] =
     for name in added:
         if name not in existing:
             _add_column(conn, table.c[name])
+    return table
+
+
+def _legacy_twin(table: sa.Table, columns: tuple[sa.Column, ...]) -> sa.Table:
+    """``table`` with the file-and-sha256 lineage of tables made before delivery ids."""
+    return sa.Table(
+        table.name,
+        sa.MetaData(),
+        *(sa.Column(c.name, c.type, nullable=c.nullable) for c in columns),
+        sa.Column("_source_file", sa.Text, nullable=False),
+        sa.Column("_source_sha256", sa.String(64), nullable=False),
+        sa.Column("_source_line", sa.BigInteger, nullable=False),
+        schema=table.schema,
+    )
 
 
 def existing_kinds(conn: sa.Connection, name: str) -> dict[str, Kind]:

@@ -67,7 +67,9 @@ def write_rows(conn: sa.Connection, table: sa.Table, rows: pa.Table, lineage: Li
 def lineage_columns(
     table: sa.Table, rows: pa.Table, lineage: Lineage, types: dict[str, pa.DataType]
 ) -> list[pa.Array | pa.ChunkedArray]:
-    """The columns to write, in ``table``'s order: the data, then file, sha256 and line.
+    """The columns to write, in ``table``'s order: the data, then the delivery id and line.
+
+    A table made before delivery ids gets the file name and sha256 instead of the id.
 
     A column of the table that the file lacks (an optional one) is written as nulls of
     ``types[name]``.
@@ -76,7 +78,9 @@ def lineage_columns(
     columns: list[pa.Array | pa.ChunkedArray] = []
     for column in table.columns:
         name = column.name
-        if name == "_source_file":
+        if name == "_delivery_id":
+            columns.append(pa.array(np.full(count, lineage.delivery_id, dtype=np.int64)))
+        elif name == "_source_file":
             columns.append(repeated(lineage.file_name, count))
         elif name == "_source_sha256":
             columns.append(repeated(lineage.sha256, count))
