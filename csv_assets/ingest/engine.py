@@ -37,7 +37,7 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=60000")
-        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: big loads keep their index hot
+        cursor.execute("PRAGMA cache_size=-16384")  # 16 MiB: a load appends, its index is ints
         cursor.close()
         dbapi_connection.isolation_level = None
 

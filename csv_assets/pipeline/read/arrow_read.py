@@ -45,6 +45,7 @@ def iter_arrow_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator
     next_line = dialect.preamble_lines + (2 if dialect.has_header else 1)
     pending: list[pa.RecordBatch] = []
     pending_lines: list[np.ndarray] = []
+    rows = held = 0  # records and bytes in ``pending``
     for batch in iter_arrow_batches(path, dialect):
         spans = np.ones(batch.num_rows, dtype=np.int64)
         for column in batch.columns if multiline else ():
@@ -57,16 +58,16 @@ def iter_arrow_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator
             batch, starts = batch.filter(filled), starts[filled.to_numpy(zero_copy_only=False)]
         pending.append(batch)
         pending_lines.append(starts)
-        while (rows := sum(b.num_rows for b in pending)) >= chunk_rows or (
-            rows and sum(b.nbytes for b in pending) >= CHUNK_BYTES
-        ):
+        rows, held = rows + batch.num_rows, held + batch.nbytes
+        while rows >= chunk_rows or (rows and held >= CHUNK_BYTES):
             size = min(rows, chunk_rows)
             table = pa.Table.from_batches(pending)
             lines = np.concatenate(pending_lines)
             yield RawChunk(table.slice(0, size).combine_chunks(), lines[:size], [])
             pending = table.slice(size).to_batches()
             pending_lines = [lines[size:]]
-    if any(b.num_rows for b in pending):
+            rows, held = rows - size, sum(b.nbytes for b in pending)
+    if rows:
         table = pa.Table.from_batches(pending, schema=pending[0].schema)
         yield RawChunk(table.combine_chunks(), np.concatenate(pending_lines), [])
 

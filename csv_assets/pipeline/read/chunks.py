@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-CHUNK_BYTES = 2 << 20
+CHUNK_BYTES = 3 << 20
 """A chunk holds about this much cell text at most, however few rows that is: what every later
 stage keeps per chunk (typed columns, the rules' frame, the encoded rows) grows with it, so a
 wide file stays as flat in memory as a narrow one."""

@@ -21,16 +21,33 @@ _TRUE = pa.array(sorted(TRUE_TOKENS | {"1"}))
 _BOOLEAN = pa.array(sorted(TRUE_TOKENS | FALSE_TOKENS | {"0", "1"}))
 
 
-def null_tokens(text: pa.Array, tokens: frozenset[str]) -> pa.Array:
-    """Replace cells whose trimmed text is a null token with null."""
-    missing = pc.is_in(pc.utf8_trim_whitespace(text), value_set=pa.array(sorted(tokens)))
-    return pc.if_else(missing, pa.scalar(None, pa.string()), text)
+def null_tokens(text: pa.Array, tokens: frozenset[str]) -> tuple[pa.Array, pa.Array]:
+    """Replace cells whose trimmed text is a null token with null.
+
+    Returns:
+        The text, and the same trimmed of surrounding whitespace, both with nulls for tokens.
+    """
+    trimmed = pc.utf8_trim_whitespace(text)
+    shortest = pc.min(pc.binary_length(trimmed)).as_py()
+    if shortest is None or shortest > max(map(len, tokens), default=0):
+        return text, trimmed  # no cell is short enough to be a token: the common case
+    missing = pc.is_in(trimmed, value_set=pa.array(sorted(tokens)))
+    if not pc.any(missing).as_py():
+        return text, trimmed
+    null = pa.scalar(None, pa.string())
+    return pc.if_else(missing, null, text), pc.if_else(missing, null, trimmed)
 
 
 def coerce_column(
-    text: pa.Array, column: ColumnSpec, style: NumberStyle, date_format: str | None
+    text: pa.Array,
+    column: ColumnSpec,
+    style: NumberStyle,
+    date_format: str | None,
+    trimmed: pa.Array | None = None,
 ) -> tuple[pa.Array, np.ndarray]:
     """Convert ``text`` (strings, null for missing) to ``column``'s kind.
+
+    ``trimmed`` is ``text`` without surrounding whitespace, if the caller has it already.
 
     Returns:
         The typed array (null where missing or invalid) and a boolean mask of the cells that
@@ -38,9 +55,13 @@ def coerce_column(
     """
     if column.kind == "string":
         return text, np.zeros(len(text), dtype=bool)
-    trimmed = pc.utf8_trim_whitespace(text)
+    if trimmed is None:
+        trimmed = pc.utf8_trim_whitespace(text)
     if column.kind in ("integer", "float", "decimal"):
         trimmed = plain_number(trimmed, style)
+        direct = _direct_number(trimmed, column)
+        if direct is not None:
+            return direct, np.zeros(len(text), dtype=bool)
     if column.kind == "boolean":
         lowered = pc.utf8_lower(trimmed)
         known = pc.is_in(lowered, value_set=_BOOLEAN)
@@ -57,6 +78,38 @@ def coerce_column(
         typed = pc.cast(kept, _arrow_type(column))
     bad = pc.fill_null(pc.invert(valid), False)
     return typed, bad.to_numpy(zero_copy_only=False)
+
+
+def _direct_number(text: pa.Array, column: ColumnSpec) -> pa.Array | None:
+    """Every cell cast at once, when the cast accepts exactly what the patterns accept.
+
+    Arrow's parsers take a subset of what the patterns do, but for a few forms: hexadecimal
+    (``0x1A``) and 19-digit integers, and ``nan(...)`` for floats. A column holding any of
+    those (or any cell Arrow refuses) goes the pattern's way; ``None`` says so.
+    """
+    if column.kind == "integer":
+        longest = pc.max(pc.binary_length(text)).as_py()
+        if longest is None or longest > MAX_INTEGER_DIGITS or _holds_any(text, b"xX"):
+            return None
+    elif column.kind != "float" or _holds_any(text, b"("):
+        return None
+    try:
+        return pc.cast(text, _arrow_type(column))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _holds_any(text: pa.Array, characters: bytes) -> bool:
+    """Whether the array's text bytes hold any of ``characters`` (ASCII); one pass, no copy.
+
+    The whole data buffer is read, so bytes outside the array's slice can say yes: that only
+    sends the column the careful way.
+    """
+    data = text.buffers()[2]
+    if data is None:
+        return False
+    view = np.frombuffer(data, np.uint8)
+    return bool(np.isin(view, np.frombuffer(characters, np.uint8)).any())
 
 
 def _number_pattern(column: ColumnSpec) -> str:

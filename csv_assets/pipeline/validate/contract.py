@@ -109,10 +109,10 @@ def validate_chunk(
     failures: dict[int, list[RowFailure]] = defaultdict(list)
     typed: dict[str, pa.Array] = {}
     for column, position in zip(plan.columns, plan.positions, strict=True):
-        text = _text_column(chunk, column, position, dialect)
+        text, trimmed = _text_column(chunk, column, position, dialect)
         guess = dialect.column_types.get(column.name)
         date_format = guess.format if guess and guess.kind == column.kind else None
-        values, bad = coerce_column(text, column, dialect.number_style, date_format)
+        values, bad = coerce_column(text, column, dialect.number_style, date_format, trimmed)
         typed[column.name] = values
         for index in np.flatnonzero(bad).tolist():
             value = text[index].as_py()
@@ -138,8 +138,11 @@ def validate_chunk(
     rules_seconds = time.perf_counter() - started
     keep = np.ones(count, dtype=bool)
     keep[list(failures)] = False
-    valid = pa.table(typed).filter(keep) if typed else pa.table({})
-    valid = valid.append_column(LINE, pa.array(chunk.lines[keep], pa.int64()))
+    valid = pa.table(typed) if typed else pa.table({})
+    lines = chunk.lines
+    if failures:
+        valid, lines = valid.filter(keep), lines[keep]
+    valid = valid.append_column(LINE, pa.array(lines, pa.int64()))
     indices = sorted(failures)
     rejected = [
         RejectedRow(int(chunk.lines[i]), cells, tuple(failures[i]))
@@ -155,10 +158,14 @@ def validate_chunk(
 
 def _text_column(
     chunk: RawChunk, column: ColumnSpec, position: int | None, dialect: Dialect
-) -> pa.Array:
-    """The column's cell text with null tokens as null (``-``, ``NA``, ``None`` kept in text)."""
+) -> tuple[pa.Array, pa.Array]:
+    """The column's cell text, and the same trimmed, with null tokens as null.
+
+    ``-``, ``NA`` and ``None`` stay text in a string column.
+    """
     if position is None:
-        return pa.nulls(chunk.cells.num_rows, pa.string())
+        missing = pa.nulls(chunk.cells.num_rows, pa.string())
+        return missing, missing
     tokens = dialect.missing if column.kind != "string" else dialect.missing - WEAK_NULL_TOKENS
     return null_tokens(chunk.cells.column(position).combine_chunks(), tokens)
 
