@@ -54,3 +54,21 @@ class Amounts(pa.DataFrameModel):
     amount: Series[pa.dtypes.Decimal] = pa.Field(
         nullable=True, dtype_kwargs={"precision": 18, "scale": 2}, description="Amount."
     )
+
+
+class EveryKind(pa.DataFrameModel):
+    """One column of each kind a load writes, all but the key nullable."""
+
+    row_id: Series[int] = pa.Field(ge=1, description="Row number.")
+    big: Series[int] = pa.Field(nullable=True, description="A 64-bit integer.")
+    ratio: Series[float] = pa.Field(nullable=True, description="A binary float.")
+    price: Series[pa.dtypes.Decimal] = pa.Field(
+        nullable=True, dtype_kwargs={"precision": 20, "scale": 6}, description="Exact."
+    )
+    flag: Series[bool] = pa.Field(nullable=True, description="A nullable boolean.")
+    day: Series[pa.dtypes.Date] = pa.Field(nullable=True, description="A date.")
+    seen: Series[pd.Timestamp] = pa.Field(nullable=True, description="A naive timestamp.")
+    at: Series[pd.DatetimeTZDtype] = pa.Field(
+        nullable=True, dtype_kwargs={"unit": "ns", "tz": "UTC"}, description="A UTC instant."
+    )
+    note: Series[str] = pa.Field(nullable=True, description="Free text.")

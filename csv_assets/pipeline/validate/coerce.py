@@ -75,6 +75,8 @@ def coerce_column(
         kept = pc.if_else(valid, trimmed, pa.scalar(None, pa.string()))
         if column.kind == "integer" and pc.any(pc.match_substring(kept, ".")).as_py():
             kept = pc.replace_substring_regex(kept, r"\.0*$", "")
+        if column.kind == "integer" and _holds_any(kept, b"+"):
+            kept = pc.replace_substring_regex(kept, r"^\+", "")  # Arrow's integers take no +
         typed = pc.cast(kept, _arrow_type(column))
     bad = pc.fill_null(pc.invert(valid), False)
     return typed, bad.to_numpy(zero_copy_only=False)
