@@ -1,8 +1,10 @@
 """Load speed and memory: our pipeline against the databases' own bulk loaders, in one run.
 
 Every method loads the same generated file into a fresh table in its own process; the parent
-times it and reads the child's peak RSS from ``wait4``. Figures are ratios to the floors (psql
-``\\copy``, sqlite3 ``.import``) measured in the same run, so they travel between machines.
+times it and reads the child's peak RSS from ``wait4``. The methods take turns, ``--repeat``
+rounds of them, and each figure is the median of its rounds, so a noisy moment on a small
+machine moves every method alike. Figures are ratios to the floors (psql ``\\copy``, sqlite3
+``.import``) measured in the same run, so they travel between machines.
 
     python benchmarks/load_speed.py --rows 1000000 5000000 --json bench.json
 """
@@ -13,37 +15,44 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from harness import SCHEMA, libpq, postgres_url, reset_postgres, timed, with_schema
 
 HERE = Path(__file__).parent
-FLOOR_DDL = """CREATE TABLE {name} (
-    event_id BIGINT, account_id BIGINT, occurred_at TIMESTAMPTZ, business_date DATE,
-    channel TEXT, amount NUMERIC(12,2), discount_rate DOUBLE PRECISION, quantity BIGINT,
-    is_refund BOOLEAN, comment TEXT, country TEXT, email TEXT)"""
+sys.path.insert(0, str(HERE))
+WORKLOADS = ("events", "sales")
+"""``workload.py``'s 12-column events and ``sales.py``'s 13-column order lines."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Measurement:
-    """One method on one file."""
+    """One method on one file: medians over the rounds, the largest peak RSS."""
 
+    workload: str
     method: str
     database: str
     rows: int
     seconds: float
     rows_per_second: float
     peak_rss_mb: float
+    rounds: list[float] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def main() -> None:
     """Parse arguments and run either the whole benchmark or one method (in a child)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--workload", nargs="+", choices=WORKLOADS, default=list(WORKLOADS))
+    parser.add_argument("--repeat", type=int, default=3, help="Rounds of every method.")
     parser.add_argument("--json", type=Path, help="Also write the figures here as JSON.")
     parser.add_argument(
         "--postgres-url",
@@ -54,102 +63,154 @@ def main() -> None:
         "--naive-max-rows",
         type=int,
         default=1_000_000,
-        help="Largest file given to pandas to_sql (it needs ~2.5 GB per million rows).",
+        help="Largest file given to pandas to_sql (it needs ~2.5 GB per million rows); it runs "
+        "one round.",
     )
-    parser.add_argument(
-        "--child", nargs=3, metavar=("METHOD", "FILE", "URL"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _run_child(*args.child)
         return
     results: list[Measurement] = [_startup()]
     for rows in args.rows:
-        results.extend(_measure_size(rows, args.postgres_url, args.naive_max_rows))
+        for name in args.workload:
+            results.extend(_measure(name, rows, args))
     summary = {"measurements": [asdict(m) for m in results], "ratios": _ratios(results)}
     _print_table(results, summary["ratios"])
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2) + "\n")
 
 
-def _measure_size(rows: int, pg_url: str, naive_max: int) -> list[Measurement]:
-    sys.path.insert(0, str(HERE))
-    import workload
+def _module(name: str) -> ModuleType:
+    import importlib
 
-    print(f"preparing {rows:,} rows ...", file=sys.stderr, flush=True)
-    path = workload.csv_file(rows)
+    return importlib.import_module("workload" if name == "events" else name)
+
+
+def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement]:
+    module = _module(name)
+    print(f"preparing {name}, {rows:,} rows ...", file=sys.stderr, flush=True)
+    path = module.csv_file(rows)
+    packed = sales_gzip(rows) if name == "sales" else None
     print(f"{path} is {path.stat().st_size / 1e6:.0f} MB", file=sys.stderr, flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="csv_assets_bench_"))
-    sqlite_url = f"sqlite:///{scratch / 'bench.db'}"
-    pg_scratch = with_schema(pg_url)
-    methods = [
-        ("psql \\copy", "postgresql", lambda: _psql_copy(path, pg_url)),
-        ("csv_assets", "postgresql", lambda: _child("ours", path, pg_scratch)),
-        ("sqlite3 .import", "sqlite", lambda: _sqlite_import(path, scratch / "floor.db")),
-        ("csv_assets", "sqlite", lambda: _child("ours", path, sqlite_url)),
+    pg_url, pg_scratch = args.postgres_url, with_schema(args.postgres_url)
+    ddl = module.FLOOR_DDL.format(name="floor")
+    methods: list[tuple[str, str, Callable[[int], tuple[float, float, dict]]]] = [
+        ("psql \\copy", "postgresql", lambda _: (*_psql_copy(path, pg_url, ddl), {})),
+        ("csv_assets", "postgresql", lambda i: _child(name, path, pg_scratch, scratch, i)),
+        ("sqlite3 .import", "sqlite", lambda i: (*_sqlite_import(path, scratch, ddl, i), {})),
+        ("csv_assets", "sqlite", lambda i: _child(name, path, _sqlite(scratch, i), scratch, i)),
     ]
-    if rows <= naive_max:
-        methods += [
-            ("pandas to_sql", "postgresql", lambda: _child("naive", path, pg_scratch)),
+    if packed is not None:
+        methods.append(
             (
-                "pandas to_sql",
-                "sqlite",
-                lambda: _child("naive", path, f"sqlite:///{scratch / 'n.db'}"),
-            ),
-        ]
-    results = []
+                "csv_assets (.gz)",
+                "postgresql",
+                lambda i: _child(name, packed, pg_scratch, scratch, i),
+            )
+        )
+    found: dict[tuple[str, str], list[tuple[float, float, dict]]] = {}
     try:
-        for method, database, run in methods:
-            reset_postgres(pg_url)
-            print(f"  {method} -> {database} ...", file=sys.stderr, flush=True)
-            seconds, rss = run()
-            results.append(Measurement(method, database, rows, seconds, rows / seconds, rss))
+        for round_ in range(args.repeat):
+            for method, database, run in methods:
+                reset_postgres(pg_url)
+                print(f"  round {round_ + 1}: {method} -> {database} ...", file=sys.stderr)
+                found.setdefault((method, database), []).append(run(round_))
+        if rows <= args.naive_max_rows:
+            for database, url in (("postgresql", pg_scratch), ("sqlite", _sqlite(scratch, -1))):
+                reset_postgres(pg_url)
+                print(f"  pandas to_sql -> {database} ...", file=sys.stderr, flush=True)
+                found["pandas to_sql", database] = [(*_naive(path, url), {})]
     finally:
         reset_postgres(pg_url, recreate=False)
         shutil.rmtree(scratch, ignore_errors=True)
-    return results
+    return [_summarise(name, rows, *key, runs) for key, runs in found.items()]
+
+
+def sales_gzip(rows: int) -> Path:
+    """The sales file gzipped, to check that a packed file streams at the same rate."""
+    import sales
+
+    return sales.csv_file(rows, packed=True)
+
+
+def _summarise(
+    workload: str, rows: int, method: str, database: str, runs: list[tuple[float, float, dict]]
+) -> Measurement:
+    seconds = statistics.median(r[0] for r in runs)
+    stages: dict[str, float] = {}
+    for stage in {k for r in runs for k in r[2]}:
+        stages[stage] = round(statistics.median(r[2].get(stage, 0.0) for r in runs), 3)
+    return Measurement(
+        workload,
+        method,
+        database,
+        rows,
+        round(seconds, 3),
+        round(rows / seconds),
+        round(max(r[1] for r in runs), 1),
+        [round(r[0], 3) for r in runs],
+        stages,
+    )
 
 
 def _startup() -> Measurement:
     """Wall time and RSS of ``csv-assets load --help``: the CLI's own start-up cost."""
     seconds, rss = timed([sys.executable, "-m", "csv_assets.cli", "load", "--help"])
-    return Measurement("csv-assets load --help", "-", 0, seconds, 0.0, rss)
+    return Measurement("-", "csv-assets load --help", "-", 0, round(seconds, 3), 0.0, rss)
 
 
-def _child(method: str, path: Path, url: str) -> tuple[float, float]:
-    return timed([sys.executable, __file__, "--child", method, str(path), url])
+def _sqlite(scratch: Path, round_: int) -> str:
+    return f"sqlite:///{scratch / f'ours_{round_}.db'}"
 
 
-def _psql_copy(path: Path, url: str) -> tuple[float, float]:
+def _child(
+    workload: str, path: Path, url: str, scratch: Path, round_: int
+) -> tuple[float, float, dict]:
+    """Our pipeline in a child process; its stage timings come back through a file."""
+    stages = scratch / f"stages_{round_}.json"
+    seconds, rss = timed(
+        [sys.executable, __file__, "--child", workload, str(path), url, str(stages)]
+    )
+    timings = json.loads(stages.read_text())
+    stages.unlink()
+    return seconds, rss, timings
+
+
+def _naive(path: Path, url: str) -> tuple[float, float]:
+    return timed([sys.executable, __file__, "--child", "naive", str(path), url, "-"])
+
+
+def _psql_copy(path: Path, url: str, ddl: str) -> tuple[float, float]:
     dsn = libpq(url)
     env = {**os.environ, "PGOPTIONS": f"-csearch_path={SCHEMA}"}
-    subprocess.run(["psql", dsn, "-qc", FLOOR_DDL.format(name="floor")], check=True, env=env)
+    subprocess.run(["psql", dsn, "-qc", ddl], check=True, env=env)
     command = f"\\copy floor FROM '{path}' (FORMAT csv, HEADER true)"
     return timed(["psql", dsn, "-qc", command], env=env)
 
 
-def _sqlite_import(path: Path, database: Path) -> tuple[float, float]:
-    subprocess.run(["sqlite3", str(database), FLOOR_DDL.format(name="floor")], check=True)
+def _sqlite_import(path: Path, scratch: Path, ddl: str, round_: int) -> tuple[float, float]:
+    database = scratch / f"floor_{round_}.db"
+    subprocess.run(["sqlite3", str(database), ddl], check=True)
     return timed(["sqlite3", str(database), f".import --csv --skip 1 {path} floor"])
 
 
-def _run_child(method: str, file: str, url: str) -> None:
+def _run_child(method: str, file: str, url: str, stages: str) -> None:
     path = Path(file)
-    if method == "ours":
-        sys.path.insert(0, str(HERE))
-        import workload
-
-        from csv_assets.ingest import create_warehouse_engine, load_path
-
-        engine = create_warehouse_engine(url)
-        report = load_path(workload.source_spec(), path, f"{path.name}@bench", engine, "bench")
-        print(f"    {report.rows_loaded:,} rows; stages {_stages(report.timings)}", file=sys.stderr)
-    else:
+    if method == "naive":
         import pandas as pd
         import sqlalchemy as sa
 
-        engine = sa.create_engine(url)
-        pd.read_csv(path).to_sql("naive", engine, if_exists="replace")
+        pd.read_csv(path).to_sql("naive", sa.create_engine(url), if_exists="replace")
+        return
+    from csv_assets.ingest import create_warehouse_engine, load_path
+
+    engine = create_warehouse_engine(url)
+    source = _module(method).source_spec()
+    report = load_path(source, path, f"{path.name}@bench", engine, "bench")
+    print(f"    {report.rows_loaded:,} rows; {_stages(report.timings)}", file=sys.stderr)
+    Path(stages).write_text(json.dumps(report.timings))
 
 
 def _stages(timings: dict[str, float]) -> str:
@@ -159,37 +220,52 @@ def _stages(timings: dict[str, float]) -> str:
 def _ratios(results: list[Measurement]) -> list[dict[str, object]]:
     ratios = []
     for rows in sorted({m.rows for m in results if m.rows}):
-        by = {(m.method, m.database): m for m in results if m.rows == rows}
-        for database, floor in (("postgresql", "psql \\copy"), ("sqlite", "sqlite3 .import")):
-            ours = by.get(("csv_assets", database))
-            if ours is None:
-                continue
-            entry: dict[str, object] = {
-                "rows": rows,
-                "database": database,
-                "ours_over_floor": round(ours.seconds / by[(floor, database)].seconds, 2),
-                "peak_rss_mb": round(ours.peak_rss_mb),
+        for workload in WORKLOADS:
+            by = {
+                (m.method, m.database): m
+                for m in results
+                if m.rows == rows and m.workload == workload
             }
-            naive = by.get(("pandas to_sql", database))
-            if naive:
-                entry["to_sql_over_ours"] = round(naive.seconds / ours.seconds, 1)
-            ratios.append(entry)
+            for database, floor in (("postgresql", "psql \\copy"), ("sqlite", "sqlite3 .import")):
+                ours = by.get(("csv_assets", database))
+                if ours is None:
+                    continue
+                entry: dict[str, object] = {
+                    "workload": workload,
+                    "rows": rows,
+                    "database": database,
+                    "ours_over_floor": round(ours.seconds / by[(floor, database)].seconds, 2),
+                    "peak_rss_mb": round(ours.peak_rss_mb),
+                }
+                packed = by.get(("csv_assets (.gz)", database))
+                if packed:
+                    entry["gz_over_plain"] = round(packed.seconds / ours.seconds, 2)
+                    entry["gz_peak_rss_mb"] = round(packed.peak_rss_mb)
+                naive = by.get(("pandas to_sql", database))
+                if naive:
+                    entry["to_sql_over_ours"] = round(naive.seconds / ours.seconds, 1)
+                ratios.append(entry)
     return ratios
 
 
 def _print_table(results: list[Measurement], ratios: list[dict[str, object]]) -> None:
-    print(f"{'method':<24}{'database':<12}{'rows':>10}{'seconds':>9}{'rows/s':>11}{'peak MB':>9}")
+    print(
+        f"{'workload':<9}{'method':<24}{'database':<12}{'rows':>10}{'median s':>10}"
+        f"{'rows/s':>11}{'peak MB':>9}  rounds / stages"
+    )
     for m in results:
+        stages = " ".join(f"{k}={v:.2f}" for k, v in sorted(m.stages.items()))
         print(
-            f"{m.method:<24}{m.database:<12}{m.rows:>10,}{m.seconds:>9.2f}"
-            f"{m.rows_per_second:>11,.0f}{m.peak_rss_mb:>9.0f}"
+            f"{m.workload:<9}{m.method:<24}{m.database:<12}{m.rows:>10,}{m.seconds:>10.2f}"
+            f"{m.rows_per_second:>11,.0f}{m.peak_rss_mb:>9.0f}  {m.rounds} {stages}"
         )
     print()
     for r in ratios:
-        extra = f", to_sql / ours {r['to_sql_over_ours']}x" if "to_sql_over_ours" in r else ""
+        labels = {"gz_over_plain": ".gz / plain", "to_sql_over_ours": "to_sql / ours"}
+        extra = "".join(f", {label} {r[key]}x" for key, label in labels.items() if key in r)
         print(
-            f"{r['rows']:>10,} rows {r['database']:<11} ours / floor {r['ours_over_floor']}x, "
-            f"peak {r['peak_rss_mb']} MB{extra}"
+            f"{r['workload']:<7} {r['rows']:>10,} rows {r['database']:<11} ours / floor "
+            f"{r['ours_over_floor']}x, peak {r['peak_rss_mb']} MB{extra}"
         )
 
 

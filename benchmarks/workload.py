@@ -28,6 +28,11 @@ HEADER = [
     "country",
     "email",
 ]
+FLOOR_DDL = """CREATE TABLE {name} (
+    event_id BIGINT, account_id BIGINT, occurred_at TIMESTAMPTZ, business_date DATE,
+    channel TEXT, amount NUMERIC(12,2), discount_rate DOUBLE PRECISION, quantity BIGINT,
+    is_refund BOOLEAN, comment TEXT, country TEXT, email TEXT)"""
+"""The floor's table: the same columns, typed, with no index."""
 CHANNELS = ["web", "store", "phone", "partner", "app"]
 COUNTRIES = ["DE", "FR", "NL", "US", "GB", "ES", "IT", "PL"]
 WORDS = [
