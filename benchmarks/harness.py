@@ -15,10 +15,15 @@ def postgres_url() -> str:
     return os.environ.get("CSV_ASSETS_TEST_POSTGRES_URL", DEFAULT_PG)
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Run ``command``; return its wall seconds and peak RSS in MB (from ``wait4``)."""
+def timed(
+    command: list[str], env: dict[str, str] | None = None, *, quiet: bool = False
+) -> tuple[float, float]:
+    """Run ``command`` (its output dropped if ``quiet``); return wall seconds and peak RSS MB.
+
+    The peak RSS is the child's own, from ``wait4``.
+    """
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL if quiet else None)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -157,7 +157,7 @@ def _summarise(
 
 def _startup() -> Measurement:
     """Wall time and RSS of ``csv-assets load --help``: the CLI's own start-up cost."""
-    seconds, rss = timed([sys.executable, "-m", "csv_assets.cli", "load", "--help"])
+    seconds, rss = timed([sys.executable, "-m", "csv_assets.cli", "load", "--help"], quiet=True)
     return Measurement("-", "csv-assets load --help", "-", 0, round(seconds, 3), 0.0, rss)
 
 

@@ -134,7 +134,7 @@ def _load(
     # Head and tail decide the dialect: the contract already knows the column types.
     with timed(timings, "sniff"):
         settled = formats_settled(head, contract, source)
-        dialect = _sniff(path, source, whole_file=not settled)
+        dialect = _sniff(path, source, whole_file=not settled, tail=digest.tail)
     with engine.begin() as conn:
         # First, so that of two loaders of one content the second sees the first's ledger entry.
         claim_table(conn, source.table_name)
@@ -183,15 +183,23 @@ def _load(
         return load.run(conn, base)
 
 
-def _sniff(path: Path, source: SourceSpec, *, whole_file: bool, head_only: bool = False) -> Dialect:
+def _sniff(
+    path: Path,
+    source: SourceSpec,
+    *,
+    whole_file: bool,
+    head_only: bool = False,
+    tail: bytes | None = None,
+) -> Dialect:
     """Sniff ``path`` with the source's pins; a file that cannot be read as CSV is a bad file.
 
-    ``head_only`` reads the first 256 KiB and nothing else; ``whole_file`` types every record.
+    ``head_only`` reads the first 256 KiB and nothing else; ``whole_file`` types every record;
+    ``tail`` is the content's end, when hashing a packed drop has already read it.
     """
     try:
         if head_only:
             return sniff_header(path, source.dialect)
-        return sniff_csv(path, source.dialect, whole_file=whole_file)
+        return sniff_csv(path, source.dialect, whole_file=whole_file, tail=tail)
     except FileNotFoundError:
         raise  # another loader moved it: not the file's fault
     except (ValueError, OSError) as error:

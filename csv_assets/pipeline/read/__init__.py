@@ -7,9 +7,10 @@ the ragged record with its line.
 from csv_assets.pipeline.read.arrow_read import arrow_readable, iter_arrow_batches
 from csv_assets.pipeline.read.chunks import IrregularRows, RaggedRow, RawChunk
 from csv_assets.pipeline.read.reader import fit_record, iter_chunks, iter_records, records_at
-from csv_assets.pipeline.read.source_file import Digest, hash_drop, open_bytes
+from csv_assets.pipeline.read.source_file import TAIL_BYTES, Digest, hash_drop, open_bytes
 
 __all__ = [
+    "TAIL_BYTES",
     "Digest",
     "IrregularRows",
     "RaggedRow",

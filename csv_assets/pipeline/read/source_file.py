@@ -49,6 +49,10 @@ def open_bytes(path: Path) -> Iterator[BinaryIO]:
             yield stream
 
 
+TAIL_BYTES = 64 * 1024
+"""How much of a file's end the sniffer reads for a footer."""
+
+
 @dataclass(frozen=True)
 class Digest:
     """What a drop hashes to: its content as read (the identity) and its bytes (for audit).
@@ -63,6 +67,9 @@ class Digest:
     content_sha256: str
     file_sha256: str
     bytes: int
+    tail: bytes | None = None
+    """The content's last ``TAIL_BYTES`` for a packed drop, where reaching its end costs a
+    whole decompression (a plain file's end is a seek away: ``None``)."""
 
 
 def hash_drop(path: Path) -> Digest:
@@ -75,9 +82,9 @@ def hash_drop(path: Path) -> Digest:
     with path.open("rb") as raw:
         stream = _HashingReader(raw)
         with archive_errors(path):
-            content = _content_sha256(stream, path, kind)
+            content, tail = _content_sha256(stream, path, kind)
         stream.drain()
-    return Digest(content or stream.hexdigest(), stream.hexdigest(), stream.size)
+    return Digest(content or stream.hexdigest(), stream.hexdigest(), stream.size, tail)
 
 
 @contextmanager
@@ -101,20 +108,21 @@ def archive_errors(path: Path) -> Iterator[None]:
         ) from error
 
 
-def _content_sha256(stream: _HashingReader, path: Path, kind: str | None) -> str | None:
-    """The decompressed content's sha256; ``None`` for a plain file (its bytes are its content)."""
+def _content_sha256(
+    stream: _HashingReader, path: Path, kind: str | None
+) -> tuple[str | None, bytes | None]:
+    """The decompressed content's sha256 and last ``TAIL_BYTES``; ``None`` for a plain file."""
     if kind is None:
-        return None
+        return None, None
     digest = hashlib.sha256()
-    if kind == "gzip":
-        with gzip.GzipFile(fileobj=stream, mode="rb") as content:
-            while block := content.read(HASH_BLOCK):
-                digest.update(block)
-    else:  # a zip's directory sits at its end: its member is read by seeking, on its own
-        with open_bytes(path) as content:
-            while block := content.read(HASH_BLOCK):
-                digest.update(block)
-    return digest.hexdigest()
+    tail = b""
+    with (
+        gzip.GzipFile(fileobj=stream, mode="rb") if kind == "gzip" else open_bytes(path)
+    ) as content:  # a zip's directory sits at its end: its member is read by seeking
+        while block := content.read(HASH_BLOCK):
+            digest.update(block)
+            tail = (tail + block)[-TAIL_BYTES:]
+    return digest.hexdigest(), tail
 
 
 class _HashingReader:

@@ -19,6 +19,7 @@ import pyarrow as pa
 from csv_assets.pipeline.cells import ColumnGuess
 from csv_assets.pipeline.dialect import PINNED, Dialect
 from csv_assets.pipeline.read import (
+    TAIL_BYTES,
     IrregularRows,
     arrow_readable,
     iter_arrow_batches,
@@ -33,7 +34,6 @@ from csv_assets.pipeline.sniff.shape import (
     count_footer,
 )
 
-TAIL_BYTES = 64 * 1024
 TYPE_CHUNK_ROWS = 100_000
 TYPE_BATCH_ROWS = 1 << 17
 """Arrow's batches (about 1 MiB of text each) are typed this many rows at a time: big
@@ -42,7 +42,11 @@ _TAIL_CODECS = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-l
 
 
 def sniff_csv(
-    path: Path, pins: Mapping[str, Any] | None = None, *, whole_file: bool = True
+    path: Path,
+    pins: Mapping[str, Any] | None = None,
+    *,
+    whole_file: bool = True,
+    tail: bytes | None = None,
 ) -> Dialect:
     """Detect how ``path`` is written.
 
@@ -52,6 +56,8 @@ def sniff_csv(
             ``catalog.DIALECT_PINS``).
         whole_file: Type the columns over every record (the default); ``False`` types them
             over the head only, for a quick look.
+        tail: The content's last ``TAIL_BYTES`` if the caller has them (``hash_drop`` of a
+            packed drop), so the footer is found without decompressing the file again.
 
     Returns:
         The dialect, with per-decision confidences.
@@ -68,7 +74,8 @@ def sniff_csv(
     if "footer_rows" in pins:
         footer = pins["footer_rows"]
     else:
-        footer = count_footer(body if whole else _tail(path, dialect), len(first), style)
+        records = body if whole else _tail(path, dialect, tail)
+        footer = count_footer(records, len(first), style)
     dialect = replace(dialect, footer_rows=footer)
     if whole_file and not whole:
         inference = _infer_whole_file(path, dialect)
@@ -121,9 +128,9 @@ def _grouped(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.Table]:
         yield pa.Table.from_batches(group)
 
 
-def _tail(path: Path, dialect: Dialect) -> list[Record]:
+def _tail(path: Path, dialect: Dialect, raw: bytes | None = None) -> list[Record]:
     """The records of the file's last 64 KiB (from its first whole line)."""
-    raw = _tail_bytes(path)
+    raw = _tail_bytes(path) if raw is None else raw
     codec = _TAIL_CODECS.get(dialect.encoding, dialect.encoding)
     if codec.startswith("utf-16") and len(raw) % 2:
         raw = raw[1:]

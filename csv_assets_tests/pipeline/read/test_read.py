@@ -103,6 +103,19 @@ def test_a_drop_hashes_to_its_content_as_read_and_its_bytes(tmp_path, packing):
     assert digest.content_sha256 == hashlib.sha256(content).hexdigest()
     assert digest.file_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert digest.bytes == path.stat().st_size
+    assert digest.tail == (None if packing == "plain" else content[-64 * 1024 :])
+
+
+def test_a_packed_file_s_footer_is_found_from_the_tail_its_hash_read(tmp_path):
+    rows = "".join(f"0{1 + i % 9}.11.2026;Mitte;{i},50\n" for i in range(30_000))
+    content = f"date;store;sales\n{rows}Total;;4481,50\nRows: 30000\n".encode()
+    path = tmp_path / "sales.csv.gz"
+    path.write_bytes(gzip.compress(content))
+
+    dialect = sniff_csv(path, whole_file=False, tail=hash_drop(path).tail)
+
+    assert dialect.footer_rows == 2
+    assert dialect == sniff_csv(path, whole_file=False)
 
 
 def test_a_truncated_gzip_is_a_bad_file_that_says_so(tmp_path):
