@@ -72,3 +72,17 @@ class EveryKind(pa.DataFrameModel):
         nullable=True, dtype_kwargs={"unit": "ns", "tz": "UTC"}, description="A UTC instant."
     )
     note: Series[str] = pa.Field(nullable=True, description="Free text.")
+
+
+class ManyChecks(pa.DataFrameModel):
+    """One of each built-in check the quick Arrow pass decides, for its agreement with pandera."""
+
+    n: Series[int] = pa.Field(ge=0, lt=100, unique=True)
+    m: Series[int] = pa.Field(nullable=True, gt=-5, le=5, ne=3)
+    r: Series[float] = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 1})
+    p: Series[pa.dtypes.Decimal] = pa.Field(
+        nullable=True, ge=0, dtype_kwargs={"precision": 8, "scale": 2}
+    )
+    code: Series[str] = pa.Field(isin=["a", "b", "é"], str_length={"min_value": 1})
+    tag: Series[str] = pa.Field(nullable=True, notin=["x"], str_length={"max_value": 3})
+    mail: Series[str] = pa.Field(nullable=True, str_matches=r"[a-z]+@[a-z]+$")

@@ -17,6 +17,7 @@ from csv_assets.pipeline.cells import WEAK_NULL_TOKENS
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.read import RawChunk
+from csv_assets.pipeline.validate.arrow_checks import all_rows_pass
 from csv_assets.pipeline.validate.coerce import coerce_column, null_tokens
 from csv_assets.pipeline.validate.columns import ColumnPlan, ColumnSpec, columns_of
 
@@ -126,7 +127,7 @@ def validate_chunk(
                 )
             )
     started = time.perf_counter()
-    if contract.checks_rows:
+    if contract.checks_rows and (failures or not all_rows_pass(typed, contract.rules)):
         frame = pd.DataFrame(
             {c.name: pd.arrays.ArrowExtensionArray(typed[c.name]) for c in contract.columns},
             index=pd.RangeIndex(count),
