@@ -123,7 +123,7 @@ def _load(
     timings: dict[str, float] = {}
     contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
     with timed(timings, "sniff"):
-        head = _sniff(path, source, whole_file=False, head_only=True)
+        head = _sniff(path, source, head_only=True)
     ensure_control_tables(engine)
     # A header that cannot match the contract is rejected from the file's head, before a
     # (possibly huge) file is hashed.
@@ -187,8 +187,8 @@ def _sniff(
     path: Path,
     source: SourceSpec,
     *,
-    whole_file: bool,
     head_only: bool = False,
+    whole_file: bool = True,
     tail: bytes | None = None,
 ) -> Dialect:
     """Sniff ``path`` with the source's pins; a file that cannot be read as CSV is a bad file.

@@ -2,7 +2,7 @@
 
 Arrow's typed columns are encoded to PostgreSQL's binary row format by ``pgpq`` and streamed
 through psycopg's ``COPY ... FROM STDIN (FORMAT binary)``, so the server takes the values as
-they are instead of parsing text. psycopg's queued writer sends from its own thread: while the
+they are instead of parsing text. A ``Sender`` thread hands the data to psycopg: while the
 server stores one chunk, the next is read and validated. A table with a column type that has no
 exact Arrow twin (``uuid``, ``jsonb``, an enum, ...) gets the text ``COPY`` instead, where the
 server parses each value as that type does.
@@ -37,8 +37,7 @@ class CopyWriter:
         self._conn = conn
         self._table = table
         self._lineage = lineage
-        self._types = _arrow_types(conn, table)
-        self._binary = self._types is not None
+        self._types = _arrow_types(conn, table)  # None: the text COPY
         self._stack: ExitStack | None = None
         self._copy: Any = None
         self._encoder: Any = None
@@ -47,27 +46,25 @@ class CopyWriter:
         """Encode ``rows`` and send them into the open ``COPY`` (opening it if need be)."""
         if rows.num_rows == 0:
             return 0
-        columns = lineage_columns(self._table, rows, self._lineage, self._types or {})
+        types = self._types
+        columns = lineage_columns(self._table, rows, self._lineage, types or {})
         names = [c.name for c in self._table.columns]
-        if self._binary:
-            assert self._types is not None
-            batch = pa.table(
-                [_cast(c, self._types[n]) for c, n in zip(columns, names, strict=True)],
-                names=names,
-            )
-            copy = self._open()
-            for part in batch.to_batches():
-                copy.write(self._encoder.write_batch(part))
-        else:
-            copy = self._open()
+        copy = self._open()
+        if types is None:
             _write_csv(copy, pa.table([_as_text(c) for c in columns], names=names))
+            return rows.num_rows
+        batch = pa.table(
+            [_cast(c, types[n]) for c, n in zip(columns, names, strict=True)], names=names
+        )
+        for part in batch.to_batches():
+            copy.write(self._encoder.write_batch(part))
         return rows.num_rows
 
     def pause(self) -> None:
         """Finish the open ``COPY``: the server has stored every row sent once this returns."""
         if self._stack is None:
             return
-        if self._binary:
+        if self._types is not None:
             self._copy.write(self._encoder.finish())
         stack, self._stack, self._copy = self._stack, None, None
         stack.close()
@@ -88,15 +85,14 @@ class CopyWriter:
         statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT {})").format(
             sql.Identifier(*([table.schema] if table.schema else []), table.name),
             sql.SQL(", ").join(sql.Identifier(c.name) for c in table.columns),
-            sql.SQL("binary" if self._binary else "csv"),
+            sql.SQL("csv" if self._types is None else "binary"),
         )
         stack = ExitStack()
         cursor = stack.enter_context(self._conn.connection.driver_connection.cursor())
         copy = stack.enter_context(Sender(stack.enter_context(cursor.copy(statement))))
-        if self._binary:
+        if self._types is not None:
             from pgpq import ArrowToPostgresBinaryEncoder
 
-            assert self._types is not None
             schema = pa.schema([(c.name, self._types[c.name]) for c in table.columns])
             self._encoder = ArrowToPostgresBinaryEncoder(schema)
             copy.write(self._encoder.write_header())

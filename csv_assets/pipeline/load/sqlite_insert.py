@@ -37,6 +37,9 @@ class InsertWriter:
     def pause(self) -> None:
         """Nothing to end: each ``write`` is complete when it returns."""
 
+    def abandon(self) -> None:
+        """Nothing to drop: the caller's transaction rolls back what was written."""
+
 
 def sqlite_values(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Cast to what SQLAlchemy's SQLite types store: ISO text for time, exact text for NUMERIC."""

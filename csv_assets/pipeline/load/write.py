@@ -1,10 +1,9 @@
 """Bulk-write a file's validated rows with their lineage, inside the transaction the caller owns.
 
-``open_writer`` gives one writer per file and table. It keeps the database's bulk path open
-across chunks (one binary ``COPY`` on PostgreSQL, Arrow batches through ADBC on SQLite where it
-carries the connection), so the server works on one chunk while the next is read and checked.
-``pause`` ends the bulk stream when the connection must run another statement (quarantine rows,
-say); the next ``write`` opens it again.
+``open_writer`` gives one writer per file and table. On PostgreSQL it keeps one binary ``COPY``
+open across chunks, so the server stores one chunk while the next is read and checked; SQLite's
+writer runs one ``executemany`` per chunk. ``pause`` ends the bulk stream when the connection
+must run another statement (quarantine rows, say); the next ``write`` opens it again.
 """
 
 from __future__ import annotations
@@ -32,6 +31,10 @@ class RowWriter(Protocol):
         """End any open bulk stream, so the connection can run other statements."""
         ...
 
+    def abandon(self) -> None:
+        """Drop any open bulk stream after an error, without waiting for what it holds."""
+        ...
+
 
 @contextmanager
 def open_writer(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> Iterator[RowWriter]:
@@ -51,9 +54,7 @@ def open_writer(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> Itera
     try:
         yield writer
     except BaseException:
-        abandon = getattr(writer, "abandon", None)
-        if abandon is not None:
-            abandon()
+        writer.abandon()
         raise
     writer.pause()
 
