@@ -39,7 +39,11 @@ def run(args: argparse.Namespace) -> int:
         "header": (str(dialect.has_header), "header", {"has_header"}),
         "preamble lines": (str(dialect.preamble_lines), "preamble", {"preamble_lines"}),
         "footer rows": (str(dialect.footer_rows), "footer", {"footer_rows"}),
-        "comment prefix": (repr(dialect.comment_prefix), None, {"comment_prefix"}),
+        "comment prefixes": (
+            ", ".join(map(repr, dialect.comment_prefixes)) or "none",
+            None,
+            {"comment_prefix"},
+        ),
         "null tokens": (", ".join(map(repr, dialect.null_tokens)), None, {"null_tokens"}),
         "decimal, thousands": (
             f"{style.decimal!r}, {style.thousands!r}",

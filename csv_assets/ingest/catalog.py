@@ -76,6 +76,12 @@ class SourceSpec(BaseModel):
         "dialect_drift check warns) or fail (it is rejected before anything loads, with a "
         "report of what changed).",
     )
+    on_extra_table: Literal["set_aside", "fail"] = Field(
+        default="set_aside",
+        description="A second table further down a file (a new header after a blank line): "
+        "set_aside loads the first table and copies the lines from the second one on into "
+        "the rejected folder, beside a report naming the line; fail rejects the file.",
+    )
     blocking_rules: list[str] = Field(
         default_factory=list,
         description="Rules, named as their checks are (status__isin, frame__unique_key...), "

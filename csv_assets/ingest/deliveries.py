@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from csv_assets.pipeline.read import copy_lines
+
 PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 
 
@@ -82,6 +84,23 @@ class SourceFolders:
         report_path = moved.with_name(moved.name + ".report.json")
         report_path.write_text(json.dumps(report, indent=2, default=str) + "\n")
         return report_path
+
+    def set_aside(
+        self, path: Path, delivery: Delivery, line: int, encoding: str, report: dict[str, Any]
+    ) -> Path:
+        """Copy the lines of ``path`` from ``line`` on into the rejected folder, with a report.
+
+        The file itself is left where it is; the copy keeps the lines' bytes as they were.
+        """
+        folder = self.rejected / delivery.stamp
+        folder.mkdir(parents=True, exist_ok=True)
+        name = Path(delivery.name.removesuffix(".gz").removesuffix(".zip"))
+        target = folder / f"{name.stem}.from-line-{line}{name.suffix or '.csv'}"
+        copy_lines(path, encoding, line, target)
+        target.with_name(target.name + ".report.json").write_text(
+            json.dumps(report, indent=2, default=str) + "\n"
+        )
+        return target
 
     @staticmethod
     def _move(path: Path, folder: Path) -> Path:

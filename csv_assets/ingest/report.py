@@ -94,6 +94,8 @@ class IngestReport:
     timings: dict[str, float] = field(default_factory=dict)
     drift: list[dict[str, Any]] = field(default_factory=list)
     drift_against: str | None = None
+    set_aside: str | None = None
+    """Where the lines of a second table in the file were copied, not loaded."""
 
     @property
     def seconds(self) -> float:
@@ -135,4 +137,7 @@ class IngestReport:
         if self.drift:
             changes = "; ".join(change["detail"] for change in self.drift)
             lines.append(f"  drift since {self.drift_against}: {changes}")
+        lines.extend(f"  note: {note}" for note in self.dialect.get("notes", ()))
+        if self.set_aside:
+            lines.append(f"  set aside, not loaded: {self.set_aside}")
         return "\n".join(lines)

@@ -24,10 +24,19 @@ class Dialect:
         quotechar: Quote character, or ``None`` when fields are never quoted.
         escapechar: Escape character (``\``), or ``None``.
         doublequote: Whether a quote inside a quoted field is written twice.
+        skip_initial_space: Whether spaces after a delimiter are padding (``a, "b", c``).
         has_header: Whether the first record after the preamble names the columns.
-        preamble_lines: Physical lines above the header (title blocks, export notes).
+        preamble_lines: Physical lines above the header (title blocks, export notes, and the
+            group row of a two-row header).
+        header_rows: Records the header spans: 2 when a group row (``,Q1,,Q2,``) above the
+            column names is joined into them, the group row being the preamble's last line.
         footer_rows: Records at the end that are not data (totals, "end of report").
-        comment_prefix: Lines starting with it are comments, or ``None``.
+        table_end_line: The physical line where a second table starts (a new header after a
+            blank line), or ``None``; the records from it on are not this table's.
+        comment_prefixes: Lines starting with any of them are comments (``#``, ``//``).
+        encoding_errors: ``strict``, or ``replace`` where a few bytes do not decode (each
+            read as U+FFFD, and said so in ``notes``).
+        notes: What a reader of the data should know about how it was read, in sentences.
         raw_header: The header cells as written (generated names when there is none).
         columns: Safe, unique SQL names for the columns, in file order.
         null_tokens: Cell texts read as missing, most frequent first.
@@ -46,11 +55,16 @@ class Dialect:
     doublequote: bool
     has_header: bool
     preamble_lines: int
-    comment_prefix: str | None
     raw_header: tuple[str, ...]
     columns: tuple[str, ...]
     number_style: NumberStyle
+    comment_prefixes: tuple[str, ...] = ()
+    skip_initial_space: bool = False
+    header_rows: int = 1
     footer_rows: int = 0
+    table_end_line: int | None = None
+    encoding_errors: str = "strict"
+    notes: tuple[str, ...] = ()
     null_tokens: tuple[str, ...] = ("",)
     column_types: Mapping[str, ColumnGuess] = field(default_factory=dict)
     confidence: Mapping[str, float] = field(default_factory=dict)
@@ -73,10 +87,15 @@ class Dialect:
             "quotechar": self.quotechar,
             "escapechar": self.escapechar,
             "doublequote": self.doublequote,
+            "skip_initial_space": self.skip_initial_space,
             "has_header": self.has_header,
+            "header_rows": self.header_rows,
             "preamble_lines": self.preamble_lines,
             "footer_rows": self.footer_rows,
-            "comment_prefix": self.comment_prefix,
+            "table_end_line": self.table_end_line,
+            "comment_prefixes": list(self.comment_prefixes),
+            "encoding_errors": self.encoding_errors,
+            "notes": list(self.notes),
             "null_tokens": list(self.null_tokens),
             "decimal": self.number_style.decimal,
             "thousands": self.number_style.thousands,
@@ -100,10 +119,15 @@ def dialect_from_description(description: Mapping[str, Any], raw_header: Sequenc
         quotechar=description["quotechar"],
         escapechar=description["escapechar"],
         doublequote=description["doublequote"],
+        skip_initial_space=description.get("skip_initial_space", False),
         has_header=description["has_header"],
+        header_rows=description.get("header_rows", 1),
         preamble_lines=description["preamble_lines"],
         footer_rows=description.get("footer_rows", 0),
-        comment_prefix=description["comment_prefix"],
+        table_end_line=description.get("table_end_line"),
+        comment_prefixes=_prefixes(description),
+        encoding_errors=description.get("encoding_errors", "strict"),
+        notes=tuple(description.get("notes", ())),
         raw_header=tuple(raw_header),
         columns=tuple(description["columns"]),
         null_tokens=tuple(description.get("null_tokens", ("",))),
@@ -122,6 +146,19 @@ def dialect_from_description(description: Mapping[str, Any], raw_header: Sequenc
         confidence=description["confidence"],
         pinned=tuple(description.get("pinned", ())),
     )
+
+
+def comment_prefixes(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Comment prefixes as a tuple, from one prefix, several, or none (a pin or old ledger)."""
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _prefixes(description: Mapping[str, Any]) -> tuple[str, ...]:
+    if "comment_prefixes" in description:
+        return comment_prefixes(description["comment_prefixes"])
+    return comment_prefixes(description.get("comment_prefix"))
 
 
 def _guess(guess: ColumnGuess) -> dict[str, Any]:

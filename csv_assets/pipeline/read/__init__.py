@@ -7,7 +7,13 @@ the ragged record with its line.
 from csv_assets.pipeline.read.arrow_read import arrow_readable, iter_arrow_batches
 from csv_assets.pipeline.read.chunks import IrregularRows, RaggedRow, RawChunk
 from csv_assets.pipeline.read.reader import fit_record, iter_chunks, iter_records, records_at
-from csv_assets.pipeline.read.source_file import TAIL_BYTES, Digest, hash_drop, open_bytes
+from csv_assets.pipeline.read.source_file import (
+    TAIL_BYTES,
+    Digest,
+    copy_lines,
+    hash_drop,
+    open_bytes,
+)
 
 __all__ = [
     "TAIL_BYTES",
@@ -16,6 +22,7 @@ __all__ = [
     "RaggedRow",
     "RawChunk",
     "arrow_readable",
+    "copy_lines",
     "fit_record",
     "hash_drop",
     "iter_arrow_batches",

@@ -22,10 +22,17 @@ ARROW_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii", "cp1252", "latin-1",
 
 
 def arrow_readable(dialect: Dialect) -> bool:
-    """Whether the fast reader understands this dialect (no comments or footer; 8-bit-clean)."""
+    """Whether the fast reader understands this dialect.
+
+    It does not for comments, a footer, a second table, padding after delimiters, bytes read
+    as U+FFFD, or an encoding beyond 8-bit-clean ones.
+    """
     return (
-        dialect.comment_prefix is None
+        not dialect.comment_prefixes
         and dialect.footer_rows == 0
+        and dialect.table_end_line is None
+        and not dialect.skip_initial_space
+        and dialect.encoding_errors == "strict"
         and dialect.encoding.lower() in ARROW_ENCODINGS
         and not (dialect.preamble_lines and dialect.line_terminator == "\r")
     )
@@ -97,6 +104,10 @@ def iter_arrow_batches(
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
+                if irregular:  # every record of the last blocks was set aside
+                    raise IrregularRows(
+                        f"{path.name}: record {irregular[0]!r} has the wrong width"
+                    ) from None
                 return
             except pa.ArrowInvalid as error:
                 raise IrregularRows(f"{path.name}: {error}") from error

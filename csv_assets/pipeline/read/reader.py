@@ -75,15 +75,18 @@ def iter_records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]
 
 
 def _records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
+    end = dialect.table_end_line
     with open_bytes(path) as binary:
-        text = io.TextIOWrapper(binary, encoding=dialect.encoding, newline="")
+        text = io.TextIOWrapper(
+            binary, encoding=dialect.encoding, errors=dialect.encoding_errors, newline=""
+        )
         for _ in range(dialect.preamble_lines):
             text.readline()
         lines: Iterator[str] = text
-        if dialect.comment_prefix:
+        if dialect.comment_prefixes:
             # A comment is blanked before parsing, so a quote in it cannot open a field.
-            prefix = dialect.comment_prefix
-            lines = ("\n" if line.startswith(prefix) else line for line in text)
+            prefixes = dialect.comment_prefixes
+            lines = ("\n" if line.startswith(prefixes) else line for line in text)
         reader = csv.reader(
             lines,
             delimiter=dialect.delimiter,
@@ -91,12 +94,15 @@ def _records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
             quoting=csv.QUOTE_MINIMAL if dialect.quotechar else csv.QUOTE_NONE,
             escapechar=dialect.escapechar,
             doublequote=dialect.doublequote,
+            skipinitialspace=dialect.skip_initial_space,
             strict=False,
         )
         offset = dialect.preamble_lines
         start = offset + 1
         try:
             for cells in reader:
+                if end is not None and start >= end:
+                    return  # a second table starts here: not this table's records
                 if cells and any(cells):
                     yield start, cells
                 start = offset + reader.line_num + 1

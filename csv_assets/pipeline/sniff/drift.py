@@ -14,6 +14,7 @@ WATCHED = (
     "quotechar",
     "escapechar",
     "has_header",
+    "header_rows",
     "preamble_lines",
     "footer_rows",
     "decimal",
@@ -58,7 +59,8 @@ def compare_dialects(before: Mapping[str, Any], dialect: Dialect) -> tuple[Chang
     old = list(before.get("columns", []))
     new = list(dialect.columns)
     old_kinds = {n: g["kind"] for n, g in before.get("column_types", {}).items()}
-    new_kinds = {n: g.kind for n, g in dialect.column_types.items()}
+    # A column with no value (a header-only delivery, all nulls) has no kind to compare.
+    new_kinds = {n: g.kind for n, g in dialect.column_types.items() if g.confidence > 0}
     removed = [c for c in old if c not in new]
     added = [c for c in new if c not in old]
     renamed = _renamed(old, new, removed, added, old_kinds, new_kinds)

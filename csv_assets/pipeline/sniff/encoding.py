@@ -1,8 +1,17 @@
-"""Detect a CSV file's text encoding from its first bytes: BOMs, UTF-16, UTF-8, legacy."""
+"""Detect a CSV file's text encoding from its first bytes: BOMs, UTF-16, UTF-8, legacy.
+
+Western single-byte text is the usual legacy case (Excel's "CSV" is cp1252), and almost any
+such text also decodes as some multi-byte encoding: ``Müller`` is two valid GB18030
+characters. A multi-byte reading wins only when the bytes look like a multi-byte script (its
+high bytes come in runs, not one accent between ASCII letters). Mostly valid UTF-8 with a few
+broken bytes stays UTF-8, the broken bytes read as U+FFFD and said so.
+"""
 
 from __future__ import annotations
 
 import codecs
+import re
+from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
@@ -13,36 +22,72 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+MULTI_BYTE = frozenset(
+    {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "shift_jis", "cp932",
+     "euc_jp", "euc_jis_2004", "iso2022_jp", "euc_kr", "cp949", "johab", "hz"}
+)  # fmt: skip
+RUN_SHARE = 0.8
+"""A multi-byte reading needs at least this share of high bytes next to another high byte."""
+BROKEN_UTF8_SHARE = 0.05
+"""UTF-8 with at most this share of its non-ASCII sequences broken is UTF-8, with U+FFFD."""
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
 
 
-def detect_encoding(raw: bytes) -> tuple[str, bool, float]:
-    """Return (Python codec, has BOM, confidence) for a file's first bytes."""
+@dataclass(frozen=True)
+class Encoding:
+    """The codec, whether a BOM leads, how sure that is, and how undecodable bytes are read."""
+
+    codec: str
+    bom: bool
+    confidence: float
+    errors: str = "strict"
+    replaced: int = 0
+    """Bytes of the sample read as U+FFFD (``errors="replace"``)."""
+
+
+def detect_encoding(raw: bytes) -> Encoding:
+    """The encoding of a file's first bytes."""
     for bom, codec in BOMS:
         if raw.startswith(bom):
-            return codec, True, 1.0
-    if raw[1::2].count(0) > len(raw) // 4:
-        return "utf-16-le", False, 0.9
-    if raw[0::2].count(0) > len(raw) // 4:
-        return "utf-16-be", False, 0.9
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # A multi-byte character cut by the sample's end is still UTF-8.
-        if error.start < len(raw) - 3:
-            return _guess_legacy(raw)
-    return "utf-8", False, 1.0 if raw.isascii() else 0.99
+            return Encoding(codec, True, 1.0)
+    half = max(len(raw) // 2, 1)
+    if raw[1::2].count(0) > half // 2:
+        return Encoding("utf-16-le", False, raw[1::2].count(0) / half)
+    if raw[0::2].count(0) > half // 2:
+        return Encoding("utf-16-be", False, raw[0::2].count(0) / half)
+    if raw.isascii():
+        return Encoding("utf-8", False, 1.0)
+    broken, valid = _utf8_sequences(raw)
+    if not broken:
+        # Legacy text seldom forms valid UTF-8 sequences by chance: each one is evidence.
+        return Encoding("utf-8", False, 1.0 - 0.5 ** (valid + 1))
+    if valid and broken <= BROKEN_UTF8_SHARE * (valid + broken):
+        return Encoding("utf-8", False, valid / (valid + broken), "replace", broken)
+    return _legacy(raw)
 
 
-def _guess_legacy(raw: bytes) -> tuple[str, bool, float]:
+def _utf8_sequences(raw: bytes) -> tuple[int, int]:
+    """Broken and valid non-ASCII UTF-8 sequences (a character the sample's end cuts is neither)."""
+    text = codecs.getincrementaldecoder("utf-8")("replace").decode(raw, final=False)
+    broken = text.count("\ufffd")
+    return broken, sum(ord(ch) > 127 for ch in text) - broken
+
+
+def _legacy(raw: bytes) -> Encoding:
+    high = sum(b > 127 for b in raw)
+    in_runs = sum(len(run) for run in _HIGH_RUN.findall(raw))
+    if in_runs >= RUN_SHARE * high:
+        best = from_bytes(raw).best()
+        if best is not None and best.encoding in MULTI_BYTE:
+            return Encoding(best.encoding, False, in_runs / high)
+    # The Western reading: cp1252 where every byte is defined in it (its C1 range holds the
+    # euro sign and typographic quotes), else latin-1, which defines every byte.
+    isolated = 1.0 - in_runs / high if high else 1.0
     try:
         raw.decode("cp1252")
     except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        if best is None:
-            return "latin-1", False, 0.5
-        return best.encoding, False, 0.7
-    # Excel's "CSV" export: cp1252 is a superset of latin-1's printable range.
-    return "cp1252", False, 0.9
+        return Encoding("latin-1", False, isolated)
+    return Encoding("cp1252", False, isolated)
 
 
 def decode_sample(raw: bytes, encoding: str, truncated: bool) -> str:

@@ -14,12 +14,19 @@ from typing import Any
 import pyarrow as pa
 
 from csv_assets.pipeline.cells import NumberStyle, guess_number_style, safe_names
-from csv_assets.pipeline.dialect import PINNED, Dialect
-from csv_assets.pipeline.read import open_bytes
-from csv_assets.pipeline.sniff.encoding import decode_sample, detect_encoding
+from csv_assets.pipeline.dialect import PINNED, Dialect, comment_prefixes
+from csv_assets.pipeline.read import fit_record, open_bytes
+from csv_assets.pipeline.sniff.encoding import Encoding, decode_sample, detect_encoding
 from csv_assets.pipeline.sniff.infer import Inference, infer_types
 from csv_assets.pipeline.sniff.search import search_dialect
-from csv_assets.pipeline.sniff.shape import Record, comment_prefix, count_preamble, detect_header
+from csv_assets.pipeline.sniff.shape import (
+    Record,
+    count_preamble,
+    detect_header,
+    group_names,
+    second_table,
+)
+from csv_assets.pipeline.sniff.shape import comment_prefixes as find_comment_prefixes
 
 HEAD_BYTES = 256 * 1024
 
@@ -64,22 +71,22 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
     if not head.strip():
         raise ValueError("the file is empty")
     if "encoding" in pins:
-        encoding, bom, encoding_confidence = pins["encoding"], False, PINNED
+        encoding = Encoding(pins["encoding"], False, PINNED)
     else:
-        encoding, bom, encoding_confidence = detect_encoding(head)
-    text = decode_sample(head, encoding, truncated)
+        encoding = detect_encoding(head)
+    text = decode_sample(head, encoding.codec, truncated)
     if not text.strip():
         raise ValueError("the file is empty")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ValueError(f"the file is not text in {encoding}: a NUL byte on line {line}")
-    lines = text.splitlines()
-    comment = pins.get("comment_prefix", comment_prefix(lines[:50]))
-    scan = blank_comments(text, comment)
-    found = search_dialect(scan, pins)
-    body, preamble_lines, preamble_confidence = _body(found.records, found.width, pins)
-    first = body[0][1] if body else []
-    rest = [cells for _, cells in body[1:]]
+        raise ValueError(f"the file is not text in {encoding.codec}: a NUL byte on line {line}")
+    if "comment_prefix" in pins:
+        comments = comment_prefixes(pins["comment_prefix"])
+    else:
+        comments = find_comment_prefixes(text.splitlines()[:50])
+    found = search_dialect(blank_comments(text, comments), pins)
+    layout = _layout(found.records, found.width, pins)
+    first, rest = layout.first, layout.rest
     style = pinned_style(pins) or guess_number_style(
         (c for row in rest[:200] for c in row), found.delimiter
     )
@@ -89,26 +96,43 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
     if has_header is None:
         kinds = [below.column_types[name].kind for name in names]
         has_header, header_confidence = detect_header(first, rest, kinds, style)
-    raw_header = tuple(first) if has_header else names
+    if layout.group and not has_header:
+        # The row below the group row is data after all: the group row is the first record.
+        layout = _layout(found.records, found.width, {**pins, "has_header": False})
+        first, rest = layout.first, layout.rest
+        names = tuple(f"column_{i + 1}" for i in range(len(first)))
+        below = infer_types([sample_table(names, rest)], style)
+    raw_header = (layout.group or tuple(first)) if has_header else names
+    notes = list(layout.notes)
+    if encoding.replaced:
+        notes.append(
+            f"{encoding.replaced} bytes of the first {len(head) // 1024} KiB are not valid "
+            f"{encoding.codec}: each is read as U+FFFD"
+        )
     dialect = Dialect(
-        encoding=encoding,
-        bom=bom,
+        encoding=encoding.codec,
+        bom=encoding.bom,
         line_terminator=_line_terminator(text),
         delimiter=found.delimiter,
         quotechar=found.quotechar,
         escapechar=found.escapechar,
         doublequote=pins.get("doublequote", found.escapechar is None),
+        skip_initial_space=found.skip_initial_space,
         has_header=has_header,
-        preamble_lines=preamble_lines,
-        comment_prefix=comment,
+        header_rows=2 if has_header and layout.group else 1,
+        preamble_lines=layout.preamble_lines,
+        table_end_line=layout.table_end_line,
+        comment_prefixes=comments,
+        encoding_errors=encoding.errors,
         raw_header=raw_header,
         columns=safe_names(raw_header),
         number_style=style,
+        notes=tuple(notes),
         pinned=tuple(sorted(pins)),
     )
     return Head(
         dialect=dialect,
-        body=body,
+        body=layout.body,
         first=first,
         rest=rest,
         style=style,
@@ -116,25 +140,59 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
         truncated=truncated,
         records=len(found.records),
         confidence={
-            "encoding": encoding_confidence,
+            "encoding": encoding.confidence,
             "dialect": PINNED if "delimiter" in pins else _margin(found.score, found.runner_up),
             "header": header_confidence,
-            "preamble": preamble_confidence,
+            "preamble": layout.confidence,
         },
     )
 
 
-def _body(
-    records: list[Record], width: int, pins: Mapping[str, Any]
-) -> tuple[list[Record], int, float]:
-    """The records from the header on, the physical lines above them, and the confidence."""
+@dataclass(frozen=True)
+class Layout:
+    """Where the table sits among the head's records."""
+
+    body: list[Record]
+    """From the header (or first row) to the last record before any second table."""
+    first: list[str]
+    rest: list[list[str]]
+    """The records after ``first``, cut to its width where only empty cells stick out."""
+    preamble_lines: int
+    group: tuple[str, ...] | None
+    """The joined names of a two-row header, when the first record is a group row."""
+    table_end_line: int | None
+    notes: tuple[str, ...]
+    confidence: float
+
+
+def _layout(records: list[Record], width: int, pins: Mapping[str, Any]) -> Layout:
+    """The records from the header on, the lines above them, a group row, a second table."""
     if "preamble_lines" in pins:
         skip = int(pins["preamble_lines"])
-        return [r for r in records if r[0] > skip], skip, PINNED
-    count = count_preamble(records, width)
-    body = records[count:]
-    lines = body[0][0] - 1 if body and count else 0
-    return body, lines, 1.0 if count == 0 else 0.85
+        body, confidence = [r for r in records if r[0] > skip], PINNED
+    else:
+        count = count_preamble(records, width)
+        body, confidence = records[count:], 1.0 if count == 0 else 0.85
+    group = None
+    if len(body) > 1 and pins.get("has_header", True):
+        group = group_names(body[0][1], body[1][1])
+        if group is not None:
+            body = body[1:]
+    first = body[0][1] if body else []
+    notes: tuple[str, ...] = ()
+    end = second_table(body, first, width) if len(body) > 2 else None
+    table_end_line = None
+    if end is not None:
+        table_end_line = body[end][0]
+        body = body[:end]
+        notes = (
+            f"a second table starts on line {table_end_line}: only the table above it is read",
+        )
+    lines = body[0][0] - 1 if body else 0
+    if "preamble_lines" in pins:
+        lines = int(pins["preamble_lines"])
+    rest = [fit_record(cells, len(first)) or cells for _, cells in body[1:]]
+    return Layout(body, first, rest, lines, group, table_end_line, notes, confidence)
 
 
 def sample_table(names: tuple[str, ...], rows: list[list[str]]) -> pa.Table:
@@ -146,11 +204,12 @@ def sample_table(names: tuple[str, ...], rows: list[list[str]]) -> pa.Table:
     )
 
 
-def blank_comments(text: str, prefix: str | None) -> str:
+def blank_comments(text: str, prefixes: tuple[str, ...]) -> str:
     """Empty every comment line, keeping line numbers, so quotes in comments cannot mislead."""
-    if not prefix:
+    if not prefixes:
         return text
-    return re.sub(rf"(?m)^{re.escape(prefix)}[^\r\n]*", "", text)
+    marks = "|".join(map(re.escape, prefixes))
+    return re.sub(rf"(?m)^(?:{marks})[^\r\n]*", "", text)
 
 
 def _line_terminator(text: str) -> str:

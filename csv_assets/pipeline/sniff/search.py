@@ -29,6 +29,8 @@ SAMPLE_RECORDS = 500
 TYPED_RECORDS = 120
 ONE_COLUMN = 0.3
 HEADER_MISFIT = 0.5
+PADDED_SHARE = 0.9
+"""Fields after a delimiter that start with a space, for the spaces to be padding."""
 SPACE_PRIOR = 0.9
 SPACE_WORDS = 0.3
 """Spaces separate words far more often than fields: a space needs a clearer table, and one
@@ -62,6 +64,7 @@ class Found:
     delimiter: str
     quotechar: str | None
     escapechar: str | None
+    skip_initial_space: bool
     records: list[Record]
     width: int
     score: float
@@ -88,8 +91,11 @@ def search_dialect(text: str, pins: Mapping[str, Any]) -> Found:
         for quote in quotes:
             for escape in escapes:
                 records = parse_records(text, delimiter, quote, escape)
+                padded = delimiter != " " and _padded(records)
+                if padded:
+                    records = parse_records(text, delimiter, quote, escape, skip_space=True)
                 score, width = score_records(records, delimiter, quote)
-                scored.append(Found(delimiter, quote, escape, records, width, score, 0.0))
+                scored.append(Found(delimiter, quote, escape, padded, records, width, score, 0.0))
     # Stable sort: on a tie the earlier, more common choice wins.
     scored.sort(key=lambda found: -found.score)
     best = scored[0]
@@ -103,8 +109,13 @@ def parse_records(
     quotechar: str | None,
     escapechar: str | None,
     limit: int = SAMPLE_RECORDS,
+    *,
+    skip_space: bool = False,
 ) -> list[Record]:
-    """Split ``text`` into at most ``limit`` non-blank records, each with its first line."""
+    """Split ``text`` into at most ``limit`` non-blank records, each with its first line.
+
+    ``skip_space`` drops the spaces after each delimiter (``a, "b, c", d``).
+    """
     reader = csv.reader(
         io.StringIO(text, newline=""),
         delimiter=delimiter,
@@ -112,7 +123,7 @@ def parse_records(
         quoting=csv.QUOTE_MINIMAL if quotechar else csv.QUOTE_NONE,
         escapechar=escapechar,
         doublequote=escapechar is None,
-        skipinitialspace=False,
+        skipinitialspace=skip_space,
         strict=False,
     )
     records: list[Record] = []
@@ -157,7 +168,7 @@ def score_records(
 @lru_cache(maxsize=65536)
 def _cell_score(cell: str, delimiter: str, quotechar: str) -> float:
     """1 for a cell that reads as one value; less for one that looks like a broken fragment."""
-    text = cell.strip()
+    text = cell.strip(" ")  # a tab left at a cell's edge is a sign of the wrong delimiter
     if not text:
         return 1.0
     if _KNOWN.match(text):
@@ -172,6 +183,14 @@ def _cell_score(cell: str, delimiter: str, quotechar: str) -> float:
     if any(sep in text for sep in _SEPARATORS - {delimiter}):
         return 0.5
     return 0.8
+
+
+def _padded(records: list[Record]) -> bool:
+    """Whether nearly every field after the first starts with a space: ``a, b, c``."""
+    later = [cells[1:] for _, cells in records[:TYPED_RECORDS] if len(cells) > 1]
+    fields = sum(len(cells) for cells in later)
+    spaced = sum(c[:1] == " " for cells in later for c in cells)
+    return fields > 0 and spaced >= PADDED_SHARE * fields
 
 
 def _has_value_column(rows: list[list[str]], width: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from csv_assets.pipeline.cells import (
@@ -37,15 +38,88 @@ COMMENT_PREFIXES = ("#", "//")
 
 
 def count_preamble(records: Sequence[Record], width: int) -> int:
-    """Leading records before the first one of the usual width that most following ones share.
+    """Leading records before the table's first one (its header, or its first row).
 
-    A stray ragged row near the top does not make the rows above it a preamble.
+    The first is the first record of the usual width that most following ones share, unless
+    it is a title padded to the width (``Report,,,,``: one text cell, the rest empty) or
+    the record just above it is one shorter where every row ends in an empty cell (a header
+    without the rows' trailing delimiter). A stray ragged row near the top does not make the
+    rows above it a preamble.
     """
     for index, (_, cells) in enumerate(records):
         window = records[index : index + WINDOW]
         if len(cells) == width and sum(len(c) == width for _, c in window) * 2 > len(window):
-            return index
-    return 0
+            break
+    else:
+        return 0
+    while index + 1 < len(records) and is_title(records[index][1], width):
+        index += 1
+    if index and len(records[index - 1][1]) == width - 1 and _trailing_delimiters(window, width):
+        index -= 1
+    return index
+
+
+def is_title(cells: Sequence[str], width: int) -> bool:
+    """A title padded with delimiters: one cell of text, first, in a table of 3 or more."""
+    filled = [c for c in cells if c.strip()]
+    return (
+        width >= 3
+        and len(filled) == 1
+        and bool(cells[0].strip())
+        and not starts_like_value(cells[0].strip())
+    )
+
+
+def _trailing_delimiters(records: Sequence[Record], width: int) -> bool:
+    rows = [cells for _, cells in records if len(cells) == width]
+    return bool(rows) and all(not cells[-1].strip() for cells in rows)
+
+
+def group_names(group: Sequence[str], names: Sequence[str]) -> tuple[str, ...] | None:
+    """The names of a two-row header (``,Q1,,Q2,`` over ``region,sales,units,sales,units``).
+
+    ``group`` is the record above the column names: some cells empty, the others text, and
+    not a padded title. Each group name covers the empty cells after it and is joined to the
+    names below (``Q1 sales``). ``None`` when ``group`` is not such a row.
+    """
+    filled = [i for i, c in enumerate(group) if c.strip()]
+    if (
+        len(group) != len(names)
+        or not filled
+        or len(filled) == len(group)
+        or is_title(group, len(group))
+        or any(starts_like_value(group[i].strip()) or is_null(group[i]) for i in filled)
+        or not all(n.strip() for n in names)
+    ):
+        return None
+    joined: list[str] = []
+    current = ""
+    for cell, name in zip(group, names, strict=True):
+        current = cell.strip() or current
+        same = current.lower() == name.strip().lower()
+        joined.append(f"{current} {name.strip()}" if current and not same else name)
+    return tuple(joined)
+
+
+def second_table(records: Sequence[Record], header: Sequence[str], width: int) -> int | None:
+    """Where a second table starts below the first: the index of its first record, or None.
+
+    A second table follows a blank line and opens with a header: a record of text only that
+    repeats the first table's header or has another width than its rows, perhaps under a
+    title line. The first table keeps at least one row.
+    """
+    for index in range(2, len(records)):
+        line = records[index][0]
+        above, above_cells = records[index - 1]
+        if line - above <= 1 + sum(c.count("\n") for c in above_cells):
+            continue  # no blank line between
+        for _, candidate in records[index : index + 2]:
+            text = [c for c in candidate if c.strip()]
+            if len(text) < len(candidate) or any(starts_like_value(c) for c in text):
+                continue
+            if list(candidate) == list(header) or len(candidate) != width:
+                return index
+    return None
 
 
 def detect_header(
@@ -66,8 +140,6 @@ def detect_header(
         return False, 0.5
     if any(is_null(c) or number_kind(c, style) for c in first):
         return False, 0.95
-    if len(set(first)) != len(first):
-        return False, 0.8
     if not rest:
         return True, 0.6
     votes = 0
@@ -76,10 +148,12 @@ def detect_header(
         kind = kinds[i] if i < len(kinds) else "string"
         if kind != "string" and not _typed(cell, style):
             votes += 2
-        elif cell not in column:
-            votes += 1
-        else:
+        elif cell in column:
             votes -= 2
+        elif _looks_like(cell, column):
+            votes -= 1  # a name or code written like the column's own values
+        else:
+            votes += 1
     share = votes / (2 * len(first))
     confidence = min(1.0, 0.5 + abs(share) / 2)
     return votes > 0, confidence
@@ -98,11 +172,43 @@ def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> i
         filled = [c for c in cells if c.strip()]
         totals = bool(filled) and bool(_FOOTER_CELL.match(filled[0]))
         sparse = len(filled) * 2 <= width or all(number_kind(c, style) for c in filled[1:])
-        if len(cells) != width or (totals and sparse):
+        ragged = len(cells) != width and (
+            len(cells) < width or any(c.strip() for c in cells[width:])
+        )
+        if ragged or (totals and sparse):
             footer += 1
         else:
             break
     return footer if footer < len(records) else 0
+
+
+def _looks_like(cell: str, column: Sequence[str]) -> bool:
+    """Whether ``cell`` is written as most of the column's cells are, and as long as some.
+
+    ``AB-1001`` among ``CD-2002``s, ``Anna Berg`` among ``Ben Ortiz``s: shapes of character
+    classes, and a length between the shortest and the longest.
+    """
+    filled = [c for c in column if c.strip()]
+    if not filled:
+        return False
+    shapes = Counter(_shape(c) for c in filled)
+    shape, count = shapes.most_common(1)[0]
+    lengths = [len(c) for c in filled]
+    return (
+        _shape(cell) == shape
+        and count * 2 > len(filled)
+        and min(lengths) <= len(cell) <= max(lengths)
+    )
+
+
+def _shape(text: str) -> str:
+    """Character classes with runs collapsed: ``AB-1001`` is ``A-9``, ``Anna Berg`` ``Aa Aa``."""
+    classes = _CLASSES.sub(lambda m: _CLASS_OF[m.lastgroup or ""], text.strip())
+    return re.sub(r"(.)\1+", r"\1", classes)
+
+
+_CLASSES = re.compile(r"(?P<upper>[^\W\d_a-z])|(?P<lower>[^\W\d_A-Z])|(?P<digit>\d)")
+_CLASS_OF = {"upper": "A", "lower": "a", "digit": "9"}
 
 
 def _typed(cell: str, style: NumberStyle) -> bool:
@@ -115,10 +221,11 @@ def _typed(cell: str, style: NumberStyle) -> bool:
     )
 
 
-def comment_prefix(lines: Sequence[str]) -> str | None:
-    """The prefix of comment lines among the first lines (``#`` or ``//``), if any."""
+def comment_prefixes(lines: Sequence[str]) -> tuple[str, ...]:
+    """The prefixes of comment lines among the first lines (``#``, ``//``, or both)."""
+    found = []
     for prefix in COMMENT_PREFIXES:
         marked = [line for line in lines if line.startswith(prefix)]
         if marked and not all(line.startswith(prefix + ",") for line in marked):
-            return prefix
-    return None
+            found.append(prefix)
+    return tuple(found)

@@ -74,7 +74,8 @@ def sniff_csv(
     if "footer_rows" in pins:
         footer = pins["footer_rows"]
     else:
-        records = body if whole else _tail(path, dialect, tail)
+        # A second table ends this one inside the head: its last records are the head's.
+        records = body if whole or dialect.table_end_line else _tail(path, dialect, tail)
         footer = count_footer(records, len(first), style)
     dialect = replace(dialect, footer_rows=footer)
     if whole_file and not whole:
@@ -136,8 +137,15 @@ def _tail(path: Path, dialect: Dialect, raw: bytes | None = None) -> list[Record
         raw = raw[1:]
     text = raw.decode(codec, errors="replace")
     start = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=-1)
-    text = blank_comments(text[start + 1 :], dialect.comment_prefix)
-    return parse_records(text, dialect.delimiter, dialect.quotechar, dialect.escapechar, 10**6)
+    text = blank_comments(text[start + 1 :], dialect.comment_prefixes)
+    return parse_records(
+        text,
+        dialect.delimiter,
+        dialect.quotechar,
+        dialect.escapechar,
+        10**6,
+        skip_space=dialect.skip_initial_space,
+    )
 
 
 def _tail_bytes(path: Path) -> bytes:

