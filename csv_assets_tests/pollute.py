@@ -38,26 +38,61 @@ class Variant:
     comments: int = 0
     blank_lines: int = 0
     broken_rows: int = 0
+    padded_preamble: bool = False
+    padded_fields: bool = False
+    header_only: bool = False
+    duplicate_name: bool = False
+    group_row: bool = False
+    second_table: bool = False
+    comment_prefixes: tuple[str, ...] = ("#",)
+    c1: str | None = None
     seed: int = 0
+
+    def applies(self, table: Table) -> bool:
+        """Whether this pollution changes ``table`` (a one-column table has no width to pad)."""
+        width = len(table[0])
+        needs_width = self.padded_preamble or self.padded_fields or self.group_row
+        return not ((needs_width or self.duplicate_name) and width < 3)
 
     def render(self, table: Table) -> tuple[bytes, Table, dict[str, object]]:
         """The file's bytes, the clean table it should read back as, and its true dialect."""
         rng = random.Random(self.seed)
-        header, rows = table[0], [list(r) for r in table[1:]]
+        table = self._c1_cells(table, rng) if self.c1 else table
+        header, rows = list(table[0]), [list(r) for r in table[1:]]
+        if self.duplicate_name:
+            header[-1] = header[-2]
+        if self.header_only:
+            rows = []
         lines = [self._line(header)] if self.header else []
         clean_rows: Table = []
-        broken = set(rng.sample(range(1, len(rows)), min(self.broken_rows, len(rows) - 1)))
+        broken = set(rng.sample(range(1, len(rows)), min(self.broken_rows, max(len(rows) - 1, 0))))
         for index, row in enumerate(rows):
             if index in broken:
                 lines.append(self._broken(row, rng))
             else:
                 lines.append(self._line(row))
                 clean_rows.append(row)
-        for _ in range(self.comments):
-            lines.insert(rng.randrange(1, len(lines)), "# exported by the partner's system")
+        for number in range(self.comments):
+            prefix = self.comment_prefixes[number % len(self.comment_prefixes)]
+            lines.insert(rng.randrange(1, len(lines)), f"{prefix} exported by the partner's system")
         for _ in range(self.blank_lines):
             lines.insert(rng.randrange(1, len(lines)), "")
-        text = self.line_terminator.join([*self.preamble, *lines, *self.footer])
+        width = len(header)
+        names = header if self.header else [f"column_{i + 1}" for i in range(width)]
+        top = list(self.preamble)
+        if self.padded_preamble:
+            top = [line + self.delimiter * (width - 1) for line in top] + [
+                self.delimiter * (width - 1)
+            ]
+        if self.group_row:
+            split = width // 2
+            groups = ["", "Part A", *[""] * (split - 2), "Part B", *[""] * (width - split - 1)]
+            top.append(self.delimiter.join(groups))
+            names = _joined(groups, header)
+        bottom = list(self.footer)
+        if self.second_table:
+            bottom = ["", *(self.delimiter.join(r) for r in SECOND_TABLE), *bottom]
+        text = self.line_terminator.join([*top, *lines, *bottom])
         text += self.line_terminator
         data = text.encode(self.encoding)
         if self.encoding == "utf-16":
@@ -67,15 +102,25 @@ class Variant:
             "quotechar": self.quotechar if self._quotes_matter(table) else None,
             "escapechar": self.escapechar if self._escapes_used(table) else None,
             "has_header": self.header,
-            "preamble_lines": len(self.preamble),
+            "preamble_lines": len(top),
             "footer_rows": len(self.footer),
             "encoding": self.encoding,
         }
-        width = len(header)
         if width == 1:
             expected["delimiter"] = None  # a one-column file has none to find
-        names = header if self.header else [f"column_{i + 1}" for i in range(width)]
         return data, [names, *clean_rows], expected
+
+    def _c1_cells(self, table: Table, rng: random.Random) -> Table:
+        """The table with characters of the 0x80-0x9F byte range in some cells of its last
+        column: cp1252's typographic ones, or latin-1's control codes, some of which cp1252
+        leaves undefined."""
+        marks = C1_MARKS[self.c1 or "cp1252"]
+        rows = [list(r) for r in table]
+        for row in rows[1:]:
+            if rng.random() < 0.4:
+                row[-1] = f"{row[-1]} {rng.choice(marks)}".strip()
+        rows[1][-1] = f"{rows[1][-1]}{marks[0]}"  # at least one, in the head
+        return rows
 
     def _quotes_matter(self, table: Table) -> bool:
         return self.quote_all or any(self._needs_quotes(c) for row in table for c in row)
@@ -104,7 +149,8 @@ class Variant:
         return f"{q}{body}{q}"
 
     def _line(self, row: list[str]) -> str:
-        return self.delimiter.join(self._field(c) for c in row)
+        separator = self.delimiter + (" " if self.padded_fields else "")
+        return separator.join(self._field(c) for c in row)
 
     def _broken(self, row: list[str], rng: random.Random) -> str:
         """A row with a field too many or too few, as a hand-edited export has."""
@@ -177,6 +223,23 @@ PREAMBLE = (
 )
 
 
+SECOND_TABLE = (("code", "meaning"), ("A", "active"), ("X", "closed"), ("P", "pending"))
+"""A small lookup table appended below the data after a blank line, as exports do."""
+C1_MARKS = {
+    "cp1252": ("\u20ac", "\u201cok\u201d", "\u2013", "\u2026", "\u0161"),
+    "latin-1": ("\x81", "\x8d", "\x90", "\x9d", "\x85"),
+}
+
+
+def _joined(groups: list[str], names: list[str]) -> list[str]:
+    """A two-row header's names: each group name, carried right, before the names below it."""
+    joined, current = [], ""
+    for group, name in zip(groups, names, strict=True):
+        current = group or current
+        joined.append(f"{current} {name}" if current else name)
+    return joined
+
+
 def variants() -> Iterator[Variant]:
     """Every pollution alone, then mixes of them."""
     yield Variant("clean")
@@ -213,6 +276,39 @@ def variants() -> Iterator[Variant]:
             broken_rows=rng.choice([0, 0, 1]),
             seed=seed,
         )
+    yield from export_shapes()
+
+
+def export_shapes() -> Iterator[Variant]:
+    """The shapes of real exports the first corpus lacked, alone and then mixed."""
+    yield Variant("padded preamble", preamble=PREAMBLE[:2], padded_preamble=True)
+    yield Variant("padded preamble ;", delimiter=";", preamble=PREAMBLE[:1], padded_preamble=True)
+    yield Variant("comma space", padded_fields=True)
+    yield Variant("semicolon space", delimiter=";", padded_fields=True)
+    yield Variant("header only", header_only=True)
+    yield Variant("duplicate names", duplicate_name=True)
+    yield Variant("two-row header", group_row=True)
+    yield Variant("second table", second_table=True)
+    yield Variant("mixed comments", comments=4, comment_prefixes=("#", "//"))
+    yield Variant("C1 cp1252", encoding="cp1252", delimiter=";", c1="cp1252")
+    yield Variant("C1 latin-1", encoding="latin-1", delimiter=";", c1="latin-1")
+    rng = random.Random(13)
+    for seed in range(8):
+        yield Variant(
+            "mixed shapes",
+            delimiter=rng.choice([",", ";", "\t"]),
+            line_terminator=rng.choice(["\r\n", "\n"]),
+            preamble=PREAMBLE[: rng.choice([0, 1, 2])],
+            padded_preamble=rng.random() < 0.5,
+            padded_fields=rng.random() < 0.3,
+            duplicate_name=rng.random() < 0.3,
+            second_table=rng.random() < 0.3,
+            comments=rng.choice([0, 2]),
+            comment_prefixes=("#", "//"),
+            c1=rng.choice([None, None, "cp1252"]),
+            encoding="cp1252" if seed % 3 == 0 else "utf-8",
+            seed=seed,
+        )
 
 
 def cases(rows: int = 40) -> Iterator[Case]:
@@ -220,6 +316,10 @@ def cases(rows: int = 40) -> Iterator[Case]:
     for table_name, table in base_tables(rows).items():
         width = len(table[0])
         for number, variant in enumerate(variants()):
+            if not variant.applies(table):
+                continue
+            if variant.c1 and variant.encoding == "utf-8":
+                variant = replace(variant, encoding="cp1252")
             if variant.footer:
                 total = variant.delimiter.join(["Total", *[""] * (width - 1)])
                 variant = replace(variant, footer=(total, f"Rows: {rows}"))

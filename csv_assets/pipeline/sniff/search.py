@@ -29,8 +29,10 @@ SAMPLE_RECORDS = 500
 TYPED_RECORDS = 120
 ONE_COLUMN = 0.3
 HEADER_MISFIT = 0.5
+MAYBE_PADDED = 0.5
 PADDED_SHARE = 0.9
-"""Fields after a delimiter that start with a space, for the spaces to be padding."""
+"""Of the fields after a delimiter, the share starting with a space for a parse that skips
+them to be tried, and for it to win a tie."""
 SPACE_PRIOR = 0.9
 SPACE_WORDS = 0.3
 """Spaces separate words far more often than fields: a space needs a clearer table, and one
@@ -91,11 +93,17 @@ def search_dialect(text: str, pins: Mapping[str, Any]) -> Found:
         for quote in quotes:
             for escape in escapes:
                 records = parse_records(text, delimiter, quote, escape)
-                padded = delimiter != " " and _padded(records)
-                if padded:
-                    records = parse_records(text, delimiter, quote, escape, skip_space=True)
                 score, width = score_records(records, delimiter, quote)
-                scored.append(Found(delimiter, quote, escape, padded, records, width, score, 0.0))
+                found = Found(delimiter, quote, escape, False, records, width, score, 0.0)
+                share = _padded_share(records) if delimiter != " " else 0.0
+                if share >= MAYBE_PADDED:
+                    # Spaces after the delimiter: padding if that reads cleaner (a quoted
+                    # field after the space), or as clean and nearly every field has them.
+                    records = parse_records(text, delimiter, quote, escape, skip_space=True)
+                    score, width = score_records(records, delimiter, quote)
+                    if score > found.score or (score == found.score and share >= PADDED_SHARE):
+                        found = Found(delimiter, quote, escape, True, records, width, score, 0.0)
+                scored.append(found)
     # Stable sort: on a tie the earlier, more common choice wins.
     scored.sort(key=lambda found: -found.score)
     best = scored[0]
@@ -185,12 +193,10 @@ def _cell_score(cell: str, delimiter: str, quotechar: str) -> float:
     return 0.8
 
 
-def _padded(records: list[Record]) -> bool:
-    """Whether nearly every field after the first starts with a space: ``a, b, c``."""
-    later = [cells[1:] for _, cells in records[:TYPED_RECORDS] if len(cells) > 1]
-    fields = sum(len(cells) for cells in later)
-    spaced = sum(c[:1] == " " for cells in later for c in cells)
-    return fields > 0 and spaced >= PADDED_SHARE * fields
+def _padded_share(records: list[Record]) -> float:
+    """The share of filled fields after a record's first that start with a space: ``a, b``."""
+    later = [c for _, cells in records[:TYPED_RECORDS] for c in cells[1:] if c.strip()]
+    return sum(c[:1] == " " for c in later) / len(later) if later else 0.0
 
 
 def _has_value_column(rows: list[list[str]], width: int) -> bool:

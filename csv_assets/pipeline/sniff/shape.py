@@ -35,6 +35,9 @@ _FOOTER_CELL = re.compile(
 )
 """A first cell that says "totals" or "end", not one that merely starts with such a word."""
 COMMENT_PREFIXES = ("#", "//")
+MIN_SHAPED = 5
+SHAPE_SHARE = 0.6
+"""A one-column table's values share a shape when this share of at least ``MIN_SHAPED`` do."""
 
 
 def count_preamble(records: Sequence[Record], width: int) -> int:
@@ -46,6 +49,8 @@ def count_preamble(records: Sequence[Record], width: int) -> int:
     without the rows' trailing delimiter). A stray ragged row near the top does not make the
     rows above it a preamble.
     """
+    if width == 1:
+        return _one_column_preamble(records)
     for index, (_, cells) in enumerate(records):
         window = records[index : index + WINDOW]
         if len(cells) == width and sum(len(c) == width for _, c in window) * 2 > len(window):
@@ -57,6 +62,27 @@ def count_preamble(records: Sequence[Record], width: int) -> int:
     if index and len(records[index - 1][1]) == width - 1 and _trailing_delimiters(window, width):
         index -= 1
     return index
+
+
+def _one_column_preamble(records: Sequence[Record]) -> int:
+    """Title lines above a one-column table: with no width to go by, its values' shape.
+
+    When most values share one shape (``Anna Berg``, ``Ben Ortiz``), the leading records of
+    other shapes are titles and a header, the last of them the header.
+    """
+    values = [cells[0] for _, cells in records[: WINDOW * 5] if len(cells) == 1]
+    below = values[len(values) // 2 :]  # the table's rows, whatever sits above them
+    if len(below) < MIN_SHAPED:
+        return 0
+    shape, count = Counter(_shape(v) for v in below).most_common(1)[0]
+    if count < SHAPE_SHARE * len(below):
+        return 0
+    leading = 0
+    for _, cells in records:
+        if len(cells) == 1 and _shape(cells[0]) == shape:
+            break
+        leading += 1
+    return max(leading - 1, 0)
 
 
 def is_title(cells: Sequence[str], width: int) -> bool:
@@ -104,22 +130,29 @@ def group_names(group: Sequence[str], names: Sequence[str]) -> tuple[str, ...] |
 def second_table(records: Sequence[Record], header: Sequence[str], width: int) -> int | None:
     """Where a second table starts below the first: the index of its first record, or None.
 
-    A second table follows a blank line and opens with a header: a record of text only that
-    repeats the first table's header or has another width than its rows, perhaps under a
-    title line. The first table keeps at least one row.
+    A second table follows a blank line and opens with a header, perhaps under a one-cell
+    title: a record of text only that repeats the first table's header or has another width,
+    and the next record has the width of that header. The first table keeps a row.
     """
     for index in range(2, len(records)):
-        line = records[index][0]
+        line, cells = records[index]
         above, above_cells = records[index - 1]
         if line - above <= 1 + sum(c.count("\n") for c in above_cells):
             continue  # no blank line between
-        for _, candidate in records[index : index + 2]:
-            text = [c for c in candidate if c.strip()]
-            if len(text) < len(candidate) or any(starts_like_value(c) for c in text):
-                continue
-            if list(candidate) == list(header) or len(candidate) != width:
-                return index
+        titled = width > 1 and sum(bool(c.strip()) for c in cells) == 1
+        start = index + 1 if titled else index
+        if start + 1 < len(records) and _opens_table(records, start, header, width):
+            return index
     return None
+
+
+def _opens_table(records: Sequence[Record], start: int, header: Sequence[str], width: int) -> bool:
+    cells = records[start][1]
+    if any(not c.strip() or starts_like_value(c) for c in cells):
+        return False
+    if list(cells) != list(header) and len(cells) == width:
+        return False
+    return len(records[start + 1][1]) == len(cells)
 
 
 def detect_header(
@@ -202,9 +235,12 @@ def _looks_like(cell: str, column: Sequence[str]) -> bool:
 
 
 def _shape(text: str) -> str:
-    """Character classes with runs collapsed: ``AB-1001`` is ``A-9``, ``Anna Berg`` ``Aa Aa``."""
+    """A cell's letters, digits and spaces as classes, runs collapsed, the rest dropped.
+
+    ``AB-1001`` is ``A9``; ``Anna Berg`` and ``Zoë Noël €`` are both ``Aa Aa``.
+    """
     classes = _CLASSES.sub(lambda m: _CLASS_OF[m.lastgroup or ""], text.strip())
-    return re.sub(r"(.)\1+", r"\1", classes)
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^Aa9 ]", "", classes)).strip()
 
 
 _CLASSES = re.compile(r"(?P<upper>[^\W\d_a-z])|(?P<lower>[^\W\d_A-Z])|(?P<digit>\d)")

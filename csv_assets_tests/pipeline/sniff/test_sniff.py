@@ -84,12 +84,6 @@ def test_every_corpus_file_is_listed_with_its_expectations():
 
 @pytest.mark.parametrize("case", list(cases(rows=12)), ids=lambda c: c.name)
 def test_polluted_variant_reads_back_as_the_clean_table(case, tmp_path):
-    if case.name.startswith("names_") and case.expected["preamble_lines"]:
-        pytest.xfail("a title line above a one-column table reads as its header (known miss)")
-    if case.name == "names_09_no_header.csv":
-        pytest.xfail(
-            "one column of names, none repeated: nothing tells its first row from a header"
-        )
     if case.name in TRAILING_EMPTY:
         pytest.xfail(
             "a broken row whose extra field lands before an empty last cell reads as a "
