@@ -17,8 +17,8 @@ from csv_assets.pipeline.cells import NumberStyle, guess_number_style, safe_name
 from csv_assets.pipeline.dialect import PINNED, Dialect, comment_prefixes
 from csv_assets.pipeline.read import fit_record, open_bytes
 from csv_assets.pipeline.sniff.encoding import Encoding, decode_sample, detect_encoding
-from csv_assets.pipeline.sniff.infer import Inference, infer_types
-from csv_assets.pipeline.sniff.search import search_dialect
+from csv_assets.pipeline.sniff.infer import Inference, infer_sample
+from csv_assets.pipeline.sniff.search import scored_rows, search_dialect
 from csv_assets.pipeline.sniff.shape import (
     Record,
     count_preamble,
@@ -44,7 +44,7 @@ def sniff_header(path: Path, pins: Mapping[str, Any] | None = None) -> Dialect:
     """
     head = sniff_head(path, dict(pins or {}))
     data = head.rest if head.dialect.has_header else [head.first, *head.rest]
-    inference = infer_types([sample_table(head.dialect.columns, data)], head.style)
+    inference = infer_sample(sample_table(head.dialect.columns, data), head.style)
     return replace(head.dialect, column_types=inference.column_types)
 
 
@@ -88,10 +88,10 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
     layout = _layout(found.records, found.width, pins)
     first, rest = layout.first, layout.rest
     style = pinned_style(pins) or guess_number_style(
-        (c for row in rest[:200] for c in row), found.delimiter
+        (c for row in rest[: 2 * scored_rows(len(first))] for c in row), found.delimiter
     )
     names = tuple(f"column_{i + 1}" for i in range(len(first)))
-    below = infer_types([sample_table(names, rest)], style)
+    below = infer_sample(sample_table(names, rest), style)
     has_header, header_confidence = pins.get("has_header"), PINNED
     if has_header is None:
         kinds = [below.column_types[name].kind for name in names]
@@ -101,7 +101,7 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
         layout = _layout(found.records, found.width, {**pins, "has_header": False})
         first, rest = layout.first, layout.rest
         names = tuple(f"column_{i + 1}" for i in range(len(first)))
-        below = infer_types([sample_table(names, rest)], style)
+        below = infer_sample(sample_table(names, rest), style)
     raw_header = (layout.group or tuple(first)) if has_header else names
     notes = list(layout.notes)
     if encoding.replaced:

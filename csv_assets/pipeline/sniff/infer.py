@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from csv_assets.pipeline.cells import WEAK_NULL_TOKENS, ColumnGuess, NumberStyle
-from csv_assets.pipeline.sniff.tally import ColumnTally
+from csv_assets.pipeline.sniff.tally import MIN_CELLS_TO_RULE_OUT, ColumnTally, tally_sample
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,21 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
             pending = counting.submit(count, table)
         if pending is not None:
             pending.result()
+    return _decided(tallies)
+
+
+def infer_sample(table: pa.Table, style: NumberStyle) -> Inference:
+    """Type a sample of a file's records (fewer than 1,000): one pass over all its columns.
+
+    Decides as ``infer_types`` does, without its threads, which a few hundred rows do not
+    repay.
+    """
+    if table.num_rows >= MIN_CELLS_TO_RULE_OUT:
+        return infer_types([table], style)
+    return _decided(tally_sample(table, style))
+
+
+def _decided(tallies: dict[str, ColumnTally]) -> Inference:
     types = {name: tally.guess() for name, tally in tallies.items()}
     seen: Counter[str] = Counter()
     for name, tally in tallies.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -145,6 +146,44 @@ def all_cells(candidate: Candidate, cells: pa.Array, style: NumberStyle) -> bool
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
     return bool(mask(test_cells(candidate, cells, number_patterns(style))).all())
+
+
+def could_match(candidate: Candidate, present: frozenset[int]) -> bool:
+    """Whether cells whose bytes are ``present`` may be of a format: its separators occur.
+
+    ``%d/%m/%Y`` needs a ``/`` somewhere; a column without one skips its ``strptime``.
+    """
+    if candidate.strptime is None:
+        return True
+    return _literals(candidate.strptime) <= present
+
+
+def bytes_present(cells: pa.Array | pa.ChunkedArray) -> frozenset[int] | None:
+    """The distinct bytes of the cells' text; ``None`` where that takes more than a look.
+
+    A filtered array's buffer holds only its cells' bytes.
+    """
+    if isinstance(cells, pa.ChunkedArray):
+        if cells.num_chunks != 1:
+            return None
+        cells = cells.chunk(0)
+    if not isinstance(cells, pa.StringArray) or cells.null_count:
+        return None
+    if not len(cells):
+        return frozenset()
+    offsets = np.frombuffer(cells.buffers()[1], np.int32)[
+        cells.offset : cells.offset + len(cells) + 1
+    ]
+    data = cells.buffers()[2]
+    if data is None:
+        return frozenset()
+    window = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]]
+    return frozenset(np.unique(window).tolist())
+
+
+@lru_cache(maxsize=256)
+def _literals(fmt: str) -> frozenset[int]:
+    return frozenset(re.sub(r"%[a-zA-Z]", "", fmt).encode())
 
 
 def holds_any(cells: pa.Array, letters: bytes) -> bool:

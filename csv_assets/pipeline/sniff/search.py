@@ -27,6 +27,8 @@ QUOTES: tuple[str | None, ...] = ('"', None, "'")
 ESCAPES: tuple[str | None, ...] = (None, "\\")
 SAMPLE_RECORDS = 500
 TYPED_RECORDS = 120
+SCORED_CELLS = 2000
+"""The cells of a candidate's parse that are scored: ``TYPED_RECORDS`` rows, fewer when wide."""
 ONE_COLUMN = 0.3
 HEADER_MISFIT = 0.5
 MAYBE_PADDED = 0.5
@@ -162,10 +164,11 @@ def score_records(
     # After CleverCSV's pattern score: the share of records of the usual width, and wider
     # tables score higher; a table of one column is plausible, but less than any split.
     pattern = count / len(records) * ((width - 1) / width if width > 1 else ONE_COLUMN)
-    first = records[count_preamble(records, width)][1]
+    # A table of one column has no width for its header to misfit.
+    first = records[count_preamble(records, width)][1] if width > 1 else [""]
     if len(first) != width:
         pattern *= HEADER_MISFIT  # a header that does not fit its own table
-    body = [cells for _, cells in records if len(cells) == width][:TYPED_RECORDS]
+    body = [cells for _, cells in records if len(cells) == width][: scored_rows(width)]
     if delimiter == " ":
         pattern *= SPACE_PRIOR if _has_value_column(body, width) else SPACE_WORDS
     cells = [c for row in body for c in row]
@@ -195,8 +198,14 @@ def _cell_score(cell: str, delimiter: str, quotechar: str) -> float:
 
 def _padded_share(records: list[Record]) -> float:
     """The share of filled fields after a record's first that start with a space: ``a, b``."""
-    later = [c for _, cells in records[:TYPED_RECORDS] for c in cells[1:] if c.strip()]
+    rows = scored_rows(max((len(cells) for _, cells in records[:10]), default=1))
+    later = [c for _, cells in records[:rows] for c in cells[1:] if c.strip()]
     return sum(c[:1] == " " for c in later) / len(later) if later else 0.0
+
+
+def scored_rows(width: int) -> int:
+    """Rows of a table ``width`` wide to score: ``SCORED_CELLS`` cells, 20 rows at least."""
+    return max(20, min(TYPED_RECORDS, SCORED_CELLS // max(width, 1)))
 
 
 def _has_value_column(rows: list[list[str]], width: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from csv_assets.pipeline.cells import (
     FALSE_TOKENS,
@@ -234,17 +235,25 @@ def _looks_like(cell: str, column: Sequence[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)
 def _shape(text: str) -> str:
     """A cell's letters, digits and spaces as classes, runs collapsed, the rest dropped.
 
     ``AB-1001`` is ``A9``; ``Anna Berg`` and ``Zoë Noël €`` are both ``Aa Aa``.
     """
-    classes = _CLASSES.sub(lambda m: _CLASS_OF[m.lastgroup or ""], text.strip())
-    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^Aa9 ]", "", classes)).strip()
-
-
-_CLASSES = re.compile(r"(?P<upper>[^\W\d_a-z])|(?P<lower>[^\W\d_A-Z])|(?P<digit>\d)")
-_CLASS_OF = {"upper": "A", "lower": "a", "digit": "9"}
+    shape: list[str] = []
+    for char in text.strip():
+        if char.isalpha():
+            mark = "A" if char.isupper() else "a"
+        elif char.isdigit():
+            mark = "9"
+        elif char == " ":
+            mark = " "
+        else:
+            continue
+        if not shape or shape[-1] != mark:
+            shape.append(mark)
+    return "".join(shape).strip()
 
 
 def _typed(cell: str, style: NumberStyle) -> bool:

@@ -27,7 +27,7 @@ from csv_assets.pipeline.read import (
     open_bytes,
 )
 from csv_assets.pipeline.sniff.head import blank_comments, sample_table, sniff_head
-from csv_assets.pipeline.sniff.infer import Inference, infer_types
+from csv_assets.pipeline.sniff.infer import Inference, infer_sample, infer_types
 from csv_assets.pipeline.sniff.search import SAMPLE_RECORDS, parse_records
 from csv_assets.pipeline.sniff.shape import (
     Record,
@@ -87,7 +87,7 @@ def sniff_csv(
         )
     else:
         data = rest if dialect.has_header else [first, *rest]
-        inference = infer_types([sample_table(dialect.columns, data[: len(data) - footer])], style)
+        inference = infer_sample(sample_table(dialect.columns, data[: len(data) - footer]), style)
     return replace(
         dialect,
         null_tokens=tuple(pins.get("null_tokens", inference.null_tokens or ("",))),

@@ -30,6 +30,8 @@ from csv_assets.pipeline.sniff.kinds import (
     NUMERIC,
     Candidate,
     all_cells,
+    bytes_present,
+    could_match,
     mask,
     number_patterns,
     test_cells,
@@ -153,59 +155,11 @@ class ColumnTally:
 
     def _race(self, cells: pa.Array, style: NumberStyle) -> None:
         """Test cells against each viable group in turn; a cell leaves at its first match."""
-        groups: dict[str, list[Candidate]] = {}
-        for candidate in self.viable:
-            groups.setdefault(candidate.group, []).append(candidate)
-        patterns = number_patterns(style)
-        digits_only = False
-        for group, members in groups.items():
-            if not len(cells):
-                return
-            if group != "boolean" and not digits_only:
-                # Only booleans are written without a digit; nothing else needs a look.
-                cells = cells.filter(pc.match_substring_regex(cells, r"\d"))
-                digits_only = True
-            shape = GROUP_SHAPES.get(group)
-            shaped = np.ones(len(cells), bool)
-            if shape is not None:
-                shaped = mask(pc.match_substring_regex(cells, shape))
-            tested = cells.filter(pa.array(shaped)) if shape is not None else cells
-            if not len(tested):
-                continue
-            matched = np.zeros(len(tested), bool)
-            for candidate in members:
-                hit = mask(test_cells(candidate, tested, patterns))
-                self.hits[candidate] += int(hit.sum())
-                matched |= hit
-                if candidate.kind in ("integer", "decimal"):
-                    self._measure(plain_number(tested.filter(pa.array(hit)), style))
-            if matched.any():
-                shaped[shaped] = matched
-                cells = cells.filter(pa.array(~shaped))
+        race_columns([self], cells, np.zeros(len(cells), np.intp), style)
 
     def _measure(self, numbers: pa.Array) -> None:
-        """Leading zeros (an identifier, not a number) and the widest whole and fraction parts.
-
-        A sign counts as a whole digit: the precision drafted from it errs on the wide side.
-        """
-        if not len(numbers):
-            return
-        if not self.leading_zeros:
-            zero = pc.starts_with(numbers, "0")
-            if pc.any(zero).as_py():
-                flagged = numbers.filter(zero)
-                self.leading_zeros += pc.sum(
-                    pc.match_substring_regex(flagged, _LEADING_ZERO)
-                ).as_py()
-        length = pc.binary_length(numbers)
-        point = pc.find_substring(numbers, ".")
-        if pc.max(point).as_py() < 0:  # integers only
-            self.whole_digits = max(self.whole_digits, pc.max(length).as_py())
-            return
-        fraction = pc.max(pc.subtract(pc.subtract(length, point), 1)).as_py()
-        whole = pc.max(pc.if_else(pc.less(point, 0), length, point)).as_py()
-        self.whole_digits = max(self.whole_digits, whole)
-        self.scale = max(self.scale, fraction)
+        """Leading zeros (an identifier, not a number) and the widest whole and fraction parts."""
+        measure_numbers([self], numbers, np.zeros(len(numbers), np.intp))
 
     def _widens(self, candidate: Candidate) -> bool:
         """Whether a wider number kind holds more of the cells than ``candidate``.
@@ -256,6 +210,116 @@ class ColumnTally:
                 nulls=nulls,
             )
         return ColumnGuess("string", None, 1.0 - best, nulls=nulls)
+
+
+def tally_sample(table: pa.Table, style: NumberStyle) -> dict[str, ColumnTally]:
+    """Count a small table's columns (fewer rows than ``MIN_CELLS_TO_RULE_OUT``) at once.
+
+    The same counts as one ``ColumnTally.add`` per column, but every kernel runs once over all
+    the columns' cells stacked, so a wide sample costs about what a narrow one does.
+    """
+    if table.num_rows >= MIN_CELLS_TO_RULE_OUT:
+        raise ValueError(f"a sample has fewer than {MIN_CELLS_TO_RULE_OUT} rows")
+    tallies = {name: ColumnTally() for name in table.column_names}
+    columns = list(tallies.values())
+    if not table.num_columns or not table.num_rows:
+        return tallies
+    text = pa.concat_arrays([c.combine_chunks() for c in table.columns])
+    ids = np.repeat(np.arange(table.num_columns), table.num_rows)
+    missing = mask(pc.is_in(text, value_set=_NULLS))
+    for index in np.flatnonzero(missing):
+        columns[ids[index]].nulls[text[int(index)].as_py()] += 1
+    trimmed = pc.utf8_trim_whitespace(text.filter(pa.array(~missing)))
+    ids = ids[~missing]
+    blank = mask(pc.equal(trimmed, ""))
+    for tally, count in zip(columns, np.bincount(ids[blank], minlength=len(columns)), strict=True):
+        if count:
+            tally.nulls[""] += int(count)
+    cells, ids = trimmed.filter(pa.array(~blank)), ids[~blank]
+    for tally, count in zip(columns, np.bincount(ids, minlength=len(columns)), strict=True):
+        tally.present += int(count)
+    race_columns(columns, cells, ids, style)
+    return tallies
+
+
+def race_columns(
+    tallies: list[ColumnTally], cells: pa.Array, ids: np.ndarray, style: NumberStyle
+) -> None:
+    """Race present, trimmed cells, each of the column ``ids`` names, through the candidates.
+
+    A cell leaves at the first group it matches; within a group every format is tested (two
+    may fit). Every tally must have the same viable candidates.
+    """
+    groups: dict[str, list[Candidate]] = {}
+    for candidate in tallies[0].viable:
+        groups.setdefault(candidate.group, []).append(candidate)
+    patterns = number_patterns(style)
+    digits_only = False
+    for group, members in groups.items():
+        if not len(cells):
+            return
+        if group != "boolean" and not digits_only:
+            # Only booleans are written without a digit; nothing else needs a look.
+            digits = mask(pc.match_substring_regex(cells, r"\d"))
+            cells, ids = cells.filter(pa.array(digits)), ids[digits]
+            digits_only = True
+        shape = GROUP_SHAPES.get(group)
+        shaped = np.ones(len(cells), bool)
+        if shape is not None:
+            shaped = mask(pc.match_substring_regex(cells, shape))
+        tested = cells.filter(pa.array(shaped)) if shape is not None else cells
+        tested_ids = ids[shaped]
+        if not len(tested):
+            continue
+        matched = np.zeros(len(tested), bool)
+        present = bytes_present(tested) if len(members) > 1 else None
+        for candidate in members:
+            if present is not None and not could_match(candidate, present):
+                continue
+            hit = mask(test_cells(candidate, tested, patterns))
+            for tally, count in zip(
+                tallies, np.bincount(tested_ids[hit], minlength=len(tallies)), strict=True
+            ):
+                tally.hits[candidate] += int(count)
+            matched |= hit
+            if candidate.kind in ("integer", "decimal") and hit.any():
+                numbers = plain_number(tested.filter(pa.array(hit)), style)
+                measure_numbers(tallies, numbers, tested_ids[hit])
+        if matched.any():
+            shaped[shaped] = matched
+            cells, ids = cells.filter(pa.array(~shaped)), ids[~shaped]
+
+
+def measure_numbers(tallies: list[ColumnTally], numbers: pa.Array, ids: np.ndarray) -> None:
+    """Leading zeros (an identifier, not a number) and the widest whole and fraction parts.
+
+    ``numbers`` are plain (``1234.5``), each of the column ``ids`` names. A sign counts as a
+    whole digit: the precision drafted from it errs on the wide side.
+    """
+    if not len(numbers):
+        return
+    if any(not tally.leading_zeros for tally in tallies):
+        zero = mask(pc.starts_with(numbers, "0"))
+        if zero.any():
+            flagged = mask(pc.match_substring_regex(numbers.filter(pa.array(zero)), _LEADING_ZERO))
+            counts = np.bincount(ids[zero][flagged], minlength=len(tallies))
+            for tally, count in zip(tallies, counts, strict=True):
+                tally.leading_zeros += int(count)
+    length = pc.binary_length(numbers)
+    point = pc.find_substring(numbers, ".")
+    whole = pc.if_else(pc.less(point, 0), length, point)
+    fraction = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(length, point), 1))
+    if len(tallies) == 1:  # a whole file's column: two kernels, no copy
+        widest = [pc.max(whole).as_py()]
+        finest = [pc.max(fraction).as_py()]
+    else:
+        widest = np.zeros(len(tallies), np.int64)
+        finest = np.zeros(len(tallies), np.int64)
+        np.maximum.at(widest, ids, whole.to_numpy(zero_copy_only=False))
+        np.maximum.at(finest, ids, fraction.to_numpy(zero_copy_only=False))
+    for tally, wide, fine in zip(tallies, widest, finest, strict=True):
+        tally.whole_digits = max(tally.whole_digits, int(wide))
+        tally.scale = max(tally.scale, int(fine))
 
 
 def _as_nulls(text: pa.Array | pa.ChunkedArray, missing: pa.Array | pa.ChunkedArray) -> pa.Array:
