@@ -35,8 +35,13 @@ def run(args: argparse.Namespace) -> int:
         "quote": (repr(dialect.quotechar), "dialect", {"quotechar"}),
         "escape": (repr(dialect.escapechar), "dialect", {"escapechar"}),
         "doublequote": (str(dialect.doublequote), "dialect", {"doublequote"}),
+        "padded fields": (str(dialect.skip_initial_space), None, set()),
         "line terminator": (repr(dialect.line_terminator), None, set()),
-        "header": (str(dialect.has_header), "header", {"has_header"}),
+        "header": (
+            f"{dialect.has_header}{' (two rows joined)' if dialect.header_rows == 2 else ''}",
+            "header",
+            {"has_header"},
+        ),
         "preamble lines": (str(dialect.preamble_lines), "preamble", {"preamble_lines"}),
         "footer rows": (str(dialect.footer_rows), "footer", {"footer_rows"}),
         "comment prefixes": (
@@ -51,11 +56,18 @@ def run(args: argparse.Namespace) -> int:
             {"decimal", "thousands"},
         ),
     }
+    unsure = dialect.unsure()
     print(args.file)
     for label, (value, decision, fields) in shown.items():
         sure = f"  ({confidence[decision]:.2f})" if decision else ""
+        # The dialect's confidence covers four rows; its doubt is shown on the delimiter's.
+        if decision in unsure and (decision != "dialect" or label == "delimiter"):
+            runner_up = unsure[decision]
+            sure += f"  unsure; runner-up: {runner_up}" if runner_up else "  unsure"
         pinned = "  pinned" if fields & set(dialect.pinned) else ""
         print(f"  {label:<20}{value}{sure}{pinned}")
+    for note in dialect.notes:
+        print(f"  note: {note}")
     print(f"  {'column':<28}{'kind':<10}{'format':<22}{'confidence':>10}{'nulls':>8}")
     for name, raw in zip(dialect.columns, dialect.raw_header, strict=True):
         guess = dialect.column_types[name]

@@ -120,6 +120,22 @@ def test_sniff_prints_each_decision_with_its_confidence():
     assert 0 < described["confidence"]["dialect"] <= 1
 
 
+def test_sniff_shows_a_doubtful_decision_as_unsure_with_its_runner_up(tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text("a;b,c\n1;2,3\n")
+
+    text = cli("sniff", str(path))
+
+    delimiter = next(line for line in text.stdout.splitlines() if "delimiter" in line)
+    assert "unsure; runner-up: delimiter" in delimiter
+
+
+def test_sniff_names_what_a_reader_should_know_in_notes():
+    text = cli("sniff", str(CASES / "sniff" / "two_tables.csv"))
+
+    assert "note: a second table starts on line 7" in text.stdout
+
+
 def test_sniff_takes_a_sources_pins_and_one_off_pins():
     path = CASES / "sniff" / "no_header_semicolon.csv"
 

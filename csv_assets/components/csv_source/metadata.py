@@ -18,8 +18,10 @@ SNIFFED = (
     ("quotechar", "dialect"),
     ("escapechar", "dialect"),
     ("has_header", "header"),
+    ("header_rows", "header"),
     ("preamble_lines", "preamble"),
     ("footer_rows", "footer"),
+    ("table_end_line", None),
     ("decimal", None),
     ("null_tokens", None),
 )
@@ -188,16 +190,25 @@ def check_results(report: IngestReport, on_drift: str = "warn") -> list[dg.Asset
 def _sniffed_table(dialect: Mapping[str, Any]) -> str:
     confidence = dialect.get("confidence", {})
     pinned = set(dialect.get("pinned", []))
+    unsure = dialect.get("unsure", {})
     return markdown_table(
         [
             {
                 "decision": field,
                 "value": repr(dialect.get(field)),
                 "confidence": "pinned" if field in pinned else confidence.get(decision, ""),
+                "note": _unsure(unsure, decision) if field not in pinned else "",
             }
             for field, decision in SNIFFED
         ]
     )
+
+
+def _unsure(unsure: Mapping[str, str], decision: str | None) -> str:
+    """The note on a decision stated below the threshold: unsure, and its runner-up."""
+    if decision not in unsure:
+        return ""
+    return f"unsure; runner-up: {unsure[decision]}" if unsure[decision] else "unsure"
 
 
 def _types_table(dialect: Mapping[str, Any]) -> str:

@@ -43,6 +43,8 @@ class Encoding:
     errors: str = "strict"
     replaced: int = 0
     """Bytes of the sample read as U+FFFD (``errors="replace"``)."""
+    runner_up: str | None = None
+    """The next most likely codec, if the bytes leave one."""
 
 
 def detect_encoding(raw: bytes) -> Encoding:
@@ -52,17 +54,17 @@ def detect_encoding(raw: bytes) -> Encoding:
             return Encoding(codec, True, 1.0)
     half = max(len(raw) // 2, 1)
     if raw[1::2].count(0) > half // 2:
-        return Encoding("utf-16-le", False, raw[1::2].count(0) / half)
+        return Encoding("utf-16-le", False, raw[1::2].count(0) / half, runner_up="utf-16-be")
     if raw[0::2].count(0) > half // 2:
-        return Encoding("utf-16-be", False, raw[0::2].count(0) / half)
+        return Encoding("utf-16-be", False, raw[0::2].count(0) / half, runner_up="utf-16-le")
     if raw.isascii():
         return Encoding("utf-8", False, 1.0)
     broken, valid = _utf8_sequences(raw)
     if not broken:
         # Legacy text seldom forms valid UTF-8 sequences by chance: each one is evidence.
-        return Encoding("utf-8", False, 1.0 - 0.5 ** (valid + 1))
+        return Encoding("utf-8", False, 1.0 - 0.5 ** (valid + 1), runner_up="cp1252")
     if valid and broken <= BROKEN_UTF8_SHARE * (valid + broken):
-        return Encoding("utf-8", False, valid / (valid + broken), "replace", broken)
+        return Encoding("utf-8", False, valid / (valid + broken), "replace", broken, "cp1252")
     return _legacy(raw)
 
 
@@ -79,7 +81,7 @@ def _legacy(raw: bytes) -> Encoding:
     if in_runs >= RUN_SHARE * high:
         best = from_bytes(raw).best()
         if best is not None and best.encoding in MULTI_BYTE:
-            return Encoding(best.encoding, False, in_runs / high)
+            return Encoding(best.encoding, False, in_runs / high, runner_up="cp1252")
     # The Western reading: cp1252 where every byte is defined in it (its C1 range holds the
     # euro sign and typographic quotes), else latin-1, which defines every byte.
     isolated = 1.0 - in_runs / high if high else 1.0
@@ -87,7 +89,7 @@ def _legacy(raw: bytes) -> Encoding:
         raw.decode("cp1252")
     except UnicodeDecodeError:
         return Encoding("latin-1", False, isolated)
-    return Encoding("cp1252", False, isolated)
+    return Encoding("cp1252", False, isolated, runner_up="latin-1")
 
 
 def decode_sample(raw: bytes, encoding: str, truncated: bool) -> str:

@@ -16,9 +16,10 @@ import pyarrow as pa
 from csv_assets.pipeline.cells import NumberStyle, guess_number_style, safe_names
 from csv_assets.pipeline.dialect import PINNED, Dialect, comment_prefixes
 from csv_assets.pipeline.read import fit_record, open_bytes
+from csv_assets.pipeline.sniff.calibration import calibrated
 from csv_assets.pipeline.sniff.encoding import Encoding, decode_sample, detect_encoding
 from csv_assets.pipeline.sniff.infer import Inference, infer_sample
-from csv_assets.pipeline.sniff.search import scored_rows, search_dialect
+from csv_assets.pipeline.sniff.search import Found, scored_rows, search_dialect
 from csv_assets.pipeline.sniff.shape import (
     Record,
     count_preamble,
@@ -29,6 +30,8 @@ from csv_assets.pipeline.sniff.shape import (
 from csv_assets.pipeline.sniff.shape import comment_prefixes as find_comment_prefixes
 
 HEAD_BYTES = 256 * 1024
+EVIDENCE_RECORDS = 5
+"""Raw scores (see ``calibration.py``) of decisions from this many records are halved."""
 
 
 def sniff_header(path: Path, pins: Mapping[str, Any] | None = None) -> Dialect:
@@ -45,7 +48,11 @@ def sniff_header(path: Path, pins: Mapping[str, Any] | None = None) -> Dialect:
     head = sniff_head(path, dict(pins or {}))
     data = head.rest if head.dialect.has_header else [head.first, *head.rest]
     inference = infer_sample(sample_table(head.dialect.columns, data), head.style)
-    return replace(head.dialect, column_types=inference.column_types)
+    return replace(
+        head.dialect,
+        column_types=inference.column_types,
+        confidence=calibrated(head.confidence, head.dialect.pinned),
+    )
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,7 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
         columns=safe_names(raw_header),
         number_style=style,
         notes=tuple(notes),
+        runner_up=_runner_up(encoding, found, has_header, pins),
         pinned=tuple(sorted(pins)),
     )
     return Head(
@@ -141,9 +149,11 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
         records=len(found.records),
         confidence={
             "encoding": encoding.confidence,
-            "dialect": PINNED if "delimiter" in pins else _margin(found.score, found.runner_up),
+            "dialect": PINNED
+            if "delimiter" in pins
+            else _margin(found.score, found.runner_up) * _evidence(len(found.records)),
             "header": header_confidence,
-            "preamble": layout.confidence,
+            "preamble": PINNED if "preamble_lines" in pins else _evidence(len(layout.body)),
         },
     )
 
@@ -162,17 +172,15 @@ class Layout:
     """The joined names of a two-row header, when the first record is a group row."""
     table_end_line: int | None
     notes: tuple[str, ...]
-    confidence: float
 
 
 def _layout(records: list[Record], width: int, pins: Mapping[str, Any]) -> Layout:
     """The records from the header on, the lines above them, a group row, a second table."""
     if "preamble_lines" in pins:
         skip = int(pins["preamble_lines"])
-        body, confidence = [r for r in records if r[0] > skip], PINNED
+        body = [r for r in records if r[0] > skip]
     else:
-        count = count_preamble(records, width)
-        body, confidence = records[count:], 1.0 if count == 0 else 0.85
+        body = records[count_preamble(records, width) :]
     group = None
     if len(body) > 1 and pins.get("has_header", True):
         group = group_names(body[0][1], body[1][1])
@@ -192,7 +200,7 @@ def _layout(records: list[Record], width: int, pins: Mapping[str, Any]) -> Layou
     if "preamble_lines" in pins:
         lines = int(pins["preamble_lines"])
     rest = [fit_record(cells, len(first)) or cells for _, cells in body[1:]]
-    return Layout(body, first, rest, lines, group, table_end_line, notes, confidence)
+    return Layout(body, first, rest, lines, group, table_end_line, notes)
 
 
 def sample_table(names: tuple[str, ...], rows: list[list[str]]) -> pa.Table:
@@ -219,9 +227,35 @@ def _line_terminator(text: str) -> str:
     return max((crlf, "\r\n"), (lf, "\n"), (cr, "\r"))[1]
 
 
+def _runner_up(
+    encoding: Encoding, found: Found, has_header: bool, pins: Mapping[str, Any]
+) -> dict[str, str]:
+    """The next most likely choice of each decision the sniffer made, where there is one."""
+    choices = {"header": "no header" if has_header else "a header"}
+    if encoding.runner_up:
+        choices["encoding"] = encoding.runner_up
+    if found.runner_up_delimiter is not None:
+        choices["dialect"] = f"delimiter {found.runner_up_delimiter!r}"
+    decided = {"encoding": "encoding", "dialect": "delimiter", "header": "has_header"}
+    return {k: v for k, v in choices.items() if decided[k] not in pins}
+
+
 def _margin(best: float, runner_up: float) -> float:
-    """How far the winning delimiter is ahead of the best other one: 0.5 tied, 1.0 alone."""
-    return 1.0 if best <= 0 or runner_up <= 0 else best / (best + runner_up)
+    """How far the winning delimiter is ahead of the best other one: 0.5 tied.
+
+    Alone, it is as far ahead as its own parse is consistent (a rival at ``1 - best``).
+    """
+    if best <= 0:
+        return 0.5
+    return best / (best + max(runner_up, 1.0 - best))
+
+
+def _evidence(records: int) -> float:
+    """How much a decision drawn from ``records`` records can be trusted, before calibration.
+
+    A table of three rows says less than one of three hundred.
+    """
+    return records / (records + EVIDENCE_RECORDS)
 
 
 def pinned_style(pins: Mapping[str, Any]) -> NumberStyle | None:

@@ -73,6 +73,7 @@ class Found:
     width: int
     score: float
     runner_up: float
+    runner_up_delimiter: str | None = None
 
 
 def search_dialect(text: str, pins: Mapping[str, Any]) -> Found:
@@ -109,8 +110,10 @@ def search_dialect(text: str, pins: Mapping[str, Any]) -> Found:
     # Stable sort: on a tie the earlier, more common choice wins.
     scored.sort(key=lambda found: -found.score)
     best = scored[0]
-    runner_up = next((f.score for f in scored[1:] if f.delimiter != best.delimiter), 0.0)
-    return replace(best, runner_up=runner_up)
+    second = next((f for f in scored[1:] if f.delimiter != best.delimiter), None)
+    if second is None:
+        return best
+    return replace(best, runner_up=second.score, runner_up_delimiter=second.delimiter)
 
 
 def parse_records(

@@ -36,6 +36,11 @@ _FOOTER_CELL = re.compile(
 )
 """A first cell that says "totals" or "end", not one that merely starts with such a word."""
 COMMENT_PREFIXES = ("#", "//")
+VALUE_IN_FIRST = 0.85
+HEADER_ALONE = 0.6
+"""Raw scores of the header rules that do not vote: a number or null in the first record (no
+header), and a record with none below it (a header). Their calibrated confidences say how often
+each is right."""
 MIN_SHAPED = 5
 SHAPE_SHARE = 0.6
 """A one-column table's values share a shape when this share of at least ``MIN_SHAPED`` do."""
@@ -173,9 +178,9 @@ def detect_header(
     if not first:
         return False, 0.5
     if any(is_null(c) or number_kind(c, style) for c in first):
-        return False, 0.95
+        return False, VALUE_IN_FIRST
     if not rest:
-        return True, 0.6
+        return True, HEADER_ALONE
     votes = 0
     for i, cell in enumerate(first):
         column = [row[i] for row in rest[:200] if i < len(row)]

@@ -26,6 +26,7 @@ from csv_assets.pipeline.read import (
     iter_chunks,
     open_bytes,
 )
+from csv_assets.pipeline.sniff.calibration import calibrated
 from csv_assets.pipeline.sniff.head import blank_comments, sample_table, sniff_head
 from csv_assets.pipeline.sniff.infer import Inference, infer_sample, infer_types
 from csv_assets.pipeline.sniff.search import SAMPLE_RECORDS, parse_records
@@ -47,6 +48,7 @@ def sniff_csv(
     *,
     whole_file: bool = True,
     tail: bytes | None = None,
+    calibrate: bool = True,
 ) -> Dialect:
     """Detect how ``path`` is written.
 
@@ -58,6 +60,8 @@ def sniff_csv(
             over the head only, for a quick look.
         tail: The content's last ``TAIL_BYTES`` if the caller has them (``hash_drop`` of a
             packed drop), so the footer is found without decompressing the file again.
+        calibrate: State each decision's calibrated confidence (the default), or its raw
+            score (to fit the calibration).
 
     Returns:
         The dialect, with per-decision confidences.
@@ -92,12 +96,20 @@ def sniff_csv(
         dialect,
         null_tokens=tuple(pins.get("null_tokens", inference.null_tokens or ("",))),
         column_types=_pinned_formats(inference.column_types, pins),
-        confidence={
-            **head.confidence,
-            "footer": PINNED if "footer_rows" in pins else (0.9 if footer else 1.0),
-            "types": _mean(g.confidence for g in inference.column_types.values()),
-        },
+        confidence=_stated(
+            {
+                **head.confidence,
+                "footer": PINNED if "footer_rows" in pins else (0.9 if footer else 1.0),
+                "types": _mean(g.confidence for g in inference.column_types.values()),
+            },
+            dialect.pinned,
+            calibrate,
+        ),
     )
+
+
+def _stated(raw: dict[str, float], pinned: tuple[str, ...], calibrate: bool) -> dict[str, float]:
+    return calibrated(raw, pinned) if calibrate else raw
 
 
 def _infer_whole_file(path: Path, dialect: Dialect) -> Inference:
