@@ -52,6 +52,7 @@ _THOUSANDS = {
     "'": re.compile(r"^[+-]?\d{1,3}('\d{3})+(\.\d+)?$"),
 }
 _FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$|^[+-]?(inf|Infinity)$")
+_NUMBER_START = frozenset("+-.,0123456789")
 _VALUE_START = re.compile(r"^\s*[+-]?[\d.,]*\d")
 
 
@@ -126,6 +127,8 @@ def guess_number_style(cells: Iterable[str], delimiter: str) -> NumberStyle:
     votes: Counter[str] = Counter()
     for cell in cells:
         t = cell.strip()
+        if not t or t[0] not in _NUMBER_START:
+            continue  # a name, a date written with letters: no vote
         if _DECIMAL_COMMA.match(t) and delimiter != ",":
             votes["decimal_comma"] += 1
         elif _DECIMAL_POINT.match(t):

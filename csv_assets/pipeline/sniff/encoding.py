@@ -72,7 +72,7 @@ def _utf8_sequences(raw: bytes) -> tuple[int, int]:
     """Broken and valid non-ASCII UTF-8 sequences (a character the sample's end cuts is neither)."""
     text = codecs.getincrementaldecoder("utf-8")("replace").decode(raw, final=False)
     broken = text.count("\ufffd")
-    return broken, sum(ord(ch) > 127 for ch in text) - broken
+    return broken, len(text) - len(text.encode("ascii", "ignore")) - broken
 
 
 def _legacy(raw: bytes) -> Encoding:

@@ -95,7 +95,7 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
     layout = _layout(found.records, found.width, pins)
     first, rest = layout.first, layout.rest
     style = pinned_style(pins) or guess_number_style(
-        (c for row in rest[: 2 * scored_rows(len(first))] for c in row), found.delimiter
+        (c for row in rest[: scored_rows(len(first))] for c in row), found.delimiter
     )
     names = tuple(f"column_{i + 1}" for i in range(len(first)))
     below = infer_sample(sample_table(names, rest), style)

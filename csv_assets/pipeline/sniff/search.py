@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 from csv_assets.pipeline.cells import starts_like_value
@@ -175,7 +176,7 @@ def score_records(
     if delimiter == " ":
         pattern *= SPACE_PRIOR if _has_value_column(body, width) else SPACE_WORDS
     cells = [c for row in body for c in row]
-    clean = sum(_cell_score(c, delimiter, quotechar or "") for c in cells)
+    clean = sum(map(_cell_score, cells, repeat(delimiter), repeat(quotechar or "")))
     return pattern * clean / max(len(cells), 1), width
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -103,7 +104,7 @@ class ColumnTally:
         self.present += present
         self.hits[leader] += present
         if leader.kind in ("integer", "decimal"):
-            self._measure(plain_number(cells, style))
+            self._measure(plain_number(cells, style), integers=leader.kind == "integer")
 
     def _count_nulls(self, text: pa.Array) -> pa.BooleanArray | None:
         """Count the null tokens (``-``, ``NA`` and ``None`` among them); their mask, if any."""
@@ -157,9 +158,9 @@ class ColumnTally:
         """Test cells against each viable group in turn; a cell leaves at its first match."""
         race_columns([self], cells, np.zeros(len(cells), np.intp), style)
 
-    def _measure(self, numbers: pa.Array) -> None:
+    def _measure(self, numbers: pa.Array, *, integers: bool = False) -> None:
         """Leading zeros (an identifier, not a number) and the widest whole and fraction parts."""
-        measure_numbers([self], numbers, np.zeros(len(numbers), np.intp))
+        measure_numbers([self], numbers, np.zeros(len(numbers), np.intp), integers=integers)
 
     def _widens(self, candidate: Candidate) -> bool:
         """Whether a wider number kind holds more of the cells than ``candidate``.
@@ -290,33 +291,52 @@ def race_columns(
             cells, ids = cells.filter(pa.array(~shaped)), ids[~shaped]
 
 
-def measure_numbers(tallies: list[ColumnTally], numbers: pa.Array, ids: np.ndarray) -> None:
+def measure_numbers(
+    tallies: list[ColumnTally], numbers: pa.Array, ids: np.ndarray, *, integers: bool = False
+) -> None:
     """Leading zeros (an identifier, not a number) and the widest whole and fraction parts.
 
-    ``numbers`` are plain (``1234.5``), each of the column ``ids`` names. A sign counts as a
-    whole digit: the precision drafted from it errs on the wide side.
+    ``numbers`` are plain (``1234.5``), each of the column ``ids`` names; ``integers`` says
+    they hold no decimal point. A sign counts as a whole digit: the precision drafted from it
+    errs on the wide side.
     """
     if not len(numbers):
         return
     if any(not tally.leading_zeros for tally in tallies):
-        zero = mask(pc.starts_with(numbers, "0"))
+        # "0.15" opens with a zero but has none leading: only the rest go to the pattern.
+        zero = mask(pc.and_not(pc.starts_with(numbers, "0"), pc.starts_with(numbers, "0.")))
         if zero.any():
             flagged = mask(pc.match_substring_regex(numbers.filter(pa.array(zero)), _LEADING_ZERO))
             counts = np.bincount(ids[zero][flagged], minlength=len(tallies))
             for tally, count in zip(tallies, counts, strict=True):
                 tally.leading_zeros += int(count)
     length = pc.binary_length(numbers)
+    if integers and len(tallies) == 1:  # no decimal point to look for
+        widest, finest = [pc.max(length).as_py()], [0]
+        _widen(tallies, widest, finest)
+        return
     point = pc.find_substring(numbers, ".")
-    whole = pc.if_else(pc.less(point, 0), length, point)
-    fraction = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(length, point), 1))
-    if len(tallies) == 1:  # a whole file's column: two kernels, no copy
-        widest = [pc.max(whole).as_py()]
-        finest = [pc.max(fraction).as_py()]
+    integer = pc.less(point, 0)
+    if len(tallies) == 1 and not pc.any(pc.invert(integer)).as_py():
+        widest, finest = [pc.max(length).as_py()], [0]
+    elif len(tallies) == 1 and not pc.any(integer).as_py():  # decimals only
+        widest = [pc.max(point).as_py()]
+        finest = [pc.max(pc.subtract(length, point)).as_py() - 1]
+    elif len(tallies) == 1:  # decimals with integers among them
+        widest = [pc.max(pc.if_else(integer, length, point)).as_py()]
+        decimals = pc.invert(integer)
+        finest = [pc.max(pc.subtract(length, point).filter(decimals)).as_py() - 1]
     else:
+        whole = pc.if_else(pc.less(point, 0), length, point)
+        fraction = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(length, point), 1))
         widest = np.zeros(len(tallies), np.int64)
         finest = np.zeros(len(tallies), np.int64)
         np.maximum.at(widest, ids, whole.to_numpy(zero_copy_only=False))
         np.maximum.at(finest, ids, fraction.to_numpy(zero_copy_only=False))
+    _widen(tallies, widest, finest)
+
+
+def _widen(tallies: list[ColumnTally], widest: Sequence[int], finest: Sequence[int]) -> None:
     for tally, wide, fine in zip(tallies, widest, finest, strict=True):
         tally.whole_digits = max(tally.whole_digits, int(wide))
         tally.scale = max(tally.scale, int(fine))
