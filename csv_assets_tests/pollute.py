@@ -105,7 +105,8 @@ class Variant:
             "escapechar": self.escapechar if self._escapes_used(table) else None,
             "has_header": self.header,
             "preamble_lines": len(top),
-            "footer_rows": len(self.footer),
+            # A footer below a second table is that table's, not this one's.
+            "footer_rows": 0 if self.second_table else len(self.footer),
             "encoding": self.encoding,
         }
         if width == 1:

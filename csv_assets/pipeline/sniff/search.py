@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -162,15 +163,20 @@ def score_records(
         return 0.0, 0
     widths = Counter(len(cells) for _, cells in records)
     # Title lines are one wide: a table of one column must outnumber the widest rival clearly.
-    width, count = max(
+    width, _ = max(
         widths.items(), key=lambda item: (item[1] * (1.0 if item[0] > 1 else 0.6), item[0])
     )
     # After CleverCSV's pattern score: the share of records of the usual width, and wider
-    # tables score higher; a table of one column is plausible, but less than any split.
-    pattern = count / len(records) * ((width - 1) / width if width > 1 else ONE_COLUMN)
+    # tables score higher; a table of one column is plausible, but less than any split. The
+    # share is taken below the lines the parse reads as a preamble, which cost only the
+    # square root of the share they take: title lines above a short table do not outvote it.
+    start = count_preamble(records, width) if width > 1 else 0
+    table = records[start:]
+    fit = sum(len(cells) == width for _, cells in table) / len(table)
+    pattern = fit * math.sqrt(len(table) / len(records))
+    pattern *= (width - 1) / width if width > 1 else ONE_COLUMN
     # A table of one column has no width for its header to misfit.
-    first = records[count_preamble(records, width)][1] if width > 1 else [""]
-    if len(first) != width:
+    if width > 1 and len(table[0][1]) != width:
         pattern *= HEADER_MISFIT  # a header that does not fit its own table
     body = [cells for _, cells in records if len(cells) == width][: scored_rows(width)]
     if delimiter == " ":

@@ -41,7 +41,7 @@ HEADER_ALONE = 0.6
 """Raw scores of the header rules that do not vote: a number or null in the first record (no
 header), and a record with none below it (a header). Their calibrated confidences say how often
 each is right."""
-MIN_SHAPED = 5
+MIN_SHAPED = 3
 SHAPE_SHARE = 0.6
 """A one-column table's values share a shape when this share of at least ``MIN_SHAPED`` do."""
 
@@ -59,15 +59,15 @@ def count_preamble(records: Sequence[Record], width: int) -> int:
         return _one_column_preamble(records)
     for index, (_, cells) in enumerate(records):
         window = records[index : index + WINDOW]
-        if len(cells) == width and sum(len(c) == width for _, c in window) * 2 > len(window):
-            break
-    else:
-        return 0
-    while index + 1 < len(records) and is_title(records[index][1], width):
-        index += 1
-    if index and len(records[index - 1][1]) == width - 1 and _trailing_delimiters(window, width):
-        index -= 1
-    return index
+        if len(cells) != width or sum(len(c) == width for _, c in window) * 2 <= len(window):
+            continue
+        if is_title(cells, width) and index + 1 < len(records):
+            continue
+        shorter = index and len(records[index - 1][1]) == width - 1
+        if shorter and _trailing_delimiters(window, width):
+            return index - 1
+        return index
+    return 0
 
 
 def _one_column_preamble(records: Sequence[Record]) -> int:
@@ -199,7 +199,7 @@ def detect_header(
 
 
 def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> int:
-    """Trailing records that are not data: of another width, or a totals line.
+    """Trailing records that are not data: short notes of another width, or a totals line.
 
     Args:
         records: The last records of the file, in order.
@@ -214,7 +214,10 @@ def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> i
         ragged = len(cells) != width and (
             len(cells) < width or any(c.strip() for c in cells[width:])
         )
-        if ragged or (totals and sparse):
+        # A record with a field too many or too few is a broken row, to set aside as ragged
+        # where it can be seen, not a footer to skip; "Rows: 40" and the like are footers.
+        broken = ragged and len(filled) >= width - 1 and not totals
+        if (ragged and not broken) or (totals and sparse):
             footer += 1
         else:
             break
@@ -225,7 +228,7 @@ def _looks_like(cell: str, column: Sequence[str]) -> bool:
     """Whether ``cell`` is written as most of the column's cells are, and as long as some.
 
     ``AB-1001`` among ``CD-2002``s, ``Anna Berg`` among ``Ben Ortiz``s: shapes of character
-    classes, and a length between the shortest and the longest.
+    classes, and a length from half the shortest to half again the longest.
     """
     filled = [c for c in column if c.strip()]
     if not filled:
@@ -236,7 +239,7 @@ def _looks_like(cell: str, column: Sequence[str]) -> bool:
     return (
         _shape(cell) == shape
         and count * 2 > len(filled)
-        and min(lengths) <= len(cell) <= max(lengths)
+        and min(lengths) / 2 <= len(cell) <= max(lengths) * 1.5
     )
 
 
