@@ -38,7 +38,9 @@ format: $(STAMP)
 ## bench: the benchmarks under benchmarks/, figures as ratios to baselines timed in the same run
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/sniff_accuracy.py
+	$(BIN)/python benchmarks/sniff_accuracy.py --rows 84
+	$(BIN)/python benchmarks/sniff_accuracy.py --random 1000
+	$(BIN)/python benchmarks/calibration.py
 	$(BIN)/python benchmarks/sniff_speed.py --rows 1000000
 	$(BIN)/python benchmarks/validation_cost.py --rows 1000000
 	$(BIN)/python benchmarks/load_speed.py --rows 1000000

@@ -80,11 +80,7 @@ def iter_arrow_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator
 
 
 def iter_arrow_batches(
-    path: Path,
-    dialect: Dialect,
-    *,
-    skip_blank: bool = False,
-    block_bytes: int = ARROW_BLOCK_BYTES,
+    path: Path, dialect: Dialect, *, skip_blank: bool = False
 ) -> Iterator[pa.RecordBatch]:
     """Yield the records as Arrow's parser hands them over: string columns, no line numbers.
 
@@ -92,7 +88,6 @@ def iter_arrow_batches(
         path: The file.
         dialect: How it is written.
         skip_blank: Drop empty lines in the parser rather than yield them as records.
-        block_bytes: Arrow's parse block: larger is faster, and holds more memory.
 
     Raises:
         IrregularRows: A record has the wrong width or bytes Arrow cannot decode.
@@ -104,7 +99,7 @@ def iter_arrow_batches(
         return "skip"
 
     with open_bytes(path) as binary:
-        reader = _open_arrow(binary, dialect, set_aside, skip_blank, block_bytes)
+        reader = _open_arrow(binary, dialect, set_aside, skip_blank)
         while True:
             try:
                 batch = reader.read_next_batch()
@@ -122,11 +117,7 @@ def iter_arrow_batches(
 
 
 def _open_arrow(
-    binary: BinaryIO,
-    dialect: Dialect,
-    on_invalid: object,
-    skip_blank: bool,
-    block_bytes: int = ARROW_BLOCK_BYTES,
+    binary: BinaryIO, dialect: Dialect, on_invalid: object, skip_blank: bool
 ) -> pacsv.CSVStreamingReader:
     for _ in range(dialect.preamble_lines):
         binary.readline()
@@ -137,7 +128,7 @@ def _open_arrow(
         read_options=pacsv.ReadOptions(
             column_names=names,
             skip_rows=1 if dialect.has_header else 0,
-            block_size=block_bytes,
+            block_size=ARROW_BLOCK_BYTES,
             encoding="utf8" if encoding in ("utf-8", "utf-8-sig", "ascii") else encoding,
         ),
         parse_options=pacsv.ParseOptions(

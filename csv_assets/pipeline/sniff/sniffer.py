@@ -36,9 +36,6 @@ from csv_assets.pipeline.sniff.shape import (
 )
 
 TYPE_CHUNK_ROWS = 100_000
-TYPE_BLOCK_BYTES = 1 << 20
-"""Arrow's parse block for typing: 1 MiB types about a tenth faster than the load's 256 KiB,
-for some 35 MB more of the parser's memory while nothing else is held."""
 TYPE_BATCH_ROWS = 1 << 17
 """Arrow's batches (about 1 MiB of text each) are typed this many rows at a time: big
 batches mean few calls per column, while small blocks keep the parser's memory flat."""
@@ -121,8 +118,7 @@ def _infer_whole_file(path: Path, dialect: Dialect) -> Inference:
     A record of the wrong width (or a dialect beyond Arrow) means the exact reader's chunks.
     """
     if arrow_readable(dialect):
-        batches = iter_arrow_batches(path, dialect, skip_blank=True, block_bytes=TYPE_BLOCK_BYTES)
-        with closing(batches):
+        with closing(iter_arrow_batches(path, dialect, skip_blank=True)) as batches:
             try:
                 return infer_types(_grouped(batches), dialect.number_style)
             except IrregularRows:
