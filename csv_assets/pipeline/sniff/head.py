@@ -18,12 +18,12 @@ from csv_assets.pipeline.dialect import PINNED, Dialect, comment_prefixes
 from csv_assets.pipeline.read import fit_record, open_bytes
 from csv_assets.pipeline.sniff.calibration import calibrated
 from csv_assets.pipeline.sniff.encoding import Encoding, decode_sample, detect_encoding
+from csv_assets.pipeline.sniff.header import detect_header
 from csv_assets.pipeline.sniff.infer import Inference, infer_sample
 from csv_assets.pipeline.sniff.search import Found, scored_rows, search_dialect
 from csv_assets.pipeline.sniff.shape import (
     Record,
     count_preamble,
-    detect_header,
     group_names,
     second_table,
 )

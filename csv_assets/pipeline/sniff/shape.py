@@ -1,21 +1,21 @@
-"""Where the table sits in a file: title lines above it, its header, totals below it, comments."""
+"""Where the table sits in a file: title lines and a group row above it, totals below, comments.
+
+Also where a second table, further down, starts.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 from csv_assets.pipeline.cells import (
-    FALSE_TOKENS,
-    TRUE_TOKENS,
-    Kind,
     NumberStyle,
     is_null,
     number_kind,
     starts_like_value,
 )
+from csv_assets.pipeline.sniff.header import cell_shape
 
 Record = tuple[int, list[str]]
 """A record: the physical line it starts on, and its cells."""
@@ -36,11 +36,6 @@ _FOOTER_CELL = re.compile(
 )
 """A first cell that says "totals" or "end", not one that merely starts with such a word."""
 COMMENT_PREFIXES = ("#", "//")
-VALUE_IN_FIRST = 0.85
-HEADER_ALONE = 0.6
-"""Raw scores of the header rules that do not vote: a number or null in the first record (no
-header), and a record with none below it (a header). Their calibrated confidences say how often
-each is right."""
 MIN_SHAPED = 3
 SHAPE_SHARE = 0.6
 """A one-column table's values share a shape when this share of at least ``MIN_SHAPED`` do."""
@@ -80,12 +75,12 @@ def _one_column_preamble(records: Sequence[Record]) -> int:
     below = values[len(values) // 2 :]  # the table's rows, whatever sits above them
     if len(below) < MIN_SHAPED:
         return 0
-    shape, count = Counter(_shape(v) for v in below).most_common(1)[0]
+    shape, count = Counter(cell_shape(v) for v in below).most_common(1)[0]
     if count < SHAPE_SHARE * len(below):
         return 0
     leading = 0
     for _, cells in records:
-        if len(cells) == 1 and _shape(cells[0]) == shape:
+        if len(cells) == 1 and cell_shape(cells[0]) == shape:
             break
         leading += 1
     return max(leading - 1, 0)
@@ -161,43 +156,6 @@ def _opens_table(records: Sequence[Record], start: int, header: Sequence[str], w
     return len(records[start + 1][1]) == len(cells)
 
 
-def detect_header(
-    first: list[str], rest: list[list[str]], kinds: Sequence[Kind], style: NumberStyle
-) -> tuple[bool, float]:
-    """Whether ``first`` names the columns of ``rest``, and how sure that is (0.5..1).
-
-    A header cell is text where its column holds numbers or dates, or text that its column
-    never repeats; a header has no empty, null or numeric cell, and no cell twice.
-
-    Args:
-        first: The first record after the preamble.
-        rest: The records after it (a sample).
-        kinds: The kind of each column of ``rest``.
-        style: How the file writes numbers.
-    """
-    if not first:
-        return False, 0.5
-    if any(is_null(c) or number_kind(c, style) for c in first):
-        return False, VALUE_IN_FIRST
-    if not rest:
-        return True, HEADER_ALONE
-    votes = 0
-    for i, cell in enumerate(first):
-        column = [row[i] for row in rest[:200] if i < len(row)]
-        kind = kinds[i] if i < len(kinds) else "string"
-        if kind != "string" and not _typed(cell, style):
-            votes += 2
-        elif cell in column:
-            votes -= 2
-        elif _looks_like(cell, column):
-            votes -= 1  # a name or code written like the column's own values
-        else:
-            votes += 1
-    share = votes / (2 * len(first))
-    confidence = min(1.0, 0.5 + abs(share) / 2)
-    return votes > 0, confidence
-
-
 def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> int:
     """Trailing records that are not data: short notes of another width, or a totals line.
 
@@ -222,56 +180,6 @@ def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> i
         else:
             break
     return footer if footer < len(records) else 0
-
-
-def _looks_like(cell: str, column: Sequence[str]) -> bool:
-    """Whether ``cell`` is written as most of the column's cells are, and as long as some.
-
-    ``AB-1001`` among ``CD-2002``s, ``Anna Berg`` among ``Ben Ortiz``s: shapes of character
-    classes, and a length from half the shortest to half again the longest.
-    """
-    filled = [c for c in column if c.strip()]
-    if not filled:
-        return False
-    shapes = Counter(_shape(c) for c in filled)
-    shape, count = shapes.most_common(1)[0]
-    lengths = [len(c) for c in filled]
-    return (
-        _shape(cell) == shape
-        and count * 2 > len(filled)
-        and min(lengths) / 2 <= len(cell) <= max(lengths) * 1.5
-    )
-
-
-@lru_cache(maxsize=65536)
-def _shape(text: str) -> str:
-    """A cell's letters, digits and spaces as classes, runs collapsed, the rest dropped.
-
-    ``AB-1001`` is ``A9``; ``Anna Berg`` and ``Zoë Noël €`` are both ``Aa Aa``.
-    """
-    shape: list[str] = []
-    for char in text.strip():
-        if char.isalpha():
-            mark = "A" if char.isupper() else "a"
-        elif char.isdigit():
-            mark = "9"
-        elif char == " ":
-            mark = " "
-        else:
-            continue
-        if not shape or shape[-1] != mark:
-            shape.append(mark)
-    return "".join(shape).strip()
-
-
-def _typed(cell: str, style: NumberStyle) -> bool:
-    """Whether a cell reads as a value rather than a name: a number, a date, a boolean."""
-    text = cell.strip().lower()
-    return (
-        bool(number_kind(text, style))
-        or starts_like_value(text)
-        or text in TRUE_TOKENS | FALSE_TOKENS
-    )
 
 
 def comment_prefixes(lines: Sequence[str]) -> tuple[str, ...]:

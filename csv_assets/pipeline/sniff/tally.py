@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,16 +26,12 @@ from csv_assets.pipeline.cells import (
 )
 from csv_assets.pipeline.sniff.kinds import (
     CANDIDATES,
-    GROUP_SHAPES,
     NUMERIC,
     Candidate,
     all_cells,
-    bytes_present,
-    could_match,
     mask,
-    number_patterns,
-    test_cells,
 )
+from csv_assets.pipeline.sniff.race import measure_numbers, race_columns
 
 TYPE_SHARE = 0.95
 """A column is of a kind when at least this share of its present cells are of it."""
@@ -48,7 +43,6 @@ PROBE_CELLS = 4096
 """Cells raced one by one before a column's leading kind is offered the rest whole."""
 
 _NULLS = pa.array(sorted(NULL_TOKENS))
-_LEADING_ZERO = r"^[+-]?0\d"
 
 
 @dataclass
@@ -241,105 +235,6 @@ def tally_sample(table: pa.Table, style: NumberStyle) -> dict[str, ColumnTally]:
         tally.present += int(count)
     race_columns(columns, cells, ids, style)
     return tallies
-
-
-def race_columns(
-    tallies: list[ColumnTally], cells: pa.Array, ids: np.ndarray, style: NumberStyle
-) -> None:
-    """Race present, trimmed cells, each of the column ``ids`` names, through the candidates.
-
-    A cell leaves at the first group it matches; within a group every format is tested (two
-    may fit). Every tally must have the same viable candidates.
-    """
-    groups: dict[str, list[Candidate]] = {}
-    for candidate in tallies[0].viable:
-        groups.setdefault(candidate.group, []).append(candidate)
-    patterns = number_patterns(style)
-    digits_only = False
-    for group, members in groups.items():
-        if not len(cells):
-            return
-        if group != "boolean" and not digits_only:
-            # Only booleans are written without a digit; nothing else needs a look.
-            digits = mask(pc.match_substring_regex(cells, r"\d"))
-            cells, ids = cells.filter(pa.array(digits)), ids[digits]
-            digits_only = True
-        shape = GROUP_SHAPES.get(group)
-        shaped = np.ones(len(cells), bool)
-        if shape is not None:
-            shaped = mask(pc.match_substring_regex(cells, shape))
-        tested = cells.filter(pa.array(shaped)) if shape is not None else cells
-        tested_ids = ids[shaped]
-        if not len(tested):
-            continue
-        matched = np.zeros(len(tested), bool)
-        present = bytes_present(tested) if len(members) > 1 else None
-        for candidate in members:
-            if present is not None and not could_match(candidate, present):
-                continue
-            hit = mask(test_cells(candidate, tested, patterns))
-            for tally, count in zip(
-                tallies, np.bincount(tested_ids[hit], minlength=len(tallies)), strict=True
-            ):
-                tally.hits[candidate] += int(count)
-            matched |= hit
-            if candidate.kind in ("integer", "decimal") and hit.any():
-                numbers = plain_number(tested.filter(pa.array(hit)), style)
-                measure_numbers(tallies, numbers, tested_ids[hit])
-        if matched.any():
-            shaped[shaped] = matched
-            cells, ids = cells.filter(pa.array(~shaped)), ids[~shaped]
-
-
-def measure_numbers(
-    tallies: list[ColumnTally], numbers: pa.Array, ids: np.ndarray, *, integers: bool = False
-) -> None:
-    """Leading zeros (an identifier, not a number) and the widest whole and fraction parts.
-
-    ``numbers`` are plain (``1234.5``), each of the column ``ids`` names; ``integers`` says
-    they hold no decimal point. A sign counts as a whole digit: the precision drafted from it
-    errs on the wide side.
-    """
-    if not len(numbers):
-        return
-    if any(not tally.leading_zeros for tally in tallies):
-        # "0.15" opens with a zero but has none leading: only the rest go to the pattern.
-        zero = mask(pc.and_not(pc.starts_with(numbers, "0"), pc.starts_with(numbers, "0.")))
-        if zero.any():
-            flagged = mask(pc.match_substring_regex(numbers.filter(pa.array(zero)), _LEADING_ZERO))
-            counts = np.bincount(ids[zero][flagged], minlength=len(tallies))
-            for tally, count in zip(tallies, counts, strict=True):
-                tally.leading_zeros += int(count)
-    length = pc.binary_length(numbers)
-    if integers and len(tallies) == 1:  # no decimal point to look for
-        widest, finest = [pc.max(length).as_py()], [0]
-        _widen(tallies, widest, finest)
-        return
-    point = pc.find_substring(numbers, ".")
-    integer = pc.less(point, 0)
-    if len(tallies) == 1 and not pc.any(pc.invert(integer)).as_py():
-        widest, finest = [pc.max(length).as_py()], [0]
-    elif len(tallies) == 1 and not pc.any(integer).as_py():  # decimals only
-        widest = [pc.max(point).as_py()]
-        finest = [pc.max(pc.subtract(length, point)).as_py() - 1]
-    elif len(tallies) == 1:  # decimals with integers among them
-        widest = [pc.max(pc.if_else(integer, length, point)).as_py()]
-        decimals = pc.invert(integer)
-        finest = [pc.max(pc.subtract(length, point).filter(decimals)).as_py() - 1]
-    else:
-        whole = pc.if_else(pc.less(point, 0), length, point)
-        fraction = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(length, point), 1))
-        widest = np.zeros(len(tallies), np.int64)
-        finest = np.zeros(len(tallies), np.int64)
-        np.maximum.at(widest, ids, whole.to_numpy(zero_copy_only=False))
-        np.maximum.at(finest, ids, fraction.to_numpy(zero_copy_only=False))
-    _widen(tallies, widest, finest)
-
-
-def _widen(tallies: list[ColumnTally], widest: Sequence[int], finest: Sequence[int]) -> None:
-    for tally, wide, fine in zip(tallies, widest, finest, strict=True):
-        tally.whole_digits = max(tally.whole_digits, int(wide))
-        tally.scale = max(tally.scale, int(fine))
 
 
 def _as_nulls(text: pa.Array | pa.ChunkedArray, missing: pa.Array | pa.ChunkedArray) -> pa.Array:
