@@ -2,9 +2,9 @@
 
 Western single-byte text is the usual legacy case (Excel's "CSV" is cp1252), and almost any
 such text also decodes as some multi-byte encoding: ``Müller`` is two valid GB18030
-characters. A multi-byte reading wins only when the bytes look like a multi-byte script (its
-high bytes come in runs, not one accent between ASCII letters). Mostly valid UTF-8 with a few
-broken bytes stays UTF-8, the broken bytes read as U+FFFD and said so.
+characters. A multi-byte reading wins only when the text does not read as accents inside
+Latin words and the multi-byte reading's characters do not sit between Latin letters. Mostly
+valid UTF-8 with a few broken bytes stays UTF-8, the broken bytes read as U+FFFD and said so.
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ MULTI_BYTE = frozenset(
     {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "shift_jis", "cp932",
      "euc_jp", "euc_jis_2004", "iso2022_jp", "euc_kr", "cp949", "johab", "hz"}
 )  # fmt: skip
-RUN_SHARE = 0.8
-"""A multi-byte reading needs at least this share of high bytes next to another high byte."""
+WESTERN_SHARE = 0.6
+"""Text whose non-ASCII letters touch a Latin letter at least this often is Western; a
+multi-byte reading needs its characters to touch one less than half as often."""
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 BROKEN_UTF8_SHARE = 0.05
 """UTF-8 with at most this share of its non-ASCII sequences broken is UTF-8, with U+FFFD."""
-_HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
 
 
 @dataclass(frozen=True)
@@ -76,20 +77,40 @@ def _utf8_sequences(raw: bytes) -> tuple[int, int]:
 
 
 def _legacy(raw: bytes) -> Encoding:
-    high = sum(b > 127 for b in raw)
-    in_runs = sum(len(run) for run in _HIGH_RUN.findall(raw))
-    if in_runs >= RUN_SHARE * high:
+    western = _in_words(raw.decode("latin-1"), letters_only=True)
+    if western < WESTERN_SHARE:
+        # Not accented letters inside Latin words: perhaps a multi-byte script.
         best = from_bytes(raw).best()
         if best is not None and best.encoding in MULTI_BYTE:
-            return Encoding(best.encoding, False, in_runs / high, runner_up="cp1252")
+            mixed = _in_words(str(best), letters_only=False)
+            if mixed < WESTERN_SHARE / 2:
+                return Encoding(best.encoding, False, 1.0 - mixed, runner_up="cp1252")
     # The Western reading: cp1252 where every byte is defined in it (its C1 range holds the
     # euro sign and typographic quotes), else latin-1, which defines every byte.
-    isolated = 1.0 - in_runs / high if high else 1.0
     try:
         raw.decode("cp1252")
     except UnicodeDecodeError:
-        return Encoding("latin-1", False, isolated)
-    return Encoding("cp1252", False, isolated, runner_up="latin-1")
+        return Encoding("latin-1", False, western)
+    return Encoding("cp1252", False, western, runner_up="latin-1")
+
+
+def _in_words(text: str, *, letters_only: bool) -> float:
+    """The share of non-ASCII characters that touch an ASCII letter (``Müller``, ``Köln``).
+
+    Western text puts its accented letters inside Latin words; a multi-byte script's
+    characters sit among their own kind, and text misread as one (GB18030 from ``Müller``)
+    leaves them between Latin letters again. ``letters_only`` counts only letters.
+    """
+    touching = total = 0
+    for match in _NON_ASCII.finditer(text):
+        total += 1
+        index = match.start()
+        if letters_only and not match.group().isalpha():
+            continue
+        before = text[index - 1 : index]
+        after = text[index + 1 : index + 2]
+        touching += (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
+    return touching / total if total else 1.0
 
 
 def decode_sample(raw: bytes, encoding: str, truncated: bool) -> str:

@@ -171,3 +171,25 @@ def test_a_last_row_that_merely_starts_with_total_is_data(tmp_path):
     rows, _ = read_rows(path, dialect)
 
     assert dialect.footer_rows == 0 and rows[-1] == ("Total Package", "5", "12.00")
+
+
+@pytest.mark.parametrize(
+    ("codec", "text"),
+    [
+        ("gb18030", "编号,名称,城市\n" + "".join(f"{i},张伟,北京市朝阳区\n" for i in range(30))),
+        (
+            "shift_jis",
+            "番号,名前,都市\n" + "".join(f"{i},山田太郎,東京都新宿区\n" for i in range(30)),
+        ),
+        ("euc_kr", "번호,이름,도시\n" + "".join(f"{i},김철수,서울특별시\n" for i in range(30))),
+    ],
+)
+def test_a_multi_byte_script_is_still_read_as_one(tmp_path, codec, text):
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode(codec))
+
+    dialect = sniff_csv(path)
+    rows, _ = read_rows(path, dialect)
+
+    assert path.read_bytes().decode(dialect.encoding) == text
+    assert len(rows) == 30 and dialect.has_header
