@@ -114,7 +114,7 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
     if encoding.replaced:
         notes.append(
             f"{encoding.replaced} bytes of the first {len(head) // 1024} KiB are not valid "
-            f"{encoding.codec}: each is read as U+FFFD"
+            f"{encoding.codec}: each is read as U+FFFD, as is any further one"
         )
     dialect = Dialect(
         encoding=encoding.codec,
