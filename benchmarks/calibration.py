@@ -26,7 +26,8 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
 from csv_assets.pipeline.sniff import sniff_csv  # noqa: E402
-from csv_assets_tests.pollute import Case, labelled_corpus  # noqa: E402
+from csv_assets_tests.labelled_corpus import labelled_corpus  # noqa: E402
+from csv_assets_tests.pollute import Case  # noqa: E402
 
 DECISIONS = ("encoding", "dialect", "header", "preamble", "footer")
 BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001)

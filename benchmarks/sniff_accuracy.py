@@ -38,7 +38,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from sniffers import SNIFFERS, Dialect, Sniffer  # noqa: E402
 
-from csv_assets_tests.pollute import Case, Table, cases, labelled_corpus  # noqa: E402
+from csv_assets_tests.labelled_corpus import labelled_corpus  # noqa: E402
+from csv_assets_tests.pollute import Case, Table, cases  # noqa: E402
 
 
 @dataclass

@@ -14,11 +14,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-Table = list[list[str]]
-
-FIRST_NAMES = ["Anna", "Ben", "Chloé", "Dário", "Eva", "Frank", "Gül", "Hana", "Ivo", "Jörg"]
-CITIES = ["Berlin", "Paris", "Lisboa", "København", "Zürich", "Wien", "Praha", "Köln"]
-WORDS = ["red", "blue", "large", "small", "fresh", "spare", "boxed", "loose", "new", "used"]
+from csv_assets_tests.clean_tables import Table, base_tables
 
 
 @dataclass(frozen=True)
@@ -176,42 +172,6 @@ class Case:
     table: Table = field(repr=False)
 
 
-def base_tables(rows: int = 40, seed: int = 7) -> dict[str, Table]:
-    """Clean tables of the kinds partners send: orders, a ledger, a wide sensor log, a list."""
-    rng = random.Random(seed)
-    orders = [["order_id", "customer", "city", "ordered_at", "amount", "note"]]
-    ledger = [["Buchungstag", "Konto", "Betrag", "Verwendungszweck"]]
-    sensors = [["ts", *(f"sensor_{i:02d}" for i in range(1, 41))]]
-    names = [["name"]]
-    for i in range(rows):
-        note = rng.choice(["", "gift wrap", 'said "urgent"', "call, then ship", "2nd floor"])
-        if rng.random() < 0.1:
-            note = "deliver to\nback door"
-        orders.append(
-            [
-                str(1000 + i),
-                f"{rng.choice(FIRST_NAMES)} {rng.choice(WORDS).title()}",
-                rng.choice(CITIES),
-                f"2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d} "
-                f"{rng.randrange(24):02d}:{rng.randrange(60):02d}",
-                f"{rng.randrange(100, 99999) / 100:.2f}",
-                note,
-            ]
-        )
-        euros = f"{rng.randrange(-500000, 500000) / 100:,.2f}"
-        ledger.append(
-            [
-                f"{rng.randrange(1, 29):02d}.{rng.randrange(1, 13):02d}.2026",
-                f"DE{rng.randrange(10**8):08d}",
-                euros.replace(",", "_").replace(".", ",").replace("_", "."),
-                f"Rechnung {rng.randrange(10**5)} {rng.choice(WORDS)}",
-            ]
-        )
-        sensors.append([f"{i:04d}", *(f"{rng.gauss(20, 5):.3f}" for _ in range(40))])
-        names.append([f"{rng.choice(FIRST_NAMES)} {rng.choice(CITIES)}"])
-    return {"orders": orders, "ledger": ledger, "sensors": sensors, "names": names}
-
-
 PREAMBLE = (
     "Sales export",
     "Generated 2026-11-24 06:00 by ShopSystem v4.2",
@@ -329,66 +289,3 @@ def cases(rows: int = 40) -> Iterator[Case]:
             data, clean, expected = variant.render(table)
             name = f"{table_name}_{number:02d}_{variant.category.replace(' ', '_')}.csv"
             yield Case(name, variant.category, data, expected, clean)
-
-
-def labelled_corpus(seed: int, count: int) -> Iterator[Case]:
-    """``count`` files of random pollutions of random slices of the clean tables.
-
-    Harder than ``cases``: tables of 2 to 84 rows, some cut to a few (maybe text-only)
-    columns, every pollution drawn at random and combined. For calibrating the sniffer's
-    confidences: a decision stated at confidence c should be right about c of the time here,
-    so the corpus must hold files where it is wrong. Two seeds give two disjoint corpora.
-    """
-    rng = random.Random(seed)
-    made = 0
-    while made < count:
-        rows = rng.choice([2, 3, 5, 8, 12, 25, 40, 84])
-        name, table = rng.choice(list(base_tables(rows, seed=rng.randrange(10**6)).items()))
-        width = len(table[0])
-        if width > 2 and rng.random() < 0.5:
-            keep = sorted(rng.sample(range(width), rng.randrange(1, min(width, 6) + 1)))
-            table = [[row[i] for i in keep] for row in table]
-        variant = _random_variant(rng, len(table[0]), rows)
-        if not variant.applies(table) or (variant.header_only and not variant.header):
-            continue  # nothing to pollute, or an empty file
-        if variant.footer:
-            total = variant.delimiter.join(["Total", *[""] * (len(table[0]) - 1)])
-            variant = replace(variant, footer=(total, f"Rows: {rows}"))
-        data, clean, expected = variant.render(table)
-        made += 1
-        yield Case(f"{name}_{seed}_{made:05d}.csv", variant.category, data, expected, clean)
-
-
-def _random_variant(rng: random.Random, width: int, rows: int) -> Variant:
-    delimiter = rng.choice([",", ",", ",", ";", ";", "\t", "|", ":", " "])
-    encoding = rng.choice(["utf-8", "utf-8", "utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
-    c1 = (
-        rng.choice([None] * 6 + ["cp1252", "latin-1"])
-        if encoding in ("cp1252", "latin-1")
-        else None
-    )
-    escape = rng.random() < 0.1
-    return Variant(
-        "random",
-        delimiter=delimiter,
-        quotechar=rng.choice(['"', '"', '"', "'"]),
-        escapechar="\\" if escape else None,
-        quote_all=rng.random() < 0.1,
-        line_terminator=rng.choice(["\r\n", "\n", "\n", "\r"]),
-        encoding=c1 or encoding,
-        header=rng.random() < 0.8,
-        preamble=PREAMBLE[: rng.choice([0, 0, 0, 1, 2, 3, 5])],
-        footer=("x",) if rng.random() < 0.1 else (),
-        comments=rng.choice([0, 0, 0, 1, 3]),
-        comment_prefixes=rng.choice([("#",), ("//",), ("#", "//")]),
-        blank_lines=rng.choice([0, 0, 0, 1, 2]),
-        broken_rows=rng.choice([0, 0, 0, 1, 2]) if rows > 3 else 0,
-        padded_preamble=rng.random() < 0.3,
-        padded_fields=delimiter != " " and rng.random() < 0.1,
-        header_only=rng.random() < 0.03,
-        duplicate_name=rng.random() < 0.1,
-        group_row=width >= 3 and rng.random() < 0.05,
-        second_table=rng.random() < 0.05,
-        c1=c1,
-        seed=rng.randrange(10**6),
-    )

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from csv_assets.ingest.catalog import SourceSpec
 from csv_assets.ingest.deliveries import Delivery, SourceFolders
+from csv_assets.ingest.extra_tables import extra_table, set_aside
 from csv_assets.ingest.file_load import FileLoad, timed
 from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
@@ -84,34 +85,8 @@ def _ingest_where_it_is(
         raise
     line = report.dialect.get("table_end_line")
     if line is not None and report.status == "loaded":
-        report = replace(report, set_aside=str(_set_aside(folders, path, delivery, report, line)))
+        report = replace(report, set_aside=str(set_aside(folders, path, delivery, report, line)))
     return replace(report, file=str(folders.archive_file(path, delivery)))
-
-
-def _set_aside(
-    folders: SourceFolders, path: Path, delivery: Delivery, report: IngestReport, line: int
-) -> Path:
-    """Copy a second table of the file into the rejected folder, with a report saying why."""
-    archived = folders.archive / delivery.stamp / delivery.name
-    return folders.set_aside(
-        path,
-        delivery,
-        line,
-        report.dialect["encoding"],
-        {
-            "file": delivery.name,
-            "rule": "extra_table",
-            "line": line,
-            "message": (
-                f"{delivery.name}: a second table starts on line {line}; the table above it "
-                f"loaded ({report.rows_loaded} rows), these lines did not. The whole file is "
-                f"archived at {archived}. Load this part as its own file, or set the source's "
-                "on_extra_table: fail to reject such files"
-            ),
-            "partition_key": delivery.key,
-            "sha256": report.sha256,
-        },
-    )
 
 
 def load_path(
@@ -165,14 +140,7 @@ def _load(
         settled = formats_settled(head, contract, source)
         dialect = _sniff(path, source, whole_file=not settled, tail=digest.tail)
     if dialect.table_end_line is not None and source.on_extra_table == "fail":
-        raise BadFileError(
-            path.name,
-            f"a second table starts on line {dialect.table_end_line} (a new header after a "
-            "blank line); the source's on_extra_table: fail holds the file back, nothing was "
-            "loaded. Split the file, or set on_extra_table: set_aside to load the first table",
-            line=dialect.table_end_line,
-            rule="extra_table",
-        )
+        raise extra_table(path.name, dialect.table_end_line)
     with engine.begin() as conn:
         # First, so that of two loaders of one content the second sees the first's ledger entry.
         claim_table(conn, source.table_name)

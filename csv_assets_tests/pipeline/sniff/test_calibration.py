@@ -9,7 +9,7 @@ from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets.pipeline.sniff.calibration import calibrated
 from csv_assets.pipeline.sniff.calibration_steps import STEPS
 from csv_assets_tests.conftest import REPO
-from csv_assets_tests.pollute import labelled_corpus
+from csv_assets_tests.labelled_corpus import labelled_corpus
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from calibration import DECISIONS, outcomes, reliability
