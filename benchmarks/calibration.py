@@ -25,6 +25,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
+from sniffers import dialect_right  # noqa: E402
+
 from csv_assets.pipeline.sniff import sniff_csv  # noqa: E402
 from csv_assets_tests.labelled_corpus import labelled_corpus  # noqa: E402
 from csv_assets_tests.pollute import Case  # noqa: E402
@@ -58,10 +60,8 @@ def outcomes(cases: Iterable[Case], *, calibrate: bool) -> dict[str, list[Pair]]
 
 def _right(found, case: Case) -> dict[str, bool]:
     expected = case.expected
-    dialect = all(
-        (expected[key] is None and key != "escapechar") or getattr(found, key) == expected[key]
-        for key in ("delimiter", "quotechar", "escapechar")
-    )
+    said = {key: getattr(found, key) for key in ("delimiter", "quotechar", "escapechar")}
+    dialect = dialect_right(said, expected)
     return {
         "encoding": _same_text(case.data, found.encoding, str(expected["encoding"])),
         "dialect": dialect,

@@ -36,7 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from sniffers import SNIFFERS, Dialect, Sniffer  # noqa: E402
+from sniffers import SNIFFERS, Dialect, Sniffer, dialect_right  # noqa: E402
 
 from csv_assets_tests.labelled_corpus import labelled_corpus  # noqa: E402
 from csv_assets_tests.pollute import Case, Table, cases  # noqa: E402
@@ -65,17 +65,6 @@ def run(tool: Sniffer, case: Case, path: Path) -> Outcome:
         spent = (time.perf_counter() - start) * 1000
         return Outcome({}, [], spent, spent, type(error).__name__)
     return Outcome(dialect, table, ms, (time.perf_counter() - start) * 1000)
-
-
-def dialect_right(found: Dialect, expected: Dialect) -> bool:
-    """Delimiter, quote and escape all right, where the file makes them matter."""
-    for key in ("delimiter", "quotechar", "escapechar"):
-        want = expected[key]
-        if want is None and key != "escapechar":
-            continue  # a one-column file's delimiter, a quote the file never uses
-        if found.get(key) != want:
-            return False
-    return True
 
 
 def cells_recovered(clean: Table, got: Table) -> int:

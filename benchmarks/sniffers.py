@@ -17,6 +17,17 @@ Dialect = dict[str, object]
 Sniffer = Callable[[Path, Dialect], tuple[Dialect, Callable[[], Table]]]
 
 
+def dialect_right(found: Dialect, expected: Dialect) -> bool:
+    """Delimiter, quote and escape all right, where the file makes them matter."""
+    for key in ("delimiter", "quotechar", "escapechar"):
+        want = expected[key]
+        if want is None and key != "escapechar":
+            continue  # a one-column file's delimiter, a quote the file never uses
+        if found.get(key) != want:
+            return False
+    return True
+
+
 def ours(path: Path, expected: Dialect) -> tuple[Dialect, Callable[[], Table]]:
     from csv_assets.pipeline.read import IrregularRows, iter_chunks
     from csv_assets.pipeline.sniff import sniff_csv

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from csv_assets.commands.common import add_file_arguments, print_json, sniff_file
+from csv_assets.pipeline.dialect import unsure_note
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,8 +63,7 @@ def run(args: argparse.Namespace) -> int:
         sure = f"  ({confidence[decision]:.2f})" if decision else ""
         # The dialect's confidence covers four rows; its doubt is shown on the delimiter's.
         if decision in unsure and (decision != "dialect" or label == "delimiter"):
-            runner_up = unsure[decision]
-            sure += f"  unsure; runner-up: {runner_up}" if runner_up else "  unsure"
+            sure += f"  {unsure_note(unsure[decision])}"
         pinned = "  pinned" if fields & set(dialect.pinned) else ""
         print(f"  {label:<20}{value}{sure}{pinned}")
     for note in dialect.notes:

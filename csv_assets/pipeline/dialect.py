@@ -164,6 +164,11 @@ def dialect_from_description(description: Mapping[str, Any], raw_header: Sequenc
     )
 
 
+def unsure_note(runner_up: str) -> str:
+    """How a doubtful decision is shown: unsure, and its runner-up if it has one."""
+    return f"unsure; runner-up: {runner_up}" if runner_up else "unsure"
+
+
 def comment_prefixes(value: str | Sequence[str] | None) -> tuple[str, ...]:
     """Comment prefixes as a tuple, from one prefix, several, or none (a pin or old ledger)."""
     if not value:

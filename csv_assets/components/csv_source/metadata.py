@@ -6,6 +6,7 @@ from typing import Any
 import dagster as dg
 
 from csv_assets.ingest import IngestReport
+from csv_assets.pipeline.dialect import unsure_note
 from csv_assets.pipeline.validate import ColumnSpec, Rule
 
 SCHEMA_VALID = "schema_valid"
@@ -206,9 +207,7 @@ def _sniffed_table(dialect: Mapping[str, Any]) -> str:
 
 def _unsure(unsure: Mapping[str, str], decision: str | None) -> str:
     """The note on a decision stated below the threshold: unsure, and its runner-up."""
-    if decision not in unsure:
-        return ""
-    return f"unsure; runner-up: {unsure[decision]}" if unsure[decision] else "unsure"
+    return unsure_note(unsure[decision]) if decision in unsure else ""
 
 
 def _types_table(dialect: Mapping[str, Any]) -> str:

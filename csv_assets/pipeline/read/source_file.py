@@ -74,15 +74,11 @@ class Digest:
     whole decompression (a plain file's end is a seek away: ``None``)."""
 
 
-def copy_lines(path: Path, encoding: str, first: int, target: Path) -> int:
+def copy_lines(path: Path, encoding: str, first: int, target: Path) -> None:
     """Copy the physical lines of ``path``'s content from line ``first`` on into ``target``.
 
     Lines end as a CSV reader ends them (LF, CRLF or CR); their bytes are copied unchanged.
-
-    Returns:
-        The number of lines copied.
     """
-    copied = 0
     # An incremental encoder writes a BOM (utf-8-sig, utf-16) once, at the copy's start.
     encoder = codecs.getincrementalencoder(encoding)("surrogateescape")
     with open_bytes(path) as binary, target.open("wb") as out:
@@ -90,8 +86,6 @@ def copy_lines(path: Path, encoding: str, first: int, target: Path) -> int:
         for number, line in enumerate(text, start=1):
             if number >= first:
                 out.write(encoder.encode(line))
-                copied += 1
-    return copied
 
 
 def hash_drop(path: Path) -> Digest:

@@ -54,10 +54,11 @@ def detect_encoding(raw: bytes) -> Encoding:
         if raw.startswith(bom):
             return Encoding(codec, True, 1.0)
     half = max(len(raw) // 2, 1)
-    if raw[1::2].count(0) > half // 2:
-        return Encoding("utf-16-le", False, raw[1::2].count(0) / half, runner_up="utf-16-be")
-    if raw[0::2].count(0) > half // 2:
-        return Encoding("utf-16-be", False, raw[0::2].count(0) / half, runner_up="utf-16-le")
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    if odd > half // 2:
+        return Encoding("utf-16-le", False, odd / half, runner_up="utf-16-be")
+    if even > half // 2:
+        return Encoding("utf-16-be", False, even / half, runner_up="utf-16-le")
     if raw.isascii():
         return Encoding("utf-8", False, 1.0)
     broken, valid = _utf8_sequences(raw)

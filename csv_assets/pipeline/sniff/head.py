@@ -16,7 +16,7 @@ import pyarrow as pa
 from csv_assets.pipeline.cells import NumberStyle, guess_number_style, safe_names
 from csv_assets.pipeline.dialect import PINNED, Dialect, comment_prefixes
 from csv_assets.pipeline.read import fit_record, open_bytes
-from csv_assets.pipeline.sniff.calibration import calibrated
+from csv_assets.pipeline.sniff.calibration import PINS, calibrated
 from csv_assets.pipeline.sniff.encoding import Encoding, decode_sample, detect_encoding
 from csv_assets.pipeline.sniff.header import detect_header
 from csv_assets.pipeline.sniff.infer import Inference, infer_sample
@@ -196,9 +196,7 @@ def _layout(records: list[Record], width: int, pins: Mapping[str, Any]) -> Layou
         notes = (
             f"a second table starts on line {table_end_line}: only the table above it is read",
         )
-    lines = body[0][0] - 1 if body else 0
-    if "preamble_lines" in pins:
-        lines = int(pins["preamble_lines"])
+    lines = int(pins.get("preamble_lines", body[0][0] - 1 if body else 0))
     rest = [fit_record(cells, len(first)) or cells for _, cells in body[1:]]
     return Layout(body, first, rest, lines, group, table_end_line, notes)
 
@@ -236,8 +234,7 @@ def _runner_up(
         choices["encoding"] = encoding.runner_up
     if found.runner_up_delimiter is not None:
         choices["dialect"] = f"delimiter {found.runner_up_delimiter!r}"
-    decided = {"encoding": "encoding", "dialect": "delimiter", "header": "has_header"}
-    return {k: v for k, v in choices.items() if decided[k] not in pins}
+    return {k: v for k, v in choices.items() if PINS[k] not in pins}
 
 
 def _margin(best: float, runner_up: float) -> float:

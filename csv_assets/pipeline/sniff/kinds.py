@@ -169,16 +169,7 @@ def bytes_present(cells: pa.Array | pa.ChunkedArray) -> frozenset[int] | None:
         cells = cells.chunk(0)
     if not isinstance(cells, pa.StringArray) or cells.null_count:
         return None
-    if not len(cells):
-        return frozenset()
-    offsets = np.frombuffer(cells.buffers()[1], np.int32)[
-        cells.offset : cells.offset + len(cells) + 1
-    ]
-    data = cells.buffers()[2]
-    if data is None:
-        return frozenset()
-    window = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]]
-    return frozenset(np.unique(window).tolist())
+    return frozenset(np.unique(np.frombuffer(_span(cells), np.uint8)).tolist())
 
 
 @lru_cache(maxsize=256)
@@ -197,15 +188,20 @@ def holds_any(cells: pa.Array | pa.ChunkedArray, letters: bytes) -> bool:
         return any(holds_any(chunk, letters) for chunk in cells.chunks)
     if not isinstance(cells, pa.StringArray):
         return _kernel_holds_any(cells, letters)
+    span = _span(cells)
+    found = any(span.find(bytes([letter])) >= 0 for letter in letters)
+    return found and (not cells.null_count or _kernel_holds_any(cells, letters))
+
+
+def _span(cells: pa.StringArray) -> bytes:
+    """The bytes from the first cell's start to the last one's end (a null's may sit there)."""
     data = cells.buffers()[2]
     if data is None or not len(cells):
-        return False
+        return b""
     offsets = np.frombuffer(cells.buffers()[1], np.int32)[
         cells.offset : cells.offset + len(cells) + 1
     ]
-    span = memoryview(data)[offsets[0] : offsets[-1]].tobytes()
-    found = any(span.find(bytes([letter])) >= 0 for letter in letters)
-    return found and (not cells.null_count or _kernel_holds_any(cells, letters))
+    return memoryview(data)[offsets[0] : offsets[-1]].tobytes()
 
 
 def _kernel_holds_any(cells: pa.Array, letters: bytes) -> bool:

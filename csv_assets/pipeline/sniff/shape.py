@@ -15,6 +15,7 @@ from csv_assets.pipeline.cells import (
     number_kind,
     starts_like_value,
 )
+from csv_assets.pipeline.read import fit_record
 from csv_assets.pipeline.sniff.header import cell_shape
 
 Record = tuple[int, list[str]]
@@ -98,8 +99,9 @@ def is_title(cells: Sequence[str], width: int) -> bool:
 
 
 def _trailing_delimiters(records: Sequence[Record], width: int) -> bool:
+    """Whether every row of ``width`` reads as one field fewer with a stray delimiter."""
     rows = [cells for _, cells in records if len(cells) == width]
-    return bool(rows) and all(not cells[-1].strip() for cells in rows)
+    return bool(rows) and all(fit_record(cells, width - 1) is not None for cells in rows)
 
 
 def group_names(group: Sequence[str], names: Sequence[str]) -> tuple[str, ...] | None:
@@ -169,9 +171,7 @@ def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> i
         filled = [c for c in cells if c.strip()]
         totals = bool(filled) and bool(_FOOTER_CELL.match(filled[0]))
         sparse = len(filled) * 2 <= width or all(number_kind(c, style) for c in filled[1:])
-        ragged = len(cells) != width and (
-            len(cells) < width or any(c.strip() for c in cells[width:])
-        )
+        ragged = fit_record(cells, width) is None
         # A record with a field too many or too few is a broken row, to set aside as ragged
         # where it can be seen, not a footer to skip; "Rows: 40" and the like are footers.
         broken = ragged and len(filled) >= width - 1 and not totals

@@ -222,8 +222,9 @@ def tally_sample(table: pa.Table, style: NumberStyle) -> dict[str, ColumnTally]:
     text = pa.concat_arrays([c.combine_chunks() for c in table.columns])
     ids = np.repeat(np.arange(table.num_columns), table.num_rows)
     missing = mask(pc.is_in(text, value_set=_NULLS))
-    for index in np.flatnonzero(missing):
-        columns[ids[index]].nulls[text[int(index)].as_py()] += 1
+    tokens = text.filter(pa.array(missing)).to_pylist()
+    for (column, token), count in Counter(zip(ids[missing].tolist(), tokens, strict=True)).items():
+        columns[column].nulls[token] += count
     trimmed = pc.utf8_trim_whitespace(text.filter(pa.array(~missing)))
     ids = ids[~missing]
     blank = mask(pc.equal(trimmed, ""))
