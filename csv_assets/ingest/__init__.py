@@ -6,27 +6,26 @@ deliveries' folders (inbox, archive, rejected), replay, drafting a new source, a
 """
 
 from csv_assets.ingest.catalog import DIALECT_PINS, IDENTIFIER, SourceSpec, load_catalog
-from csv_assets.ingest.deliveries import Delivery, SourceFolders, is_candidate
+from csv_assets.ingest.deliveries import (
+    Delivery,
+    DroppedFile,
+    SourceFolders,
+    is_candidate,
+    list_local_folder,
+)
 from csv_assets.ingest.draft import draft_source
 from csv_assets.ingest.engine import create_warehouse_engine
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
 from csv_assets.ingest.report import IngestReport
-from csv_assets.ingest.scan import (
-    FileState,
-    ReadyFile,
-    decode_cursor,
-    encode_cursor,
-    scan_drop_folder,
-)
+from csv_assets.ingest.scan import decode_cursor, encode_cursor, ready_files, scan_drop_folder
 from csv_assets.ingest.service import ingest_file, load_path
 
 __all__ = [
     "DIALECT_PINS",
     "IDENTIFIER",
     "Delivery",
-    "FileState",
+    "DroppedFile",
     "IngestReport",
-    "ReadyFile",
     "ReplayReport",
     "SourceFolders",
     "SourceSpec",
@@ -37,7 +36,9 @@ __all__ = [
     "ingest_file",
     "is_candidate",
     "load_catalog",
+    "list_local_folder",
     "load_path",
+    "ready_files",
     "replay_quarantine",
     "scan_drop_folder",
 ]

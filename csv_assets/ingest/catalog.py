@@ -91,6 +91,13 @@ class SourceSpec(BaseModel):
     dialect: dict[str, Any] = Field(
         default_factory=dict, description="Pinned dialect fields that override the sniffer."
     )
+    deliveries_per_run: int = Field(
+        default=50,
+        ge=1,
+        le=1000,
+        description="Most settled files one run loads, one partition each: a run pays "
+        "Dagster's process start once for all of them.",
+    )
     chunk_rows: int = Field(
         default=50_000, ge=100, description="Rows validated and written at once."
     )

@@ -1,8 +1,9 @@
-"""Deliveries: a dropped file's partition key, and its moves to the archive or rejected folders."""
+"""Deliveries: a dropped file's partition key, its listing, and its moves to archive or rejected."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +46,45 @@ class Delivery:
         return cls(name, f"{moment:%Y%m%dT%H%M%S}.{millis:03d}Z")
 
 
+@dataclass(frozen=True)
+class DroppedFile:
+    """What a listing of a drop folder says of one file: never its content."""
+
+    name: str
+    size: int
+    mtime_ns: int
+
+    @property
+    def delivery(self) -> Delivery:
+        """The delivery this file is: its name and modification time."""
+        return Delivery.of(self.name, self.mtime_ns)
+
+    @property
+    def run_key(self) -> str:
+        """Unique per delivery and content: a replaced file gets a new run."""
+        return f"{self.delivery.key}:{self.size}:{self.mtime_ns}"
+
+
+def list_local_folder(folder: Path) -> list[DroppedFile]:
+    """The candidate files in ``folder`` (no dotfiles, partial uploads or subfolders), by name."""
+    listing: list[DroppedFile] = []
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return listing
+    for entry in entries:
+        if not is_candidate(entry.name):
+            continue
+        try:
+            if not entry.is_file():
+                continue
+            stat = entry.stat()
+        except FileNotFoundError:
+            continue  # moved away between listing and stat
+        listing.append(DroppedFile(entry.name, stat.st_size, stat.st_mtime_ns))
+    return sorted(listing, key=lambda f: f.name)
+
+
 def is_candidate(name: str) -> bool:
     """Whether a file name in a drop folder may be a finished delivery (no dotfiles, partials)."""
     return not (name.startswith((".", "~")) or name.lower().endswith(PARTIAL_SUFFIXES))
@@ -62,6 +102,10 @@ class SourceFolders:
     def under(cls, data_dir: Path, source: str, inbox: str) -> SourceFolders:
         """The folders of ``source`` below ``data_dir`` (``inbox`` relative to it)."""
         return cls(data_dir / inbox, data_dir / "archive" / source, data_dir / "rejected" / source)
+
+    def list_inbox(self) -> list[DroppedFile]:
+        """The candidate files in the inbox with their sizes and mtimes; none is opened."""
+        return list_local_folder(self.inbox)
 
     def locate(self, delivery: Delivery) -> Path | None:
         """Find the delivery: still in the inbox, already archived, or rejected earlier."""

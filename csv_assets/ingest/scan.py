@@ -1,74 +1,51 @@
-"""Scan a drop folder: stat each file, never open one, and say which have held still."""
+"""Scan a drop folder's listing, never a file's content, and say which files have held still."""
+
+from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
-from csv_assets.ingest.deliveries import Delivery, is_candidate
+from csv_assets.ingest.deliveries import DroppedFile, list_local_folder
+
+CLOCK_MARGIN_NS = 1_000_000_000
+"""How far a file's mtime must lie before the previous scan: covers coarse file-system clocks
+and servers that keep whole seconds (SFTP)."""
 
 
-@dataclass(frozen=True)
-class FileState:
-    """What a stat() of a dropped file said."""
+def ready_files(
+    listing: Iterable[DroppedFile], previous_scan: float | None, now: float, settle_seconds: float
+) -> list[DroppedFile]:
+    """The files that have held still: unchanged since before the previous scan, and settled.
 
-    size: int
-    mtime_ns: int
-
-
-@dataclass(frozen=True)
-class ReadyFile:
-    """A file that held still long enough to load."""
-
-    delivery: Delivery
-    state: FileState
-
-    @property
-    def run_key(self) -> str:
-        """Unique per delivery and content: a replaced file gets a new run."""
-        return f"{self.delivery.key}:{self.state.size}:{self.state.mtime_ns}"
+    A file is ready when its mtime lies before the previous scan (so two scans saw it as it is
+    now: a write in between would have moved its mtime past the first) and at least
+    ``settle_seconds`` before ``now``. No scan before (``previous_scan`` None): nothing is ready
+    yet. Knowing one instant is all the state a scan needs, however many files wait.
+    """
+    if previous_scan is None:
+        return []
+    before = int(previous_scan * 1e9) - CLOCK_MARGIN_NS
+    settled = int((now - settle_seconds) * 1e9)
+    return [f for f in listing if f.mtime_ns < before and f.mtime_ns <= settled]
 
 
 def scan_drop_folder(
-    folder: Path, previous: dict[str, FileState], now: float, settle_seconds: float
-) -> tuple[list[ReadyFile], dict[str, FileState]]:
-    """Stat the files in ``folder``; never opens one.
-
-    A file is ready when its size and mtime equal those of the previous scan and it was last
-    modified at least ``settle_seconds`` ago. Dotfiles and partial names are ignored.
-
-    Returns:
-        The ready files, and the state to compare with at the next scan.
-    """
-    current: dict[str, FileState] = {}
-    ready: list[ReadyFile] = []
-    if not folder.is_dir():
-        return ready, current
-    for path in sorted(folder.iterdir()):
-        if not is_candidate(path.name):
-            continue
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            continue  # moved away between listing and stat
-        if not path.is_file():
-            continue
-        state = FileState(stat.st_size, stat.st_mtime_ns)
-        current[path.name] = state
-        settled = now - stat.st_mtime_ns / 1e9 >= settle_seconds
-        if previous.get(path.name) == state and settled:
-            ready.append(ReadyFile(Delivery.of(path.name, stat.st_mtime_ns), state))
-    return ready, current
+    folder: Path, previous_scan: float | None, now: float, settle_seconds: float
+) -> list[DroppedFile]:
+    """The ready files of a local drop folder (see ``ready_files``)."""
+    return ready_files(list_local_folder(folder), previous_scan, now, settle_seconds)
 
 
-def encode_cursor(state: dict[str, FileState]) -> str:
-    """Serialise scan state for the sensor cursor."""
-    return json.dumps({name: [s.size, s.mtime_ns] for name, s in state.items()}, sort_keys=True)
+def encode_cursor(scanned_at: float) -> str:
+    """The sensor cursor: when this scan began, and nothing per file."""
+    return json.dumps({"v": 2, "scanned_at": scanned_at})
 
 
-def decode_cursor(cursor: str | None) -> dict[str, FileState]:
-    """Read scan state back from a sensor cursor (an empty or foreign cursor means none)."""
+def decode_cursor(cursor: str | None) -> float | None:
+    """When the previous scan began; None for no cursor, or one written by an older version."""
     try:
         raw = json.loads(cursor or "{}")
-        return {name: FileState(int(size), int(mtime)) for name, (size, mtime) in raw.items()}
-    except (ValueError, TypeError):
-        return {}
+        return float(raw["scanned_at"]) if raw.get("v") == 2 else None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None

@@ -1,27 +1,23 @@
-"""``build_csv_asset``: one partitioned asset per source, a thin shell around ``ingest_file``."""
+"""``build_csv_asset``: one partitioned asset per source, a thin shell around the load step."""
 
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 
 import dagster as dg
 from pydantic import Field
 
+from csv_assets.components.csv_source.deliveries_step import StepEvent, load_deliveries
 from csv_assets.components.csv_source.metadata import (
     DIALECT_DRIFT,
     NOT_EMPTY,
     ROWS_RECONCILE,
     SCHEMA_VALID,
-    check_results,
     column_schema,
-    materialization_metadata,
-    rule_check_results,
     rule_check_specs,
 )
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import Delivery, SourceSpec, ingest_file
-from csv_assets.pipeline.errors import BadFileError
-from csv_assets.pipeline.validate import columns_of, contract_rules, import_model
-
-RETRY = dg.RetryPolicy(max_retries=3, delay=15, backoff=dg.Backoff.EXPONENTIAL)
+from csv_assets.ingest import SourceSpec
+from csv_assets.pipeline.validate import Rule, columns_of, contract_rules, import_model
 
 
 class LoadConfig(dg.Config):
@@ -37,7 +33,7 @@ class LoadConfig(dg.Config):
 def build_csv_asset(
     source: SourceSpec, partitions: dg.DynamicPartitionsDefinition
 ) -> dg.AssetsDefinition:
-    """Build the asset that loads one delivery (partition) of ``source`` into its table."""
+    """Build the asset that loads the deliveries (partitions) of a run into ``source``'s table."""
     key = dg.AssetKey(source.name)
     schema = import_model(source.schema_model).to_schema()
     columns = columns_of(schema)
@@ -53,16 +49,15 @@ def build_csv_asset(
         if source.freshness_hours
         else None
     )
+    specs = _check_specs(key, source, rules, partitions)
 
-    @dg.asset(
-        key=key,
-        partitions_def=partitions,
+    spec = dg.AssetSpec(
+        key,
         description=_describe(source),
         group_name=source.group,
         owners=source.owners or None,
         kinds={"csv", "pandera", "sqlalchemy"},
-        pool=pool_of(source),
-        retry_policy=RETRY,
+        partitions_def=partitions,
         freshness_policy=freshness,
         metadata={
             "dagster/table_name": source.table_name,
@@ -70,75 +65,85 @@ def build_csv_asset(
             "load_mode": source.load_mode,
             "drop_folder": source.inbox,
             "key_columns": ", ".join(source.key_columns),
+            "deliveries_per_run": source.deliveries_per_run,
         },
-        check_specs=[
-            dg.AssetCheckSpec(
-                SCHEMA_VALID,
-                asset=key,
-                description="Warns when rows of the delivery went to quarantine (within the "
-                "error budget; over it the delivery is rejected and nothing loads).",
-            ),
-            dg.AssetCheckSpec(
-                NOT_EMPTY,
-                asset=key,
-                blocking=True,
-                description="Blocking: the table holds rows after the load.",
-            ),
-            dg.AssetCheckSpec(
-                ROWS_RECONCILE,
-                asset=key,
-                blocking=True,
-                description="Blocking: rows read = rows loaded + rows quarantined.",
-            ),
-            dg.AssetCheckSpec(
-                DIALECT_DRIFT,
-                asset=key,
-                blocking=source.on_drift == "fail",
-                description=(
-                    "Blocking: a delivery written differently from the previous one (encoding, "
-                    "delimiter, header, columns) is rejected before it loads (on_drift: fail)."
-                    if source.on_drift == "fail"
-                    else "Warns when the delivery is written differently from the previous "
-                    "one: encoding, delimiter, header, columns (on_drift: warn)."
-                ),
-            ),
-            *rule_check_specs(key, rules, source.blocking_rules),
-        ],
+    )
+
+    # A run may load many deliveries; each one's materialization and check evaluations are
+    # yielded per partition as it commits, never as the op's outputs (so none is required:
+    # can_subset), and a backfill runs up to deliveries_per_run partitions a run.
+    @dg.multi_asset(
+        name=source.name,
+        specs=[spec],
+        check_specs=specs,
+        pool=pool_of(source),
+        can_subset=True,
+        backfill_policy=dg.BackfillPolicy.multi_run(source.deliveries_per_run),
     )
     def _load(
         context: dg.AssetExecutionContext,
         config: LoadConfig,
         warehouse: Warehouse,
         drop_folders: DropFolders,
-    ) -> dg.MaterializeResult:
-        delivery = Delivery.from_key(context.partition_key)
-        try:
-            report = ingest_file(
-                source,
-                delivery,
-                drop_folders.folders(source),
-                warehouse.engine,
-                context.run.run_id,
-                reload=config.reload,
-            )
-        except BadFileError as error:
+    ) -> Iterator[StepEvent]:
+        if context.asset_key not in context.selected_asset_keys:
             raise dg.Failure(
-                description=error.describe(),
-                metadata={"report": dg.MetadataValue.json(error.as_report())},
+                f"{source.name}'s checks are evaluated by each load: materialize the "
+                "partition (with reload: true for a loaded delivery) to evaluate them again",
                 allow_retries=False,
-            ) from error
-        if report.status == "duplicate":
-            context.log.info(f"{delivery.name}: same content as {report.duplicate_of}; not loaded")
-        uri = warehouse.engine.url.render_as_string(hide_password=True)
-        return dg.MaterializeResult(
-            metadata=materialization_metadata(report, uri),
-            check_results=[
-                *check_results(report, source.on_drift),
-                *rule_check_results(report, rules, source.blocking_rules),
-            ],
+            )
+        blocking = {spec.name: spec.blocking for spec in specs}
+        yield from load_deliveries(
+            context, source, rules, blocking, warehouse, drop_folders, config.reload
         )
 
     return _load
+
+
+def _check_specs(
+    key: dg.AssetKey,
+    source: SourceSpec,
+    rules: Sequence[Rule],
+    partitions: dg.DynamicPartitionsDefinition,
+) -> list[dg.AssetCheckSpec]:
+    """The checks every delivery gets, each evaluated per partition (the delivery's own)."""
+    return [
+        dg.AssetCheckSpec(
+            SCHEMA_VALID,
+            asset=key,
+            partitions_def=partitions,
+            description="Warns when rows of the delivery went to quarantine (within the "
+            "error budget; over it the delivery is rejected and nothing loads).",
+        ),
+        dg.AssetCheckSpec(
+            NOT_EMPTY,
+            asset=key,
+            partitions_def=partitions,
+            blocking=True,
+            description="Blocking: the table holds rows after the load.",
+        ),
+        dg.AssetCheckSpec(
+            ROWS_RECONCILE,
+            asset=key,
+            partitions_def=partitions,
+            blocking=True,
+            description="Blocking: rows read = rows loaded + rows quarantined.",
+        ),
+        dg.AssetCheckSpec(
+            DIALECT_DRIFT,
+            asset=key,
+            partitions_def=partitions,
+            blocking=source.on_drift == "fail",
+            description=(
+                "Blocking: a delivery written differently from the previous one (encoding, "
+                "delimiter, header, columns) is rejected before it loads (on_drift: fail)."
+                if source.on_drift == "fail"
+                else "Warns when the delivery is written differently from the previous "
+                "one: encoding, delimiter, header, columns (on_drift: warn)."
+            ),
+        ),
+        *rule_check_specs(key, rules, source.blocking_rules, partitions),
+    ]
 
 
 def pool_of(source: SourceSpec) -> str:

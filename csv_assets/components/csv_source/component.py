@@ -46,8 +46,12 @@ class CsvSource(SourceSpec, dg.Component, dg.Resolvable):
         """Build the source's asset, job, sensor, schedule and checks."""
         partitions = dg.DynamicPartitionsDefinition(name=f"{self.name}_deliveries")
         asset = build_csv_asset(self, partitions)
+        # One process per run: a step subprocess would import the code location again.
         job = dg.define_asset_job(
-            f"load_{self.name}", selection=[asset.key], partitions_def=partitions
+            f"load_{self.name}",
+            selection=[asset.key],
+            partitions_def=partitions,
+            executor_def=dg.in_process_executor,
         )
         key_check = build_key_check(self)
         return dg.Definitions(

@@ -93,13 +93,17 @@ def materialization_metadata(report: IngestReport, database_uri: str) -> dict[st
 
 
 def rule_check_specs(
-    key: dg.AssetKey, rules: Sequence[Rule], blocking: Collection[str] = ()
+    key: dg.AssetKey,
+    rules: Sequence[Rule],
+    blocking: Collection[str] = (),
+    partitions: dg.PartitionsDefinition | None = None,
 ) -> list[dg.AssetCheckSpec]:
     """One check per contract rule, named ``<column>__<check>``; blocking where the source says."""
     return [
         dg.AssetCheckSpec(
             rule.key,
             asset=key,
+            partitions_def=partitions,
             blocking=rule.key in blocking,
             description=(
                 f"Blocking: every row {rule.description}; one row that does not rejects the "

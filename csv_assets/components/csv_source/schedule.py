@@ -7,7 +7,8 @@ from dagster._core.definitions.unresolved_asset_job_definition import Unresolved
 
 from csv_assets.components.csv_source.asset import ensure_pool, pool_of
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.ingest import SourceSpec, scan_drop_folder
+from csv_assets.components.csv_source.sensor import batch_request, batches, run_partitions
+from csv_assets.ingest import SourceSpec, ready_files
 
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,
@@ -35,28 +36,31 @@ def build_sweep_schedule(
         context: dg.ScheduleEvaluationContext, drop_folders: DropFolders
     ) -> list[dg.RunRequest] | dg.SkipReason:
         ensure_pool(context.instance, pool_of(source))
-        inbox = drop_folders.folders(source).inbox
-        # One stat is enough here: a file untouched for settle_seconds has held still.
-        _, seen = scan_drop_folder(inbox, {}, time.time(), source.settle_seconds)
-        ready, _ = scan_drop_folder(inbox, seen, time.time(), source.settle_seconds)
-        requests = []
-        for file in ready:
-            key = file.delivery.key
-            if _in_flight(context.instance, job.name, key):
-                continue
-            if not context.instance.has_dynamic_partition(partitions.name, key):
-                context.instance.add_dynamic_partitions(partitions.name, [key])
-            requests.append(dg.RunRequest(run_key=f"sweep:{file.run_key}", partition_key=key))
-        return requests or dg.SkipReason(f"nothing settled in {inbox}")
+        folders = drop_folders.folders(source)
+        # One listing is enough here: a file untouched for settle_seconds has held still.
+        now = time.time()
+        ready = ready_files(folders.list_inbox(), now, now, source.settle_seconds)
+        busy = in_flight(context.instance, job.name, partitions.name)
+        known = set(context.instance.get_dynamic_partitions(partitions.name))
+        fresh = [f for f in ready if f.delivery.key not in known]
+        context.instance.add_dynamic_partitions(
+            partitions.name, sorted({f.delivery.key for f in fresh})
+        )
+        requests = [
+            dg.RunRequest(run_key=f"sweep:{f.run_key}", partition_key=f.delivery.key)
+            for f in ready
+            if f.delivery.key in known and f.delivery.key not in busy
+        ]
+        requests += [
+            batch_request(batch, prefix="sweep:")
+            for batch in batches(fresh, source.deliveries_per_run)
+        ]
+        return requests or dg.SkipReason(f"nothing settled in {folders.inbox}")
 
     return _sweep
 
 
-def _in_flight(instance: dg.DagsterInstance, job_name: str, partition_key: str) -> bool:
-    runs = instance.get_runs(
-        filters=dg.RunsFilter(
-            job_name=job_name, statuses=IN_FLIGHT, tags={"dagster/partition": partition_key}
-        ),
-        limit=1,
-    )
-    return bool(runs)
+def in_flight(instance: dg.DagsterInstance, job_name: str, partitions_name: str) -> set[str]:
+    """The delivery keys that a queued or running run of ``job_name`` is loading now."""
+    runs = instance.get_runs(filters=dg.RunsFilter(job_name=job_name, statuses=IN_FLIGHT))
+    return {key for run in runs for key in run_partitions(instance, partitions_name, run)}

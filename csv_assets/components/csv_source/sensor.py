@@ -1,19 +1,22 @@
-"""Drop-folder sensors: stat each file, and request a load once a file has held still."""
+"""Drop-folder sensors: list each file, and request loads of settled files, many to a run."""
 
+import hashlib
 import time
+from collections.abc import Sequence
 
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 
 from csv_assets.components.csv_source.asset import ensure_pool, pool_of
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.ingest import (
-    ReadyFile,
-    SourceSpec,
-    decode_cursor,
-    encode_cursor,
-    scan_drop_folder,
-)
+from csv_assets.ingest import DroppedFile, SourceSpec, decode_cursor, encode_cursor, ready_files
+
+RECENT_FAILURES = 20
+"""How many of a job's latest failed runs a tick looks at for runs that never started."""
 
 
 def build_drop_folder_sensor(
@@ -29,48 +32,100 @@ def build_drop_folder_sensor(
         minimum_interval_seconds=5,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Loads each file dropped into {source.inbox} once it has stopped changing "
-        f"for {source.settle_seconds:g}s; requests it again if its run failed to start.",
+        f"for {source.settle_seconds:g}s, up to {source.deliveries_per_run} files a run; "
+        "requests them again if their run failed to start.",
     )
     def _sensor(context: dg.SensorEvaluationContext, drop_folders: DropFolders) -> dg.SensorResult:
         ensure_pool(context.instance, pool_of(source))
-        inbox = drop_folders.folders(source).inbox
-        ready, state = scan_drop_folder(
-            inbox, decode_cursor(context.cursor), time.time(), source.settle_seconds
+        scanned_at = time.time()
+        listing = drop_folders.folders(source).list_inbox()
+        ready = ready_files(
+            listing, decode_cursor(context.cursor), scanned_at, source.settle_seconds
         )
         known = set(context.instance.get_dynamic_partitions(partitions.name))
-        new = sorted({f.delivery.key for f in ready} - known)
+        fresh = [f for f in ready if f.delivery.key not in known]
+        new = sorted({f.delivery.key for f in fresh})
+        requests = [batch_request(b) for b in batches(fresh, source.deliveries_per_run)]
+        waiting = {f.delivery.key for f in ready} & known
+        requests += retry_requests(context.instance, job.name, partitions.name, waiting)
         return dg.SensorResult(
-            run_requests=[
-                dg.RunRequest(
-                    # Only a delivery with a partition can have had a run to look at.
-                    run_key=run_key(context.instance, job.name, f)
-                    if f.delivery.key in known
-                    else f.run_key,
-                    partition_key=f.delivery.key,
-                )
-                for f in ready
-            ],
+            run_requests=requests,
             dynamic_partitions_requests=[partitions.build_add_request(new)] if new else [],
-            cursor=encode_cursor(state),
+            cursor=encode_cursor(scanned_at),
         )
 
     return _sensor
 
 
-def run_key(instance: dg.DagsterInstance, job_name: str, file: ReadyFile) -> str:
-    """The run key of a settled file: its own, or a new one if its last run never started.
+def batches(files: Sequence[DroppedFile], size: int) -> list[list[DroppedFile]]:
+    """``files`` in delivery-key order, cut into runs of at most ``size``."""
+    ordered = sorted(files, key=lambda f: f.delivery.key)
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+def batch_request(files: Sequence[DroppedFile], prefix: str = "") -> dg.RunRequest:
+    """One run over a contiguous range of newly added partitions (one per file).
+
+    The sensor adds the new partitions in delivery-key order, so the batch is the range from
+    its first key to its last. Its run key names its files' contents: asking again is a no-op.
+    """
+    first, last = files[0].delivery.key, files[-1].delivery.key
+    digest = hashlib.sha256("\n".join(f.run_key for f in files).encode()).hexdigest()[:16]
+    if first == last:
+        return dg.RunRequest(run_key=prefix + files[0].run_key, partition_key=first)
+    return dg.RunRequest(
+        run_key=f"{prefix}{first}..{last}:{len(files)}:{digest}",
+        tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
+    )
+
+
+def retry_requests(
+    instance: dg.DagsterInstance, job_name: str, partitions_name: str, waiting: set[str]
+) -> list[dg.RunRequest]:
+    """Launch again the recent runs that failed before they started and whose files still wait.
 
     A file stays in the inbox until a run loads or rejects it. A run that failed before it
-    started (a code server that timed out, a launch that failed) did neither, and the file's
-    own run key would make Dagster skip a new request: a key naming that failed run asks
-    once more. A run that started and failed is retried by run_retries and the step's retry
-    policy instead, and a canceled run stays canceled.
+    started (a code server that timed out, a launch that failed) did neither; a run key naming
+    that run asks once more. A run that started and failed is retried by run_retries and the
+    load's own retries instead, and a canceled run stays canceled.
     """
+    if not waiting:
+        return []
     records = instance.get_run_records(
-        filters=dg.RunsFilter(job_name=job_name, tags={"dagster/partition": file.delivery.key}),
-        limit=1,
+        filters=dg.RunsFilter(job_name=job_name, statuses=[dg.DagsterRunStatus.FAILURE]),
+        limit=RECENT_FAILURES,
     )
-    last = records[0] if records else None
-    if last and last.dagster_run.status == dg.DagsterRunStatus.FAILURE and not last.start_time:
-        return f"{file.run_key}:after:{last.dagster_run.run_id}"
-    return file.run_key
+    requests = []
+    for record in records:
+        run = record.dagster_run
+        if record.start_time or not waiting & set(run_partitions(instance, partitions_name, run)):
+            continue
+        tags = {
+            key: value
+            for key, value in run.tags.items()
+            if key in (ASSET_PARTITION_RANGE_START_TAG, ASSET_PARTITION_RANGE_END_TAG)
+        }
+        requests.append(
+            dg.RunRequest(
+                run_key=f"{run.tags.get('dagster/run_key', run.run_id)}:after:{run.run_id}",
+                partition_key=run.tags.get("dagster/partition"),
+                tags=tags,
+            )
+        )
+    return requests
+
+
+def run_partitions(
+    instance: dg.DagsterInstance, partitions_name: str, run: dg.DagsterRun
+) -> list[str]:
+    """The delivery keys a run of a load job was for: its partition, or its range's keys."""
+    if "dagster/partition" in run.tags:
+        return [run.tags["dagster/partition"]]
+    start = run.tags.get(ASSET_PARTITION_RANGE_START_TAG)
+    end = run.tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    if start is None or end is None:
+        return []
+    keys = instance.get_dynamic_partitions(partitions_name)
+    if start not in keys or end not in keys:
+        return []
+    return keys[keys.index(start) : keys.index(end) + 1]

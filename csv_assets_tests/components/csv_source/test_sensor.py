@@ -8,7 +8,13 @@ import dagster as dg
 
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.definitions import defs
-from csv_assets.ingest import Delivery, FileState, decode_cursor, scan_drop_folder
+from csv_assets.ingest import (
+    Delivery,
+    decode_cursor,
+    encode_cursor,
+    list_local_folder,
+    scan_drop_folder,
+)
 from csv_assets_tests.conftest import drop
 
 SETTLE = 5.0
@@ -19,13 +25,13 @@ def age(path: Path, seconds: float) -> None:
     os.utime(path, (then, then))
 
 
-def test_a_file_is_ready_only_after_two_identical_stats_and_the_settle_time(tmp_path):
+def test_a_file_is_ready_only_once_a_scan_saw_it_as_it_is_and_it_settled(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("x\n1\n")
     age(path, 60)
 
-    first, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
-    second, _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+    first = scan_drop_folder(tmp_path, None, time.time(), SETTLE)
+    second = scan_drop_folder(tmp_path, time.time(), time.time(), SETTLE)
 
     assert first == []
     assert [f.delivery for f in second] == [Delivery.of("a.csv", path.stat().st_mtime_ns)]
@@ -34,52 +40,46 @@ def test_a_file_is_ready_only_after_two_identical_stats_and_the_settle_time(tmp_
 def test_a_file_still_being_written_is_not_ready(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("x\n1\n")
-    _, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
+    age(path, 60)
+    scanned = time.time()
     with path.open("a") as f:
         f.write("2\n")
 
-    ready, _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
-
-    assert ready == []
+    # Written after the previous scan began: that scan did not see it as it is now.
+    assert scan_drop_folder(tmp_path, scanned, time.time() + 60, SETTLE) == []
 
 
 def test_a_recent_file_waits_for_the_settle_time(tmp_path):
     (tmp_path / "a.csv").write_text("x\n1\n")
-    _, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
 
-    ready, _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
-
-    assert ready == []
+    assert scan_drop_folder(tmp_path, time.time() + 5, time.time(), SETTLE) == []
 
 
-def test_dotfiles_and_partial_uploads_are_ignored(tmp_path):
+def test_dotfiles_partial_uploads_and_folders_are_ignored(tmp_path):
     for name in (".hidden.csv", "upload.csv.part", "b.tmp", "~lock.csv"):
         (tmp_path / name).write_text("x")
-        age(tmp_path / name, 60)
+    (tmp_path / "sub.csv").mkdir()
 
-    _, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
-
-    assert state == {}
+    assert list_local_folder(tmp_path) == []
 
 
 def test_a_replaced_file_is_a_new_delivery_with_a_new_run_key(tmp_path):
     path = tmp_path / "daily.csv"
     path.write_text("x\n1\n")
     age(path, 120)
-    _, state = scan_drop_folder(tmp_path, {}, time.time(), SETTLE)
-    (old,), _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+    (old,) = scan_drop_folder(tmp_path, time.time(), time.time(), SETTLE)
     path.write_text("x\n1\n2\n")
     age(path, 60)
-    _, state = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
 
-    (new,), _ = scan_drop_folder(tmp_path, state, time.time(), SETTLE)
+    (new,) = scan_drop_folder(tmp_path, time.time(), time.time(), SETTLE)
 
     assert new.delivery.key != old.delivery.key and new.run_key != old.run_key
 
 
-def test_cursor_round_trips_and_a_foreign_cursor_means_a_fresh_start():
-    assert decode_cursor('{"a.csv": [3, 7]}') == {"a.csv": FileState(3, 7)}
-    assert decode_cursor("not json") == {}
+def test_the_cursor_is_one_instant_and_an_older_cursor_means_a_fresh_start():
+    assert decode_cursor(encode_cursor(1234.5)) == 1234.5
+    assert decode_cursor('{"a.csv": [3, 7]}') is None
+    assert decode_cursor("not json") is None
 
 
 def test_sensor_adds_partitions_and_requests_runs_for_settled_files(data_dir):
@@ -101,10 +101,42 @@ def test_sensor_adds_partitions_and_requests_runs_for_settled_files(data_dir):
         )
 
     assert first.run_requests == []
-    keys = sorted(r.partition_key for r in second.run_requests)
-    assert [k.split("@")[0] for k in keys] == ["payments_2026-11-01.psv", "payments_2026-11-05.psv"]
     (added,) = second.dynamic_partitions_requests
-    assert sorted(added.partition_keys) == keys
+    keys = list(added.partition_keys)
+    assert [k.split("@")[0] for k in keys] == ["payments_2026-11-01.psv", "payments_2026-11-05.psv"]
+    (request,) = second.run_requests  # both files in one run, over the range of their partitions
+    assert request.partition_key_range == dg.PartitionKeyRange(keys[0], keys[1])
+
+
+def test_many_settled_files_are_cut_into_runs_of_contiguous_partitions(data_dir):
+    inbox = data_dir / "inbox" / "payments"
+    for n in range(120):
+        age(drop(data_dir, "payments", f"p_{n:03d}.psv", "payment_id|order_id\n"), 60)
+    for existing in inbox.iterdir():
+        age(existing, 60)
+    sensor = defs().get_sensor_def("payments_drop_folder")
+    resources = {"drop_folders": DropFolders(data_dir=str(data_dir))}
+
+    with dg.instance_for_test() as instance:
+        first = sensor(dg.build_sensor_context(instance=instance, resources=resources))
+        second = sensor(
+            dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources)
+        )
+        instance.add_dynamic_partitions(
+            "payments_deliveries", list(second.dynamic_partitions_requests[0].partition_keys)
+        )
+        third = sensor(
+            dg.build_sensor_context(instance=instance, cursor=second.cursor, resources=resources)
+        )
+
+    keys = list(second.dynamic_partitions_requests[0].partition_keys)
+    ranges = [r.partition_key_range for r in second.run_requests]
+    assert len(keys) == 121 and len(ranges) == 3
+    covered = [keys[keys.index(r.start) : keys.index(r.end) + 1] for r in ranges]
+    assert [len(c) for c in covered] == [50, 50, 21] and sum(covered, []) == keys
+    # Files already requested are not asked for again, and the cursor stays one instant.
+    assert third.run_requests == [] and not third.dynamic_partitions_requests
+    assert len(third.cursor) < 64
 
 
 def test_sensor_requests_nothing_once_files_have_left_the_inbox(data_dir):
@@ -117,12 +149,12 @@ def test_sensor_requests_nothing_once_files_have_left_the_inbox(data_dir):
         result = sensor(
             dg.build_sensor_context(
                 instance=instance,
-                cursor='{"gone.csv": [1, 2]}',
+                cursor=encode_cursor(time.time()),
                 resources={"drop_folders": folders},
             )
         )
 
-    assert result.run_requests == [] and decode_cursor(result.cursor) == {}
+    assert result.run_requests == [] and decode_cursor(result.cursor) is not None
 
 
 def configure(monkeypatch, data_dir) -> None:
@@ -163,7 +195,7 @@ def test_a_file_whose_run_failed_to_start_is_requested_again(data_dir, monkeypat
     assert again == {key: f"{first_key}:after:{run.run_id}"}
 
 
-def test_a_file_whose_run_started_keeps_its_run_key(data_dir, monkeypatch):
+def test_a_file_whose_run_started_and_failed_is_left_to_the_retries(data_dir, monkeypatch):
     configure(monkeypatch, data_dir)
     with dg.instance_for_test() as instance:
         ((key, first_key),) = settled_requests(data_dir, instance).items()
@@ -178,7 +210,7 @@ def test_a_file_whose_run_started_keeps_its_run_key(data_dir, monkeypatch):
 
         again = settled_requests(data_dir, instance)
 
-    assert again == {key: first_key}
+    assert first_key and again == {}
 
 
 def test_the_sensor_gives_its_table_pool_the_default_limit_before_the_first_run(data_dir):

@@ -38,12 +38,15 @@ def test_a_failed_blocking_check_upstream_holds_daily_revenue_back(data_dir, dat
     with dg.instance_for_test() as instance:
         cursor = first_tick(instance)
         load_samples(data_dir, database_url, instance)
+        (delivery,) = instance.get_materialized_partitions(dg.AssetKey("orders"))
         instance.report_runless_asset_event(
             dg.AssetCheckEvaluation(
                 asset_key=dg.AssetKey("orders"),
                 check_name="rows_reconcile",
                 passed=False,
                 severity=dg.AssetCheckSeverity.ERROR,
+                blocking=True,
+                partition=delivery,
             )
         )
 
