@@ -1,5 +1,6 @@
 """The code location: every source's definitions from defs/, plus resources and automation."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -16,7 +17,14 @@ def defs() -> dg.Definitions:
         dg.Definitions(
             resources={
                 "warehouse": Warehouse(database_url=dg.EnvVar("CSV_ASSETS_DATABASE_URL")),
-                "drop_folders": DropFolders(data_dir=dg.EnvVar("CSV_ASSETS_DATA_DIR")),
+                "drop_folders": DropFolders(
+                    data_dir=dg.EnvVar("CSV_ASSETS_DATA_DIR"),
+                    spool_dir=optional_env("CSV_ASSETS_SPOOL_DIR"),
+                    s3_endpoint_url=optional_env("AWS_ENDPOINT_URL_S3"),
+                    sftp_password=optional_env("CSV_ASSETS_SFTP_PASSWORD"),
+                    sftp_key_file=optional_env("CSV_ASSETS_SFTP_KEY_FILE"),
+                    sftp_known_hosts=optional_env("CSV_ASSETS_SFTP_KNOWN_HOSTS"),
+                ),
             },
             jobs=[replay_quarantine_job],
             sensors=[
@@ -29,3 +37,8 @@ def defs() -> dg.Definitions:
             ],
         ),
     )
+
+
+def optional_env(name: str) -> dg.EnvVar | None:
+    """``name`` as a resource's env var if the environment sets it (the UI shows which)."""
+    return dg.EnvVar(name) if os.environ.get(name) else None

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from csv_assets.ingest import create_warehouse_engine
 
+pytest_plugins = ["csv_assets_tests.servers"]
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_INBOX = REPO / "data" / "inbox"
 CASES = Path(__file__).parent / "cases"

@@ -1,4 +1,8 @@
-"""``csv-assets load FILE --source NAME``: the asset's pipeline on one file, without Dagster."""
+"""``csv-assets load FILE --source NAME``: the asset's pipeline on one file, without Dagster.
+
+FILE is a local path, or a file in a remote source's drop folder (``s3://bucket/drops/x.csv``,
+``sftp://host/drops/x.csv``), loaded and moved exactly as the source's sensor would.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,21 @@ import getpass
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csv_assets.commands.common import add_location_arguments, find_source, print_json
+
+if TYPE_CHECKING:
+    from csv_assets.ingest import Delivery, DroppedFile
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``load``."""
-    parser.add_argument("file", type=Path, help="The CSV file (.csv, .csv.gz, single-file .zip).")
+    parser.add_argument(
+        "file",
+        help="The CSV file (.csv, .csv.gz, single-file .zip): a path, or a URL in the source's "
+        "remote drop folder.",
+    )
     parser.add_argument("--source", required=True, help="The catalog source the file belongs to.")
     parser.add_argument(
         "--reload",
@@ -32,26 +44,36 @@ def run(args: argparse.Namespace) -> int:
     """
     from csv_assets.ingest import (
         Delivery,
+        RemoteSettings,
         SourceFolders,
         create_warehouse_engine,
+        folders_for,
         ingest_file,
+        is_remote,
         load_path,
     )
     from csv_assets.pipeline.errors import BadFileError, LoadError
 
     source = find_source(args.source)
-    path: Path = args.file
-    if not path.is_file():
-        raise SystemExit(f"csv-assets: {path} is not a file")
-    folders = SourceFolders.under(args.data_dir, source.name, source.inbox)
-    delivery = Delivery.of(path.name, path.stat().st_mtime_ns)
     run_id = f"cli:{getpass.getuser()}:{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
     engine = create_warehouse_engine(args.database_url)
+    folders = folders_for(source, args.data_dir, RemoteSettings.from_env(args.data_dir))
     try:
-        if path.resolve().parent == folders.inbox.resolve():
+        if is_remote(args.file):
+            delivery = remote_delivery(args.file, source.inbox, folders.list_inbox())
             report = ingest_file(source, delivery, folders, engine, run_id, reload=args.reload)
         else:
-            report = load_path(source, path, delivery.key, engine, run_id, reload=args.reload)
+            path = Path(args.file)
+            if not path.is_file():
+                raise SystemExit(f"csv-assets: {path} is not a file")
+            delivery = Delivery.of(path.name, path.stat().st_mtime_ns)
+            inbox = isinstance(folders, SourceFolders) and path.resolve().parent == (
+                folders.inbox.resolve()
+            )
+            if inbox:
+                report = ingest_file(source, delivery, folders, engine, run_id, reload=args.reload)
+            else:
+                report = load_path(source, path, delivery.key, engine, run_id, reload=args.reload)
     except BadFileError as error:
         print(f"rejected: {error.describe()}", file=sys.stderr)
         return 2
@@ -60,8 +82,23 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         engine.dispose()
+        store = getattr(folders, "store", None)
+        if store is not None:
+            store.close()
     if args.json:
         print_json(report.as_dict())
     else:
         print(report.summary())
     return 0
+
+
+def remote_delivery(url: str, inbox: str, listing: list[DroppedFile]) -> Delivery:
+    """The delivery a remote URL names, as the drop folder's listing has it now."""
+    folder = inbox if inbox.endswith("/") else inbox + "/"
+    name = url.removeprefix(folder)
+    if not url.startswith(folder) or "/" in name:
+        raise SystemExit(f"csv-assets: {url} is not a file directly in the drop folder {folder}")
+    for dropped in listing:
+        if dropped.name == name:
+            return dropped.delivery
+    raise SystemExit(f"csv-assets: {url} is not in the drop folder (loaded or moved already?)")

@@ -2,7 +2,8 @@
 
 It knows nothing of Dagster: the Dagster wing, the CLI and the benchmarks all call it with a
 file, a source's ``SourceSpec`` and an engine. It also owns the catalog (the sources' YAML), the
-deliveries' folders (inbox, archive, rejected), replay, drafting a new source, and the engine.
+deliveries' folders (inbox, archive, rejected: local, or in S3 or SFTP), replay, drafting a new
+source, and the engine.
 """
 
 from csv_assets.ingest.catalog import DIALECT_PINS, IDENTIFIER, SourceSpec, load_catalog
@@ -15,17 +16,21 @@ from csv_assets.ingest.deliveries import (
 )
 from csv_assets.ingest.draft import draft_source
 from csv_assets.ingest.engine import create_warehouse_engine
+from csv_assets.ingest.folders import Folders, folders_for
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.scan import decode_cursor, encode_cursor, ready_files, scan_drop_folder
 from csv_assets.ingest.service import ingest_file, load_path
+from csv_assets.ingest.stores import RemoteSettings, is_remote
 
 __all__ = [
     "DIALECT_PINS",
     "IDENTIFIER",
     "Delivery",
     "DroppedFile",
+    "Folders",
     "IngestReport",
+    "RemoteSettings",
     "ReplayReport",
     "SourceFolders",
     "SourceSpec",
@@ -33,8 +38,10 @@ __all__ = [
     "decode_cursor",
     "draft_source",
     "encode_cursor",
+    "folders_for",
     "ingest_file",
     "is_candidate",
+    "is_remote",
     "list_local_folder",
     "load_catalog",
     "load_path",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,6 +109,25 @@ class SourceFolders:
         """The candidate files in the inbox with their sizes and mtimes; none is opened."""
         return list_local_folder(self.inbox)
 
+    def list_rejected(self) -> list[str]:
+        """The rejected deliveries still waiting, as ``stamp/name``."""
+        if not self.rejected.is_dir():
+            return []
+        return sorted(
+            f"{path.parent.name}/{path.name}"
+            for path in self.rejected.glob("*/*")
+            if path.is_file() and not path.name.endswith(".report.json")
+        )
+
+    def archive_location(self, delivery: Delivery) -> str:
+        """Where the delivery is kept once loaded."""
+        return str(self.archive / delivery.stamp / delivery.name)
+
+    @contextmanager
+    def fetch(self, delivery: Delivery) -> Iterator[Path | None]:
+        """The delivery's file where it lies (a local folder needs no spool); None if gone."""
+        yield self.locate(delivery)
+
     def locate(self, delivery: Delivery) -> Path | None:
         """Find the delivery: still in the inbox, already archived, or rejected earlier."""
         dropped = self.inbox / delivery.name
@@ -138,8 +159,7 @@ class SourceFolders:
         """
         folder = self.rejected / delivery.stamp
         folder.mkdir(parents=True, exist_ok=True)
-        name = Path(delivery.name.removesuffix(".gz").removesuffix(".zip"))
-        target = folder / f"{name.stem}.from-line-{line}{name.suffix or '.csv'}"
+        target = folder / aside_name(delivery, line)
         copy_lines(path, encoding, line, target)
         target.with_name(target.name + ".report.json").write_text(
             json.dumps(report, indent=2, default=str) + "\n"
@@ -159,3 +179,9 @@ class SourceFolders:
         if report.is_file():
             shutil.move(report, folder / report.name)
         return target
+
+
+def aside_name(delivery: Delivery, line: int) -> str:
+    """The file name of a delivery's lines from ``line`` on, set aside: ``x.from-line-N.csv``."""
+    name = Path(delivery.name.removesuffix(".gz").removesuffix(".zip"))
+    return f"{name.stem}.from-line-{line}{name.suffix or '.csv'}"

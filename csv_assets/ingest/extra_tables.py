@@ -4,34 +4,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csv_assets.ingest.deliveries import Delivery, SourceFolders
+from csv_assets.ingest.deliveries import Delivery
+from csv_assets.ingest.folders import Folders
 from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.errors import BadFileError
 
 
 def set_aside(
-    folders: SourceFolders, path: Path, delivery: Delivery, report: IngestReport, line: int
-) -> Path:
+    folders: Folders, path: Path, delivery: Delivery, report: IngestReport, line: int
+) -> str:
     """Copy a second table of the file into the rejected folder, with a report saying why."""
-    archived = folders.archive / delivery.stamp / delivery.name
-    return folders.set_aside(
-        path,
-        delivery,
-        line,
-        report.dialect["encoding"],
-        {
-            "file": delivery.name,
-            "rule": "extra_table",
-            "line": line,
-            "message": (
-                f"{delivery.name}: a second table starts on line {line}; the table above it "
-                f"loaded ({report.rows_loaded} rows), these lines did not. The whole file is "
-                f"archived at {archived}. Load this part as its own file, or set the source's "
-                "on_extra_table: fail to reject such files"
-            ),
-            "partition_key": delivery.key,
-            "sha256": report.sha256,
-        },
+    archived = folders.archive_location(delivery)
+    return str(
+        folders.set_aside(
+            path,
+            delivery,
+            line,
+            report.dialect["encoding"],
+            {
+                "file": delivery.name,
+                "rule": "extra_table",
+                "line": line,
+                "message": (
+                    f"{delivery.name}: a second table starts on line {line}; the table above it "
+                    f"loaded ({report.rows_loaded} rows), these lines did not. The whole file is "
+                    f"archived at {archived}. Load this part as its own file, or set the source's "
+                    "on_extra_table: fail to reject such files"
+                ),
+                "partition_key": delivery.key,
+                "sha256": report.sha256,
+            },
+        )
     )
 
 

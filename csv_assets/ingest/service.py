@@ -9,9 +9,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from csv_assets.ingest.catalog import SourceSpec
-from csv_assets.ingest.deliveries import Delivery, SourceFolders
+from csv_assets.ingest.deliveries import Delivery
 from csv_assets.ingest.extra_tables import extra_table, set_aside
 from csv_assets.ingest.file_load import FileLoad, timed
+from csv_assets.ingest.folders import Folders
 from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError, LoadError, server_reason
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 def ingest_file(
     source: SourceSpec,
     delivery: Delivery,
-    folders: SourceFolders,
+    folders: Folders,
     engine: sa.Engine,
     run_id: str,
     *,
@@ -65,28 +66,28 @@ def ingest_file(
 def _ingest_where_it_is(
     source: SourceSpec,
     delivery: Delivery,
-    folders: SourceFolders,
+    folders: Folders,
     engine: sa.Engine,
     run_id: str,
     reload: bool,
 ) -> IngestReport:
-    path = folders.locate(delivery)
-    if path is None:
-        raise BadFileError(
-            delivery.name,
-            f"delivery {delivery.key} is in none of {folders.inbox}, {folders.archive}, "
-            f"{folders.rejected} (replaced in the inbox by a newer delivery?)",
-            rule="missing_delivery",
-        )
-    try:
-        report = load_path(source, path, delivery.key, engine, run_id, reload=reload)
-    except BadFileError as error:
-        folders.reject_file(path, delivery, error.as_report())
-        raise
-    line = report.dialect.get("table_end_line")
-    if line is not None and report.status == "loaded":
-        report = replace(report, set_aside=str(set_aside(folders, path, delivery, report, line)))
-    return replace(report, file=str(folders.archive_file(path, delivery)))
+    with folders.fetch(delivery) as path:
+        if path is None:
+            raise BadFileError(
+                delivery.name,
+                f"delivery {delivery.key} is in none of {folders.inbox}, {folders.archive}, "
+                f"{folders.rejected} (replaced in the inbox by a newer delivery?)",
+                rule="missing_delivery",
+            )
+        try:
+            report = load_path(source, path, delivery.key, engine, run_id, reload=reload)
+        except BadFileError as error:
+            folders.reject_file(path, delivery, error.as_report())
+            raise
+        line = report.dialect.get("table_end_line")
+        if line is not None and report.status == "loaded":
+            report = replace(report, set_aside=set_aside(folders, path, delivery, report, line))
+        return replace(report, file=str(folders.archive_file(path, delivery)))
 
 
 def load_path(

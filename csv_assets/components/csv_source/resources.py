@@ -1,4 +1,4 @@
-"""Resources: the warehouse (owns the SQLAlchemy engine) and the drop folders."""
+"""Resources: the warehouse (owns the SQLAlchemy engine) and the drop folders (own the stores)."""
 
 from pathlib import Path
 
@@ -6,7 +6,13 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field, PrivateAttr
 
-from csv_assets.ingest import SourceFolders, SourceSpec, create_warehouse_engine
+from csv_assets.ingest import (
+    Folders,
+    RemoteSettings,
+    SourceSpec,
+    create_warehouse_engine,
+    folders_for,
+)
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -36,10 +42,47 @@ class Warehouse(dg.ConfigurableResource):
 
 
 class DropFolders(dg.ConfigurableResource):
-    """Where deliveries drop (inbox/), and where they go after a load (archive/, rejected/)."""
+    """Where deliveries drop, and where they go after a load (archive/, rejected/).
+
+    A source's ``drop_folder`` is a path below ``data_dir`` or a remote URL (``s3://``,
+    ``sftp://``); remote files are read through a local spool, one delivery at a time.
+    """
 
     data_dir: str = Field(description="Folder holding inbox/, archive/ and rejected/.")
+    spool_dir: str | None = Field(
+        default=None, description="Where remote deliveries are spooled; <data_dir>/spool if unset."
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="An S3-compatible endpoint (MinIO, moto); AWS if unset."
+    )
+    sftp_password: str | None = Field(default=None, description="SFTP password, if no key.")
+    sftp_key_file: str | None = Field(default=None, description="SFTP private key file.")
+    sftp_known_hosts: str | None = Field(
+        default=None,
+        description="known_hosts naming the SFTP servers; ~/.ssh/known_hosts if unset.",
+    )
+    _opened: dict[str, Folders] = PrivateAttr(default_factory=dict)
 
-    def folders(self, source: SourceSpec) -> SourceFolders:
-        """The inbox, archive and rejected folders of ``source``."""
-        return SourceFolders.under(Path(self.data_dir), source.name, source.inbox)
+    def settings(self) -> RemoteSettings:
+        """How remote folders are reached, and the spool."""
+        return RemoteSettings(
+            spool_dir=Path(self.spool_dir or Path(self.data_dir) / "spool"),
+            s3_endpoint_url=self.s3_endpoint_url,
+            sftp_password=self.sftp_password,
+            sftp_key_file=self.sftp_key_file,
+            sftp_known_hosts=self.sftp_known_hosts,
+        )
+
+    def folders(self, source: SourceSpec) -> Folders:
+        """The inbox, archive and rejected folders of ``source``; one store per source a run."""
+        if source.name not in self._opened:
+            self._opened[source.name] = folders_for(source, Path(self.data_dir), self.settings())
+        return self._opened[source.name]
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """Close the remote connections the run or tick opened."""
+        for folders in self._opened.values():
+            store = getattr(folders, "store", None)
+            if store is not None:
+                store.close()
+        self._opened.clear()

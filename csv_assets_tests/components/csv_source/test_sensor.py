@@ -20,6 +20,15 @@ from csv_assets_tests.conftest import drop
 SETTLE = 5.0
 
 
+def tick(
+    sensor: dg.SensorDefinition, instance: dg.DagsterInstance, data_dir: Path, cursor=None
+) -> dg.SensorResult:
+    """One evaluation of ``sensor`` as the daemon runs it: resources set up, then torn down."""
+    resources = {"drop_folders": DropFolders(data_dir=str(data_dir))}
+    with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
+        return sensor(context)
+
+
 def age(path: Path, seconds: float) -> None:
     then = time.time() - seconds
     os.utime(path, (then, then))
@@ -88,17 +97,10 @@ def test_sensor_adds_partitions_and_requests_runs_for_settled_files(data_dir):
     for existing in (data_dir / "inbox" / "payments").iterdir():
         age(existing, 60)
     sensor = defs().get_sensor_def("payments_drop_folder")
-    folders = DropFolders(data_dir=str(data_dir))
 
     with dg.instance_for_test() as instance:
-        first = sensor(
-            dg.build_sensor_context(instance=instance, resources={"drop_folders": folders})
-        )
-        second = sensor(
-            dg.build_sensor_context(
-                instance=instance, cursor=first.cursor, resources={"drop_folders": folders}
-            )
-        )
+        first = tick(sensor, instance, data_dir)
+        second = tick(sensor, instance, data_dir, first.cursor)
 
     assert first.run_requests == []
     (added,) = second.dynamic_partitions_requests
@@ -115,19 +117,14 @@ def test_many_settled_files_are_cut_into_runs_of_contiguous_partitions(data_dir)
     for existing in inbox.iterdir():
         age(existing, 60)
     sensor = defs().get_sensor_def("payments_drop_folder")
-    resources = {"drop_folders": DropFolders(data_dir=str(data_dir))}
 
     with dg.instance_for_test() as instance:
-        first = sensor(dg.build_sensor_context(instance=instance, resources=resources))
-        second = sensor(
-            dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources)
-        )
+        first = tick(sensor, instance, data_dir)
+        second = tick(sensor, instance, data_dir, first.cursor)
         instance.add_dynamic_partitions(
             "payments_deliveries", list(second.dynamic_partitions_requests[0].partition_keys)
         )
-        third = sensor(
-            dg.build_sensor_context(instance=instance, cursor=second.cursor, resources=resources)
-        )
+        third = tick(sensor, instance, data_dir, second.cursor)
 
     keys = list(second.dynamic_partitions_requests[0].partition_keys)
     ranges = [r.partition_key_range for r in second.run_requests]
@@ -144,16 +141,9 @@ def test_sensor_requests_nothing_once_files_have_left_the_inbox(data_dir):
     for path in (data_dir / "inbox" / "orders").iterdir():
         path.unlink()
     sensor = defs().get_sensor_def("orders_drop_folder")
-    folders = DropFolders(data_dir=str(data_dir))
 
     with dg.instance_for_test() as instance:
-        result = sensor(
-            dg.build_sensor_context(
-                instance=instance,
-                cursor=encode_cursor(time.time()),
-                resources={"drop_folders": folders},
-            )
-        )
+        result = tick(sensor, instance, data_dir, encode_cursor(time.time()))
 
     assert result.run_requests == [] and decode_cursor(result.cursor) is not None
 
@@ -169,11 +159,8 @@ def configure(monkeypatch, data_dir) -> None:
 def settled_requests(data_dir, instance) -> dict[str, str]:
     """The payments sensor's requests (partition key -> run key) after two ticks."""
     sensor = defs().get_sensor_def("payments_drop_folder")
-    resources = {"drop_folders": DropFolders(data_dir=str(data_dir))}
-    first = sensor(dg.build_sensor_context(instance=instance, resources=resources))
-    second = sensor(
-        dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources)
-    )
+    first = tick(sensor, instance, data_dir)
+    second = tick(sensor, instance, data_dir, first.cursor)
     return {r.partition_key: r.run_key for r in second.run_requests}
 
 
@@ -216,13 +203,12 @@ def test_a_file_whose_run_started_and_failed_is_left_to_the_retries(data_dir, mo
 
 def test_the_sensor_gives_its_table_pool_the_default_limit_before_the_first_run(data_dir):
     sensor = defs().get_sensor_def("payments_drop_folder")
-    resources = {"drop_folders": DropFolders(data_dir=str(data_dir))}
     overrides = {"concurrency": {"pools": {"default_limit": 1, "granularity": "run"}}}
 
     with dg.instance_for_test(overrides=overrides) as instance:
         storage = instance.event_log_storage
         assert "csv_assets_payments" not in storage.get_concurrency_keys()
-        sensor(dg.build_sensor_context(instance=instance, resources=resources))
+        tick(sensor, instance, data_dir)
 
         info = storage.get_concurrency_info("csv_assets_payments")
         assert info.slot_count == 1

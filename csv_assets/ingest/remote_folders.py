@@ -1,0 +1,132 @@
+"""A remote source's inbox, archive and rejected folders, and the local spool it is read from.
+
+The drop folder is the URL itself; ``archive/`` and ``rejected/`` sit inside it, one level
+down, where a one-level listing of the drop folder never sees them. A delivery is spooled to
+a local file only while it loads (one at a time per loader), then the spool is emptied.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from csv_assets.ingest.deliveries import Delivery, DroppedFile, aside_name
+from csv_assets.ingest.stores import RemoteSettings, Store
+from csv_assets.pipeline.errors import LoadError
+from csv_assets.pipeline.read import copy_lines
+
+REPORT = ".report.json"
+
+
+class RemoteFolders:
+    """The folders of a source whose deliveries drop into a remote store."""
+
+    def __init__(self, store: Store, settings: RemoteSettings) -> None:
+        self.store = store
+        self.settings = settings
+        self.inbox = store.url
+        self.archive = store.url + "archive/"
+        self.rejected = store.url + "rejected/"
+        self._origins: dict[Path, str] = {}
+
+    def list_inbox(self) -> list[DroppedFile]:
+        """One listing of the drop folder: names, sizes and mtimes, no content."""
+        return self.store.list()
+
+    def list_rejected(self) -> list[str]:
+        """The rejected deliveries still waiting, as ``stamp/name``."""
+        return [
+            f.name
+            for f in self.store.list("rejected", below=True)
+            if f.name.count("/") == 1 and not f.name.endswith(REPORT)
+        ]
+
+    def archive_location(self, delivery: Delivery) -> str:
+        """Where the delivery is kept once loaded."""
+        return f"{self.archive}{delivery.stamp}/{delivery.name}"
+
+    def _find(self, delivery: Delivery) -> str | None:
+        dropped = self.store.stat(delivery.name)
+        if dropped is not None and dropped.delivery == delivery:
+            return delivery.name
+        for folder in ("archive", "rejected"):
+            key = f"{folder}/{delivery.stamp}/{delivery.name}"
+            if self.store.stat(key) is not None:
+                return key
+        return None
+
+    @contextmanager
+    def fetch(self, delivery: Delivery) -> Iterator[Path | None]:
+        """The delivery spooled to a local file for as long as it loads; None if it is gone.
+
+        Raises:
+            LoadError: The spool has no room for the file (the file stays where it is).
+            FileNotFoundError: The file moved away while it was spooled.
+        """
+        key = self._find(delivery)
+        if key is None:
+            yield None
+            return
+        self.settings.spool_dir.mkdir(parents=True, exist_ok=True)
+        spool = Path(tempfile.mkdtemp(prefix="delivery-", dir=self.settings.spool_dir))
+        try:
+            self._check_room(key, spool)
+            path = spool / delivery.name
+            self.store.download(key, path)
+            self._origins[path] = key
+            yield path
+        finally:
+            self._origins.pop(spool / delivery.name, None)
+            shutil.rmtree(spool, ignore_errors=True)
+
+    def _check_room(self, key: str, spool: Path) -> None:
+        remote = self.store.stat(key)
+        free = shutil.disk_usage(spool).free
+        if remote is not None and free - remote.size < self.settings.spool_reserve_bytes:
+            raise LoadError(
+                f"{remote.name}: {remote.size:,} bytes do not fit in the spool {spool.parent} "
+                f"({free:,} bytes free); free some space or set CSV_ASSETS_SPOOL_DIR"
+            )
+
+    def archive_file(self, path: Path, delivery: Delivery) -> str:
+        """Move a loaded delivery (and any earlier rejection report) into the archive."""
+        return self._move(path, f"archive/{delivery.stamp}/{delivery.name}")
+
+    def reject_file(self, path: Path, delivery: Delivery, report: dict[str, Any]) -> str:
+        """Move a delivery into rejected/ and write its report beside it."""
+        target = f"rejected/{delivery.stamp}/{delivery.name}"
+        self._move(path, target)
+        self.store.put(target + REPORT, _json(report))
+        return self.store.url + target + REPORT
+
+    def set_aside(
+        self, path: Path, delivery: Delivery, line: int, encoding: str, report: dict[str, Any]
+    ) -> str:
+        """Put the lines of the spooled file from ``line`` on into rejected/, with a report."""
+        target = f"rejected/{delivery.stamp}/{aside_name(delivery, line)}"
+        part = path.with_name(path.name + ".aside")
+        copy_lines(path, encoding, line, part)
+        self.store.put(target, part)
+        self.store.put(target + REPORT, _json(report))
+        return self.store.url + target
+
+    def _move(self, path: Path, target: str) -> str:
+        origin = self._origins[path]
+        if origin != target:
+            try:
+                self.store.move(origin, target)
+            except FileNotFoundError:
+                if self.store.stat(target) is None:
+                    raise  # neither here nor there: ingest_file looks for it again
+            if self.store.stat(origin + REPORT) is not None:
+                self.store.move(origin + REPORT, target + REPORT)
+        return self.store.url + target
+
+
+def _json(report: dict[str, Any]) -> bytes:
+    return (json.dumps(report, indent=2, default=str) + "\n").encode()

@@ -1,0 +1,24 @@
+"""Remote drop folders: one ``Store`` per backend (S3, SFTP), opened from a source's URL."""
+
+from csv_assets.ingest.stores.base import RemoteSettings, Store, is_remote
+
+
+def open_store(url: str, settings: RemoteSettings) -> Store:
+    """The store a drop-folder URL names; it connects on first use."""
+    if url.startswith("s3://"):
+        from csv_assets.ingest.stores.s3 import S3Store
+
+        return S3Store(url, endpoint_url=settings.s3_endpoint_url)
+    if url.startswith("sftp://"):
+        from csv_assets.ingest.stores.sftp import SftpStore
+
+        return SftpStore(
+            url,
+            password=settings.sftp_password,
+            key_file=settings.sftp_key_file,
+            known_hosts=settings.sftp_known_hosts,
+        )
+    raise ValueError(f"{url}: a remote drop folder is s3://bucket/prefix/ or sftp://host/path")
+
+
+__all__ = ["RemoteSettings", "Store", "is_remote", "open_store"]

@@ -1,0 +1,105 @@
+"""An S3 (or S3-compatible) drop folder: ``s3://bucket/prefix/``, through boto3."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from csv_assets.ingest.deliveries import DroppedFile, is_candidate
+
+CHUNK = 1024 * 1024
+MISSING = {"404", "NoSuchKey", "NotFound"}
+
+
+class S3Store:
+    """Objects below one prefix of one bucket; ``list`` asks for one level, never the bodies."""
+
+    def __init__(self, url: str, endpoint_url: str | None = None) -> None:
+        parts = urlsplit(url)
+        if not parts.netloc:
+            raise ValueError(f"{url}: an S3 drop folder is s3://bucket/prefix/")
+        self.url = url if url.endswith("/") else url + "/"
+        self.bucket = parts.netloc
+        self.prefix = parts.path.strip("/") + "/" if parts.path.strip("/") else ""
+        self.client: Any = boto3.session.Session().client(
+            "s3",
+            endpoint_url=endpoint_url,
+            config=Config(retries={"mode": "standard", "max_attempts": 5}),
+        )
+
+    def list(self, folder: str = "", *, below: bool = False) -> list[DroppedFile]:
+        """One level of the prefix (a ``/`` delimiter keeps archive/ and rejected/ out)."""
+        prefix = self.prefix + (folder.strip("/") + "/" if folder else "")
+        listing = []
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix, **({} if below else {"Delimiter": "/"})
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                name = item["Key"][len(prefix) :]
+                if name and is_candidate(name.rpartition("/")[2]):
+                    listing.append(DroppedFile(name, item["Size"], _ns(item["LastModified"])))
+        return sorted(listing, key=lambda f: f.name)
+
+    def stat(self, key: str) -> DroppedFile | None:
+        """The object's size and LastModified, or None."""
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
+        except ClientError as error:
+            if _missing(error):
+                return None
+            raise
+        return DroppedFile(key.rpartition("/")[2], head["ContentLength"], _ns(head["LastModified"]))
+
+    def download(self, key: str, target: Path) -> None:
+        """Stream the body into ``target`` a MiB at a time."""
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"]
+        except ClientError as error:
+            if _missing(error):
+                raise FileNotFoundError(self.url + key) from None
+            raise
+        with body, target.open("wb") as out:
+            for chunk in body.iter_chunks(CHUNK):
+                out.write(chunk)
+
+    def move(self, key: str, target: str) -> None:
+        """Copy on the server (multipart for big objects), check the copy, then delete."""
+        source = {"Bucket": self.bucket, "Key": self.prefix + key}
+        before = self.stat(key)
+        if before is None:
+            raise FileNotFoundError(self.url + key)
+        try:
+            self.client.copy(source, self.bucket, self.prefix + target)
+        except ClientError as error:
+            if _missing(error):
+                raise FileNotFoundError(self.url + key) from None
+            raise
+        after = self.stat(target)
+        if after is None or after.size != before.size:
+            raise OSError(f"{self.url + target}: the copy of {key} is not whole; {key} is kept")
+        self.client.delete_object(**source)
+
+    def put(self, key: str, data: bytes | Path) -> None:
+        """A PUT of ``data``; a local file goes up in parts, never whole in memory."""
+        if isinstance(data, Path):
+            self.client.upload_file(str(data), self.bucket, self.prefix + key)
+        else:
+            self.client.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=data)
+
+    def close(self) -> None:
+        """Release the client's connection pool."""
+        self.client.close()
+
+
+def _ns(moment: Any) -> int:
+    return int(moment.timestamp() * 1_000_000) * 1000
+
+
+def _missing(error: ClientError) -> bool:
+    return str(error.response.get("Error", {}).get("Code")) in MISSING

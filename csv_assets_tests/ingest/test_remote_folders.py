@@ -1,0 +1,161 @@
+"""Remote drop folders against real servers: moto's S3 API and an asyncssh SFTP server.
+
+Every delivery is dropped through the server, loaded by ``ingest_file`` (or by real
+``csv-assets load`` processes at once), and judged by SQL and by what the server holds after.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from csv_assets.ingest import (
+    RemoteSettings,
+    folders_for,
+    ingest_file,
+    load_catalog,
+    ready_files,
+)
+from csv_assets.pipeline.errors import BadFileError, LoadError
+from csv_assets.pipeline.load import ledger
+from csv_assets_tests.conftest import SAMPLE_INBOX
+from csv_assets_tests.faults.loads import write_payments
+
+CATALOG = load_catalog()
+ORDERS = (SAMPLE_INBOX / "orders" / "orders_2026-11-02.csv").read_bytes()
+
+
+def remote_source(name: str, url: str):
+    return CATALOG[name].model_copy(update={"drop_folder": url})
+
+
+def count(engine: sa.Engine, statement: sa.Executable) -> int:
+    with engine.connect() as conn:
+        return conn.execute(statement).scalar_one()
+
+
+def test_a_remote_delivery_loads_once_and_moves_to_the_archive(remote_folder, engine, tmp_path):
+    remote_folder.put("orders_2026-11-02.csv", ORDERS)
+    source = remote_source("orders", remote_folder.url)
+    folders = folders_for(source, tmp_path, remote_folder.settings)
+
+    (dropped,) = folders.list_inbox()
+    report = ingest_file(source, dropped.delivery, folders, engine, "run-1")
+    again = ingest_file(source, dropped.delivery, folders, engine, "run-2")
+
+    assert (report.status, report.rows_loaded, again.status) == ("loaded", 27, "duplicate")
+    assert count(engine, sa.select(sa.func.count()).select_from(sa.table("orders"))) == 27
+    assert count(engine, sa.select(sa.func.count()).select_from(ledger)) == 1
+    archived = f"archive/{dropped.delivery.stamp}/orders_2026-11-02.csv"
+    assert remote_folder.files() == [archived]
+    assert remote_folder.read(archived) == ORDERS  # moved whole, never rewritten
+    assert report.file == again.file == remote_folder.url + archived
+    assert list(remote_folder.settings.spool_dir.iterdir()) == []  # the spool is emptied
+
+
+def test_a_bad_remote_delivery_is_rejected_with_its_report_beside_it(remote_folder, tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
+    remote_folder.put("orders_bad.csv", b"order_id;when\n1;yesterday\n")
+    source = remote_source("orders", remote_folder.url)
+    folders = folders_for(source, tmp_path, remote_folder.settings)
+    (dropped,) = folders.list_inbox()
+
+    with pytest.raises(BadFileError, match=r"orders_bad\.csv"):
+        ingest_file(source, dropped.delivery, folders, engine, "run-1")
+
+    kept = f"rejected/{dropped.delivery.stamp}/orders_bad.csv"
+    assert remote_folder.files() == [kept, kept + ".report.json"]
+    report = json.loads(remote_folder.read(kept + ".report.json"))
+    assert report["file"] == "orders_bad.csv" and report["reason"]
+    assert folders.list_rejected() == [f"{dropped.delivery.stamp}/orders_bad.csv"]
+    assert not sa.inspect(engine).has_table("orders")
+
+
+def test_the_listing_holds_the_drop_folder_alone_and_files_are_ready_once_settled(
+    remote_folder, tmp_path
+):
+    remote_folder.put("a.csv", b"x\n1\n")
+    remote_folder.put("b.csv.part", b"x\n")  # an upload still under way
+    remote_folder.put("archive/20261101T000000.000Z/old.csv", b"x\n")
+    folders = folders_for(
+        remote_source("orders", remote_folder.url), tmp_path, remote_folder.settings
+    )
+
+    listing = folders.list_inbox()
+    now = time.time()
+
+    assert [f.name for f in listing] == ["a.csv"]
+    assert ready_files(listing, None, now, 0) == []  # no scan before: not yet
+    assert ready_files(listing, now + 2, now + 2, 0) == listing  # seen still since a scan
+
+
+def test_a_spool_without_room_leaves_the_delivery_where_it_is(remote_folder, tmp_path):
+    remote_folder.put("orders_2026-11-02.csv", ORDERS)
+    settings = RemoteSettings(**{**vars(remote_folder.settings), "spool_reserve_bytes": 1 << 60})
+    source = remote_source("orders", remote_folder.url)
+    folders = folders_for(source, tmp_path, settings)
+    (dropped,) = folders.list_inbox()
+
+    with pytest.raises(LoadError, match="do not fit in the spool"):
+        ingest_file(source, dropped.delivery, folders, sa.create_engine("sqlite://"), "run-1")
+
+    assert remote_folder.files() == ["orders_2026-11-02.csv"]
+
+
+LOADER = """
+import sys
+from pathlib import Path
+from csv_assets.ingest import (
+    Delivery, RemoteSettings, create_warehouse_engine, folders_for, ingest_file, load_catalog
+)
+url, key, database_url, data_dir = sys.argv[1:5]
+source = load_catalog()["payments"].model_copy(update={"drop_folder": url})
+folders = folders_for(source, Path(data_dir), RemoteSettings.from_env(Path(data_dir)))
+engine = create_warehouse_engine(database_url)
+print(ingest_file(source, Delivery.from_key(key), folders, engine, "run").status)
+"""
+
+
+def test_loaders_of_one_remote_file_at_once_load_it_once(remote_folder, database_url, tmp_path):
+    payments = write_payments(tmp_path / "payments_2026-11-20.psv", 2000)
+    remote_folder.put(payments.name, payments.read_bytes())
+    env = {**os.environ, **remote_env(remote_folder)}
+    source = remote_source("payments", remote_folder.url)
+    (dropped,) = folders_for(source, tmp_path, remote_folder.settings).list_inbox()
+    args = [remote_folder.url, dropped.delivery.key, database_url, str(tmp_path / "data")]
+
+    loaders = [
+        subprocess.Popen(
+            [sys.executable, "-c", LOADER, *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outcomes = [loader.communicate(timeout=120) for loader in loaders]
+
+    assert [loader.returncode for loader in loaders] == [0, 0, 0], outcomes
+    assert sorted(out.strip() for out, _ in outcomes) == ["duplicate", "duplicate", "loaded"]
+    engine = sa.create_engine(database_url)
+    assert count(engine, sa.select(sa.func.count()).select_from(sa.table("payments"))) == 2000
+    assert count(engine, sa.select(sa.func.count()).select_from(ledger)) == 1
+    engine.dispose()
+    assert [k.split("/")[0] for k in remote_folder.files()] == ["archive"]
+
+
+def remote_env(remote_folder) -> dict[str, str]:
+    """What an operator exports for ``csv-assets`` to reach the folder's server."""
+    settings = remote_folder.settings
+    env = {"CSV_ASSETS_SPOOL_DIR": str(settings.spool_dir)}
+    if settings.s3_endpoint_url:
+        env["AWS_ENDPOINT_URL_S3"] = settings.s3_endpoint_url
+    if settings.sftp_password:
+        env["CSV_ASSETS_SFTP_PASSWORD"] = settings.sftp_password
+        env["CSV_ASSETS_SFTP_KNOWN_HOSTS"] = settings.sftp_known_hosts
+    return env
