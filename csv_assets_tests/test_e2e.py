@@ -1,31 +1,20 @@
 """End to end: the real webserver and daemon load a dropped file; seen through GraphQL."""
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from csv_assets_tests.conftest import REPO
+from csv_assets_tests.dagster_processes import free_port, scratch_project, start, stop
 
 pytestmark = pytest.mark.e2e
 DEADLINE = 240
 QUERY = """{ assetNodes { assetKey { path }
   assetMaterializations(limit: 10) { partition metadataEntries { label
     ... on IntMetadataEntry { intValue } } } } }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def graphql(port: int, query: str) -> dict:
@@ -43,47 +32,17 @@ def materializations(port: int, asset: str) -> list[dict]:
     return next(n["assetMaterializations"] for n in nodes if n["assetKey"]["path"] == [asset])
 
 
-def stop(server: subprocess.Popen) -> None:
-    """SIGTERM the whole process group; SIGKILL what has not gone after a minute.
-
-    ``dagster dev`` waits for in-flight run workers on SIGTERM, which on a loaded machine can
-    outlast the test; what the test checks was already read by then.
-    """
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-
-
 def test_a_dropped_file_becomes_a_materialized_partition(tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(
-        REPO,
-        project,
-        ignore=shutil.ignore_patterns(
-            ".venv", ".git", "data", "dagster_home", "__pycache__", ".pytest_cache", ".env"
-        ),
-    )
-    (project / "data" / "inbox" / "payments").mkdir(parents=True)
-    (project / "dagster_home").mkdir()
-    shutil.copy(REPO / "dagster_home" / "dagster.yaml", project / "dagster_home")
+    project = scratch_project(tmp_path, REPO / "dagster_home" / "dagster.yaml")
+    (project / "data" / "inbox" / "payments").mkdir()
     port = free_port()
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(project / "dagster_home"),
-        "CSV_ASSETS_DATABASE_URL": f"sqlite:///{project / 'data' / 'warehouse.db'}",
-        "CSV_ASSETS_DATA_DIR": str(project / "data"),
-    }
-    dagster = Path(sys.executable).with_name("dagster")
-    server = subprocess.Popen(
-        [str(dagster), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=project,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    server = start(
+        ["dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        project,
+        {
+            "CSV_ASSETS_DATABASE_URL": f"sqlite:///{project / 'data' / 'warehouse.db'}",
+            "CSV_ASSETS_DATA_DIR": str(project / "data"),
+        },
     )
     try:
         deadline = time.monotonic() + DEADLINE
