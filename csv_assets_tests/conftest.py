@@ -55,6 +55,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def scratch_databases() -> Iterator[tuple[sa.URL, sa.URL]]:
+    """Two fresh PostgreSQL databases, the instance's and the warehouse's, dropped after."""
+    base = sa.make_url(_postgres_or_skip())
+    names = [f"csv_assets_{role}_{uuid.uuid4().hex[:8]}" for role in ("dagster", "warehouse")]
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in names:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=names[0]), base.set(database=names[1])
+    finally:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
 def engine(database_url: str) -> Iterator[sa.Engine]:
     """The warehouse engine for ``database_url``."""
     engine = create_warehouse_engine(database_url)

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from csv_assets_tests.conftest import REPO
 
 BIN = Path(sys.executable).parent
@@ -39,17 +41,24 @@ def scratch_project(root: Path, instance_yaml: Path) -> Path:
     return project
 
 
-def start(command: list[str], project: Path, env: Mapping[str, str]) -> subprocess.Popen:
+def start(
+    command: list[str], project: Path, env: Mapping[str, str], log: str | None = None
+) -> subprocess.Popen:
     """Start a Dagster command-line tool of this venv in ``project``, in its own process group.
 
-    What it prints goes to ``project/<tool>.log``, to read when a test fails.
+    What it prints goes to ``project/<log or tool>.log``, to read when a test fails.
     """
-    log = (project / f"{command[0]}.log").open("w")
+    out = (project / f"{log or command[0]}.log").open("w")
     return subprocess.Popen(
         [str(BIN / command[0]), *command[1:]],
         cwd=project,
-        env={**os.environ, "DAGSTER_HOME": str(project / "dagster_home"), **env},
-        stdout=log,
+        env={
+            **os.environ,
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "DAGSTER_HOME": str(project / "dagster_home"),
+            **env,
+        },
+        stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -67,3 +76,31 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+
+
+def postgres_instance_env(url: sa.URL) -> dict[str, str]:
+    """The env vars deploy/dagster.yaml reads, pointing at the database ``url`` names."""
+    return {
+        "DAGSTER_PG_HOST": url.host or "127.0.0.1",
+        "DAGSTER_PG_PORT": str(url.port or 5432),
+        "DAGSTER_PG_USER": url.username or "postgres",
+        "DAGSTER_PG_PASSWORD": url.password or "",
+        "DAGSTER_PG_DB": url.database or "",
+    }
+
+
+def process_tree(pid: int) -> set[int]:
+    """``pid`` and every process below it, from /proc (Linux)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {pid}, True
+    while grew:
+        below = {child for child, parent in parents.items() if parent in tree}
+        grew = not below <= tree
+        tree |= below
+    return tree

@@ -32,6 +32,18 @@ def _require(module: str, what: str) -> None:
         pytest.skip(reason)
 
 
+def broker_or_skip(host: str = "127.0.0.1", port: int = 5672) -> str:
+    """The local RabbitMQ's URL; skips (fails, with CSV_ASSETS_REQUIRE_SERVERS=1) if it is down."""
+    try:
+        socket.create_connection((host, port), timeout=3).close()
+    except OSError as error:
+        reason = f"Celery tests need RabbitMQ at {host}:{port}: {error}"
+        if REQUIRE_SERVERS:
+            pytest.fail(f"CSV_ASSETS_REQUIRE_SERVERS=1 but {reason}")
+        pytest.skip(reason)
+    return f"pyamqp://guest:guest@{host}:{port}//"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -7,8 +7,6 @@ the sensor cursors are read back from the instance's PostgreSQL tables by SQL.
 
 import shutil
 import time
-import uuid
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -16,30 +14,17 @@ from dagster._core.scheduler.instigation import InstigatorState
 from dagster._serdes import deserialize_value
 
 from csv_assets.ingest import decode_cursor
-from csv_assets_tests.conftest import REPO, SAMPLE_INBOX, _postgres_or_skip
-from csv_assets_tests.dagster_processes import scratch_project, start, stop
+from csv_assets_tests.conftest import REPO, SAMPLE_INBOX
+from csv_assets_tests.dagster_processes import (
+    postgres_instance_env,
+    scratch_project,
+    start,
+    stop,
+)
 
 pytestmark = pytest.mark.e2e
 SAMPLES = sorted(p.name for p in SAMPLE_INBOX.rglob("*") if p.is_file())
 DEADLINE = 120
-
-
-@pytest.fixture
-def scratch_databases() -> Iterator[tuple[sa.URL, sa.URL]]:
-    """Two fresh PostgreSQL databases, the instance's and the warehouse's, dropped after."""
-    base = sa.make_url(_postgres_or_skip())
-    names = [f"csv_assets_{role}_{uuid.uuid4().hex[:8]}" for role in ("dagster", "warehouse")]
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for name in names:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=names[0]), base.set(database=names[1])
-    finally:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def loaded(warehouse: sa.Engine) -> int:
@@ -61,11 +46,7 @@ def test_the_postgres_instance_runs_the_samples_and_keeps_runs_and_cursors(
         ["dagster-daemon", "run", "-w", "workspace.yaml"],
         project,
         {
-            "DAGSTER_PG_HOST": instance_url.host,
-            "DAGSTER_PG_PORT": str(instance_url.port or 5432),
-            "DAGSTER_PG_USER": instance_url.username,
-            "DAGSTER_PG_PASSWORD": instance_url.password or "",
-            "DAGSTER_PG_DB": instance_url.database,
+            **postgres_instance_env(instance_url),
             "CSV_ASSETS_DATABASE_URL": warehouse_url.render_as_string(hide_password=False),
             "CSV_ASSETS_DATA_DIR": str(project / "data"),
         },

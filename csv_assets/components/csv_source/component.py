@@ -9,6 +9,7 @@ from dagster.components.scaffold.scaffold import scaffold_with
 
 from csv_assets.components.csv_source.asset import build_csv_asset
 from csv_assets.components.csv_source.checks import build_key_check
+from csv_assets.components.csv_source.executors import load_executor
 from csv_assets.components.csv_source.schedule import build_sweep_schedule
 from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
 from csv_assets.ingest import SourceSpec
@@ -46,12 +47,11 @@ class CsvSource(SourceSpec, dg.Component, dg.Resolvable):
         """Build the source's asset, job, sensor, schedule and checks."""
         partitions = dg.DynamicPartitionsDefinition(name=f"{self.name}_deliveries")
         asset = build_csv_asset(self, partitions)
-        # One process per run: a step subprocess would import the code location again.
         job = dg.define_asset_job(
             f"load_{self.name}",
             selection=[asset.key],
             partitions_def=partitions,
-            executor_def=dg.in_process_executor,
+            executor_def=load_executor(),
         )
         key_check = build_key_check(self)
         return dg.Definitions(

@@ -1,0 +1,40 @@
+"""Where a load job's step runs: in the run's own process, or on Celery workers.
+
+``CSV_ASSETS_EXECUTOR`` picks it, for every source's load job:
+
+* ``in_process`` (default): the run worker loads the deliveries itself; no step subprocess
+  imports the code location again.
+* ``celery``: the run worker hands the step to the Celery broker and a ``dagster-celery``
+  worker runs it; ``CSV_ASSETS_CELERY_BROKER`` and ``CSV_ASSETS_CELERY_BACKEND`` say where
+  (RabbitMQ on localhost and the RPC result backend if unset), ``CSV_ASSETS_CELERY_QUEUE``
+  on which queue (``dagster``, the one workers listen on unless started with ``-q``). Workers
+  need the same instance (``DAGSTER_HOME``), warehouse and drop folders as the run workers.
+"""
+
+import os
+
+import dagster as dg
+
+DEFAULT_BROKER = "pyamqp://guest:guest@127.0.0.1:5672//"
+DEFAULT_BACKEND = "rpc://"
+
+
+def load_executor() -> dg.ExecutorDefinition:
+    """The executor ``CSV_ASSETS_EXECUTOR`` names for the load jobs."""
+    kind = os.environ.get("CSV_ASSETS_EXECUTOR", "in_process")
+    if kind == "in_process":
+        return dg.in_process_executor
+    if kind == "celery":
+        from dagster_celery import celery_executor
+
+        return celery_executor.configured(
+            {
+                "broker": os.environ.get("CSV_ASSETS_CELERY_BROKER", DEFAULT_BROKER),
+                "backend": os.environ.get("CSV_ASSETS_CELERY_BACKEND", DEFAULT_BACKEND),
+                "config_source": {
+                    "task_default_queue": os.environ.get("CSV_ASSETS_CELERY_QUEUE", "dagster")
+                },
+            },
+            name="celery",
+        )
+    raise ValueError(f"CSV_ASSETS_EXECUTOR={kind!r}: expected in_process or celery")

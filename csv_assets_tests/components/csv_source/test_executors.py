@@ -1,0 +1,122 @@
+"""Load jobs on Celery: two real dagster-celery workers on the local RabbitMQ take the steps.
+
+The instance is deploy/dagster.yaml on a scratch PostgreSQL database, shared by the run
+coordinators (``dagster job execute`` processes, as a run launcher would start) and the
+workers. 100 deliveries go through five runs at once, one of them a duplicate launch of a
+range another run loads; afterwards SQL says each delivery loaded once, and the instance's
+event log says every step ran in a worker process.
+"""
+
+import json
+import time
+
+import pytest
+import sqlalchemy as sa
+from dagster import DagsterEventType, DagsterInstance
+from dagster._core.events.log import EventLogEntry
+from dagster._serdes import deserialize_value
+
+from csv_assets.ingest import Delivery
+from csv_assets_tests.conftest import REPO
+from csv_assets_tests.dagster_processes import (
+    postgres_instance_env,
+    process_tree,
+    scratch_project,
+    start,
+    stop,
+)
+from csv_assets_tests.faults.loads import write_payments
+from csv_assets_tests.servers import broker_or_skip
+
+pytestmark = pytest.mark.e2e
+DELIVERIES, PER_RUN, ROWS = 100, 25, 20
+WORKER = ["dagster-celery", "worker", "start", "-A", "dagster_celery.app", "-y", "celery.yaml"]
+EXECUTE = ["dagster", "job", "execute", "-m", "csv_assets.definitions", "-j", "load_payments"]
+
+
+def test_load_runs_on_celery_workers_load_every_delivery_once(
+    tmp_path, scratch_databases, monkeypatch
+):
+    broker = broker_or_skip()
+    queue = f"csv_assets_{tmp_path.name[-8:]}"  # this test's own queue on the shared broker
+    instance_url, warehouse_url = scratch_databases
+    project = scratch_project(tmp_path, REPO / "deploy" / "dagster.yaml")
+    inbox = project / "data" / "inbox" / "payments"
+    for n in range(DELIVERIES):
+        write_payments(inbox / f"payments_{n:03d}.psv", ROWS, first_id=n * ROWS)
+    (project / "celery.yaml").write_text(
+        json.dumps({"execution": {"config": {"broker": broker, "backend": "rpc://"}}})
+    )
+    env = {
+        **postgres_instance_env(instance_url),
+        "CSV_ASSETS_DATABASE_URL": warehouse_url.render_as_string(hide_password=False),
+        "CSV_ASSETS_DATA_DIR": str(project / "data"),
+        "CSV_ASSETS_EXECUTOR": "celery",
+        "CSV_ASSETS_CELERY_BROKER": broker,
+        "CSV_ASSETS_CELERY_QUEUE": queue,
+    }
+    for name, value in postgres_instance_env(instance_url).items():
+        monkeypatch.setenv(name, value)  # this process reads the instance too
+    keys = sorted(Delivery.of(p.name, p.stat().st_mtime_ns).key for p in inbox.iterdir())
+    with DagsterInstance.from_config(str(project / "dagster_home")):
+        pass  # creates the instance's tables once, before the processes race to
+    workers = [
+        start(
+            [*WORKER, "-n", f"worker{n}", "-q", queue, "--", "--pool=solo"],
+            project,
+            env,
+            log=f"worker{n}",
+        )
+        for n in (1, 2)
+    ]
+    try:
+        with DagsterInstance.from_config(str(project / "dagster_home")) as instance:
+            instance.add_dynamic_partitions("payments_deliveries", keys)
+        ranges = [keys[i : i + PER_RUN] for i in range(0, DELIVERIES, PER_RUN)]
+        ranges.append(ranges[1])  # launched twice, as a retried launch would be
+        runs = [
+            start(
+                [*EXECUTE, "--tags", json.dumps(range_tags(r))],
+                project,
+                env,
+                log=f"run{i}",
+            )
+            for i, r in enumerate(ranges)
+        ]
+        deadline = time.monotonic() + 600
+        while any(run.poll() is None for run in runs):
+            assert time.monotonic() < deadline, "runs still going after 10 minutes"
+            time.sleep(2)
+        worker_pids = set().union(*(process_tree(w.pid) for w in workers))
+    finally:
+        for worker in workers:
+            stop(worker)
+
+    assert [run.returncode for run in runs] == [0] * len(runs), f"see {project}/run*.log"
+    warehouse = sa.create_engine(warehouse_url)
+    with warehouse.connect() as conn:
+        entries, distinct = conn.execute(
+            sa.text("SELECT count(*), count(DISTINCT partition_key) FROM csv_assets_ledger")
+        ).one()
+        rows = conn.execute(sa.text("SELECT count(*) FROM payments")).scalar_one()
+    warehouse.dispose()
+    assert (entries, distinct, rows) == (DELIVERIES, DELIVERIES, DELIVERIES * ROWS)
+    assert list(inbox.iterdir()) == []
+    engine = sa.create_engine(instance_url)
+    with engine.connect() as conn:
+        bodies = conn.execute(
+            sa.text("SELECT event FROM event_logs WHERE dagster_event_type = :kind"),
+            {"kind": DagsterEventType.STEP_START.value},
+        ).scalars()
+        step_pids = [deserialize_value(b, EventLogEntry).dagster_event.pid for b in bodies]
+    engine.dispose()
+    assert len(step_pids) == len(ranges)
+    assert set(step_pids) <= worker_pids, (step_pids, worker_pids)
+    assert len(set(step_pids)) == 2  # both workers took steps
+
+
+def range_tags(keys: list[str]) -> dict[str, str]:
+    return {
+        "dagster/asset_partition_range_start": keys[0],
+        "dagster/asset_partition_range_end": keys[-1],
+    }
