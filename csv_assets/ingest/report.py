@@ -116,6 +116,22 @@ class IngestReport:
         values["seconds"] = round(self.seconds, 3)
         return values
 
+    def log_fields(self) -> dict[str, Any]:
+        """What a structured log line says of the delivery: file, content, counts, timings."""
+        return {
+            "table": self.table,
+            "file": self.file,
+            "sha256": self.sha256,
+            "bytes": self.bytes,
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "rows_replaced": self.rows_replaced,
+            "duplicate_of": self.duplicate_of,
+            "seconds": round(self.seconds, 3),
+            "timings": {stage: round(t, 3) for stage, t in self.timings.items()},
+        }
+
     def summary(self) -> str:
         """A few lines for a terminal: what happened, counts, and the top failing rules."""
         if self.status == "duplicate":

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from csv_assets.ingest.catalog import SourceSpec
 from csv_assets.ingest.deliveries import Delivery
+from csv_assets.ingest.events import logged
 from csv_assets.ingest.extra_tables import extra_table, set_aside
 from csv_assets.ingest.file_load import FileLoad, timed
 from csv_assets.ingest.folders import Folders
@@ -53,6 +54,18 @@ def ingest_file(
         BadFileError: The file is wrong (terminal); it now sits in the rejected folder.
         LoadError: The database failed (transient); the file stays where it was.
     """
+    fields = {"source": source.name, "delivery": delivery.key, "run_id": run_id}
+    return logged(fields, lambda: _ingest_moving(source, delivery, folders, engine, run_id, reload))
+
+
+def _ingest_moving(
+    source: SourceSpec,
+    delivery: Delivery,
+    folders: Folders,
+    engine: sa.Engine,
+    run_id: str,
+    reload: bool,
+) -> IngestReport:
     try:
         return _ingest_where_it_is(source, delivery, folders, engine, run_id, reload)
     except FileNotFoundError:
@@ -80,7 +93,7 @@ def _ingest_where_it_is(
                 rule="missing_delivery",
             )
         try:
-            report = load_path(source, path, delivery.key, engine, run_id, reload=reload)
+            report = _load_path(source, path, delivery.key, engine, run_id, reload)
         except BadFileError as error:
             folders.reject_file(path, delivery, error.as_report())
             raise
@@ -107,6 +120,18 @@ def load_path(
             the server's own reason; the whole error (SQL included) is its ``__cause__``.
         FileNotFoundError: The file went away while it was read (another loader moved it).
     """
+    fields = {"source": source.name, "delivery": partition_key, "run_id": run_id}
+    return logged(fields, lambda: _load_path(source, path, partition_key, engine, run_id, reload))
+
+
+def _load_path(
+    source: SourceSpec,
+    path: Path,
+    partition_key: str,
+    engine: sa.Engine,
+    run_id: str,
+    reload: bool,
+) -> IngestReport:
     # The bulk paths talk to the driver directly, so its own errors arrive unwrapped too.
     driver_error = engine.dialect.loaded_dbapi.Error
     try:
