@@ -1,56 +1,62 @@
-"""``csv-assets status [SOURCE]``: the ledger, newest first, and what waits in quarantine."""
+"""``csv-assets status [SOURCE]``: each source at a glance, then the ledger and the quarantine."""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
-from csv_assets.commands.common import add_location_arguments, print_json
+from csv_assets.commands.common import add_location_arguments, find_source, print_json
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+    from csv_assets.ingest import SourceStatus
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``status``."""
     parser.add_argument("source", nargs="?", help="Only this source.")
     parser.add_argument("--limit", type=int, default=50, help="Most ledger rows shown.")
-    parser.add_argument("--json", action="store_true", help="Print the rows as JSON.")
+    parser.add_argument("--json", action="store_true", help="Print everything as JSON.")
     add_location_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print one line per loaded file, then the quarantine count per source."""
-    import sqlalchemy as sa
+    """Print each source at a glance, then the ledger and the quarantine.
 
-    from csv_assets.ingest import create_warehouse_engine
-    from csv_assets.pipeline.load import ledger, quarantine
+    Per source: the last delivery, its age against the freshness policy, files waiting in the
+    drop folder and rejected files not requeued. Then one line per loaded file, newest first,
+    and the rows each source holds in quarantine.
+    """
+    from csv_assets.ingest import (
+        RemoteSettings,
+        create_warehouse_engine,
+        load_catalog,
+        source_status,
+    )
 
+    sources = [find_source(args.source)] if args.source else list(load_catalog().values())
     engine = create_warehouse_engine(args.database_url)
     try:
-        with engine.connect() as conn:
-            if not sa.inspect(conn).has_table(ledger.name):
-                print("nothing loaded yet (no ledger in this warehouse)")
-                return 0
-            query = sa.select(
-                ledger.c.source,
-                ledger.c.file_name,
-                ledger.c.rows_loaded,
-                ledger.c.rows_rejected,
-                ledger.c.loaded_at,
-                ledger.c.run_id,
-                ledger.c.partition_key,
-                ledger.c.sha256,
-            ).order_by(ledger.c.loaded_at.desc())
-            held = sa.select(quarantine.c.source, sa.func.count()).group_by(quarantine.c.source)
-            if args.source:
-                query = query.where(ledger.c.source == args.source)
-                held = held.where(quarantine.c.source == args.source)
-            rows = [dict(r._mapping) for r in conn.execute(query.limit(args.limit))]
-            quarantined = dict(conn.execute(held).all())
+        settings = RemoteSettings.from_env(args.data_dir)
+        statuses = source_status(sources, engine, args.data_dir, settings)
+        rows, quarantined = ledger_rows(engine, args.source, args.limit)
     finally:
         engine.dispose()
     if args.json:
-        print_json({"ledger": rows, "quarantined": quarantined})
+        print_json(
+            {
+                "sources": [s.as_dict() for s in statuses],
+                "ledger": rows,
+                "quarantined": quarantined,
+            }
+        )
         return 0
-    header = f"{'source':<14}{'file':<34}{'loaded':>9}{'rejected':>9}  {'when (UTC)':<20}run"
-    print(header)
+    print_sources(statuses)
+    if not rows:
+        print("\nnothing loaded yet")
+        return 0
+    print(f"\n{'source':<14}{'file':<34}{'loaded':>9}{'rejected':>9}  {'when (UTC)':<20}run")
     for r in rows:
         print(
             f"{r['source']:<14}{r['file_name'][:33]:<34}{r['rows_loaded']:>9,}"
@@ -59,3 +65,59 @@ def run(args: argparse.Namespace) -> int:
     for source, count in sorted(quarantined.items()):
         print(f"{source}: {count:,} row(s) in quarantine (csv-assets replay {source})")
     return 0
+
+
+def print_sources(statuses: list[SourceStatus]) -> None:
+    """One line per source; a folder that could not be listed says why below its line."""
+    print(
+        f"{'source':<14}{'last delivery':<44}{'age':>8}  {'fresh':<16}{'waiting':>8}"
+        f"{'rejected':>9}  drop folder"
+    )
+    for s in statuses:
+        age = "-" if s.age_hours is None else _age(s.age_hours)
+        policy = f"{s.fresh} (<{s.freshness_hours:g}h)" if s.freshness_hours else s.fresh
+        waiting = "?" if s.waiting is None else f"{s.waiting:,}"
+        rejected = "?" if s.rejected is None else f"{s.rejected:,}"
+        print(
+            f"{s.source:<14}{(s.last_delivery or 'none')[:43]:<44}{age:>8}  {policy:<16}"
+            f"{waiting:>8}{rejected:>9}  {s.drop_folder}"
+        )
+        if s.folder_error:
+            print(f"{'':<14}cannot list the drop folder: {s.folder_error}")
+    if any(s.rejected for s in statuses):
+        print("rejected files wait beside their reports: csv-assets requeue SOURCE after a fix")
+
+
+def _age(hours: float) -> str:
+    if hours < 1:
+        return f"{hours * 60:.0f}m"
+    return f"{hours:.1f}h" if hours < 48 else f"{hours / 24:.1f}d"
+
+
+def ledger_rows(
+    engine: sa.Engine, source: str | None, limit: int
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The newest ledger rows, and the quarantined rows per source."""
+    import sqlalchemy as sa
+
+    from csv_assets.pipeline.load import ledger, quarantine
+
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table(ledger.name):
+            return [], {}
+        query = sa.select(
+            ledger.c.source,
+            ledger.c.file_name,
+            ledger.c.rows_loaded,
+            ledger.c.rows_rejected,
+            ledger.c.loaded_at,
+            ledger.c.run_id,
+            ledger.c.partition_key,
+            ledger.c.sha256,
+        ).order_by(ledger.c.loaded_at.desc())
+        held = sa.select(quarantine.c.source, sa.func.count()).group_by(quarantine.c.source)
+        if source:
+            query = query.where(ledger.c.source == source)
+            held = held.where(quarantine.c.source == source)
+        rows = [dict(r._mapping) for r in conn.execute(query.limit(limit))]
+        return rows, dict(conn.execute(held).all())

@@ -17,6 +17,7 @@ from csv_assets.ingest.deliveries import (
 from csv_assets.ingest.draft import draft_source
 from csv_assets.ingest.engine import create_warehouse_engine
 from csv_assets.ingest.folders import Folders, folders_for
+from csv_assets.ingest.overview import SourceStatus, source_status
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.scan import decode_cursor, encode_cursor, ready_files, scan_drop_folder
@@ -34,6 +35,7 @@ __all__ = [
     "ReplayReport",
     "SourceFolders",
     "SourceSpec",
+    "SourceStatus",
     "create_warehouse_engine",
     "decode_cursor",
     "draft_source",
@@ -48,4 +50,5 @@ __all__ = [
     "ready_files",
     "replay_quarantine",
     "scan_drop_folder",
+    "source_status",
 ]

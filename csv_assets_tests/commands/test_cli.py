@@ -85,6 +85,8 @@ def test_status_lists_the_ledger_and_the_quarantine(data_dir, database_url):
     assert result.returncode == 0, result.stderr
     assert "orders_2026-11-01.csv" in result.stdout and "orders_2026-11-02.csv" in result.stdout
     assert "orders: 3 row(s) in quarantine" in result.stdout
+    orders_line = next(line for line in result.stdout.splitlines() if "ok (<36h)" in line)
+    assert orders_line.startswith("orders ") and "inbox/orders" in orders_line
 
 
 def test_an_unknown_source_is_named_with_the_known_ones(data_dir, database_url):

@@ -1,0 +1,109 @@
+"""Where each source stands: its last delivery and its age, files waiting, files rejected."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.ingest.folders import folders_for
+from csv_assets.ingest.stores import RemoteSettings
+from csv_assets.pipeline.load import ledger
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """One source, as ``csv-assets status`` shows it."""
+
+    source: str
+    drop_folder: str
+    last_delivery: str | None
+    last_loaded_at: datetime | None
+    age_hours: float | None
+    freshness_hours: float | None
+    waiting: int | None
+    rejected: int | None
+    folder_error: str | None = None
+
+    @property
+    def fresh(self) -> str:
+        """``ok``, ``stale`` (older than the freshness policy), ``never`` or ``-`` (no policy)."""
+        if self.freshness_hours is None:
+            return "-"
+        if self.age_hours is None:
+            return "never"
+        return "ok" if self.age_hours <= self.freshness_hours else "stale"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, with the freshness verdict."""
+        return {**asdict(self), "fresh": self.fresh}
+
+
+def source_status(
+    sources: list[SourceSpec],
+    engine: sa.Engine,
+    data_dir: Path,
+    settings: RemoteSettings,
+    now: datetime | None = None,
+) -> list[SourceStatus]:
+    """Each source's last ledger entry and the listing of its drop and rejected folders.
+
+    A folder that cannot be listed (a remote server down) is reported, not raised.
+    """
+    now = now or datetime.now(UTC)
+    last = _last_deliveries(engine)
+    statuses = []
+    for source in sources:
+        key, loaded_at = last.get(source.name, (None, None))
+        waiting = rejected = error = None
+        folders = folders_for(source, data_dir, settings)
+        try:
+            waiting = len(folders.list_inbox())
+            rejected = len(folders.list_rejected())
+        except Exception as failure:  # a server down is news for the operator, not a crash
+            error = f"{type(failure).__name__}: {failure}".splitlines()[0]
+        finally:
+            store = getattr(folders, "store", None)
+            if store is not None:
+                store.close()
+        age = (now - loaded_at).total_seconds() / 3600 if loaded_at else None
+        statuses.append(
+            SourceStatus(
+                source.name,
+                source.inbox,
+                key,
+                loaded_at,
+                age,
+                source.freshness_hours,
+                waiting,
+                rejected,
+                error,
+            )
+        )
+    return statuses
+
+
+def _last_deliveries(engine: sa.Engine) -> dict[str, tuple[str, datetime]]:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table(ledger.name):
+            return {}
+        newest = (
+            sa.select(ledger.c.source, sa.func.max(ledger.c.loaded_at).label("at"))
+            .group_by(ledger.c.source)
+            .subquery()
+        )
+        rows = conn.execute(
+            sa.select(ledger.c.source, ledger.c.partition_key, ledger.c.loaded_at).join(
+                newest,
+                (ledger.c.source == newest.c.source) & (ledger.c.loaded_at == newest.c.at),
+            )
+        ).all()
+    return {source: (key, _utc(at)) for source, key, at in rows}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite keeps no zone
