@@ -20,7 +20,13 @@ from csv_assets.ingest.folders import Folders, folders_for
 from csv_assets.ingest.overview import SourceStatus, source_status
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
 from csv_assets.ingest.report import IngestReport
-from csv_assets.ingest.scan import decode_cursor, encode_cursor, ready_files, scan_drop_folder
+from csv_assets.ingest.scan import (
+    decode_cursor,
+    encode_cursor,
+    ready_files,
+    resume_point,
+    scan_drop_folder,
+)
 from csv_assets.ingest.service import ingest_file, load_path
 from csv_assets.ingest.stores import RemoteSettings, is_remote
 
@@ -49,6 +55,7 @@ __all__ = [
     "load_path",
     "ready_files",
     "replay_quarantine",
+    "resume_point",
     "scan_drop_folder",
     "source_status",
 ]

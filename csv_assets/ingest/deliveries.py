@@ -109,6 +109,12 @@ class SourceFolders:
         """The candidate files in the inbox with their sizes and mtimes; none is opened."""
         return list_local_folder(self.inbox)
 
+    def scan_inbox(
+        self, resume_after: str | None, budget_seconds: float
+    ) -> tuple[list[DroppedFile], str | None]:
+        """The whole listing: a local folder of any size lists in well under a tick."""
+        return self.list_inbox(), None
+
     def list_rejected(self) -> list[str]:
         """The rejected deliveries still waiting, as ``stamp/name``."""
         if not self.rejected.is_dir():

@@ -34,6 +34,12 @@ class Folders(Protocol):
         """One listing of the drop folder."""
         ...
 
+    def scan_inbox(
+        self, resume_after: str | None, budget_seconds: float
+    ) -> tuple[list[DroppedFile], str | None]:
+        """A tick's share of the listing, and where the next goes on (None: from the top)."""
+        ...
+
     def list_rejected(self) -> list[str]:
         """The rejected deliveries not requeued yet, as ``stamp/name``."""
         ...

@@ -38,6 +38,18 @@ class RemoteFolders:
         """One listing of the drop folder: names, sizes and mtimes, no content."""
         return self.store.list()
 
+    def scan_inbox(
+        self, resume_after: str | None, budget_seconds: float
+    ) -> tuple[list[DroppedFile], str | None]:
+        """Part of the listing, resumed where the last part ended, when the store pages (S3).
+
+        A store listed in one call (SFTP) is listed whole; nothing to resume then.
+        """
+        part = getattr(self.store, "list_part", None)
+        if part is None:
+            return self.store.list(), None
+        return part(resume_after, budget_seconds)
+
     def list_rejected(self) -> list[str]:
         """The rejected deliveries still waiting, as ``stamp/name``."""
         return [

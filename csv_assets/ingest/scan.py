@@ -37,9 +37,16 @@ def scan_drop_folder(
     return ready_files(list_local_folder(folder), previous_scan, now, settle_seconds)
 
 
-def encode_cursor(scanned_at: float) -> str:
-    """The sensor cursor: when this scan began, and nothing per file."""
-    return json.dumps({"v": 2, "scanned_at": scanned_at})
+def encode_cursor(scanned_at: float, resume_after: str | None = None) -> str:
+    """The sensor cursor: when this scan began, and nothing per file.
+
+    ``resume_after``: the name a paged listing (S3) goes on after at the next tick, when this
+    tick listed only part of a big folder.
+    """
+    cursor: dict[str, object] = {"v": 2, "scanned_at": scanned_at}
+    if resume_after is not None:
+        cursor["resume_after"] = resume_after
+    return json.dumps(cursor)
 
 
 def decode_cursor(cursor: str | None) -> float | None:
@@ -49,3 +56,12 @@ def decode_cursor(cursor: str | None) -> float | None:
         return float(raw["scanned_at"]) if raw.get("v") == 2 else None
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def resume_point(cursor: str | None) -> str | None:
+    """Where the previous tick's partial listing stopped; None to list from the top."""
+    try:
+        value = json.loads(cursor or "{}").get("resume_after")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -159,3 +160,21 @@ def remote_env(remote_folder) -> dict[str, str]:
         env["CSV_ASSETS_SFTP_PASSWORD"] = settings.sftp_password
         env["CSV_ASSETS_SFTP_KNOWN_HOSTS"] = settings.sftp_known_hosts
     return env
+
+
+def test_a_big_s3_folder_is_listed_in_parts_that_resume_where_the_last_stopped(s3_server, tmp_path):
+    bucket = s3_server.new_bucket()
+    client = s3_server.client()
+    names = [f"p_{n:04d}.csv" for n in range(1010)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: client.put_object(Bucket=bucket, Key=f"in/{n}", Body=b"x"), names))
+    settings = RemoteSettings(spool_dir=tmp_path, s3_endpoint_url=s3_server.endpoint)
+    folders = folders_for(remote_source("orders", f"s3://{bucket}/in/"), tmp_path, settings)
+
+    first, resume = folders.scan_inbox(None, 0)  # no time left after a page: one page a part
+    client.delete_object(Bucket=bucket, Key=f"in/{resume}")  # archived meanwhile
+    second, end = folders.scan_inbox(resume, 0)
+
+    assert len(first) == 1000 and resume == names[999]
+    assert [f.name for f in first + second] == names and end is None
+    assert folders.scan_inbox(None, 60) == (folders.list_inbox(), None)

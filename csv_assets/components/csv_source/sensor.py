@@ -13,10 +13,20 @@ from dagster._core.storage.tags import (
 
 from csv_assets.components.csv_source.asset import ensure_pool, pool_of
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.ingest import DroppedFile, SourceSpec, decode_cursor, encode_cursor, ready_files
+from csv_assets.ingest import (
+    DroppedFile,
+    SourceSpec,
+    decode_cursor,
+    encode_cursor,
+    ready_files,
+    resume_point,
+)
 
 RECENT_FAILURES = 20
 """How many of a job's latest failed runs a tick looks at for runs that never started."""
+LISTING_SECONDS = 0.75
+"""How long a tick keeps asking a paged store (S3) for more of a big folder's listing; the
+next tick goes on where it stopped, so every tick stays short however many files wait."""
 
 
 def build_drop_folder_sensor(
@@ -38,7 +48,8 @@ def build_drop_folder_sensor(
     def _sensor(context: dg.SensorEvaluationContext, drop_folders: DropFolders) -> dg.SensorResult:
         ensure_pool(context.instance, pool_of(source))
         scanned_at = time.time()
-        listing = drop_folders.folders(source).list_inbox()
+        folders = drop_folders.folders(source)
+        listing, resume = folders.scan_inbox(resume_point(context.cursor), LISTING_SECONDS)
         ready = ready_files(
             listing, decode_cursor(context.cursor), scanned_at, source.settle_seconds
         )
@@ -51,7 +62,7 @@ def build_drop_folder_sensor(
         return dg.SensorResult(
             run_requests=requests,
             dynamic_partitions_requests=[partitions.build_add_request(new)] if new else [],
-            cursor=encode_cursor(scanned_at),
+            cursor=encode_cursor(scanned_at, resume),
         )
 
     return _sensor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -45,6 +46,31 @@ class S3Store:
                 if name and is_candidate(name.rpartition("/")[2]):
                     listing.append(DroppedFile(name, item["Size"], _ns(item["LastModified"])))
         return sorted(listing, key=lambda f: f.name)
+
+    def list_part(
+        self, start_after: str | None, budget_seconds: float
+    ) -> tuple[list[DroppedFile], str | None]:
+        """Pages of the drop folder from just past ``start_after``, for ``budget_seconds``.
+
+        Returns the files seen, and the name to go on after next time (None: the listing
+        reached the end). Any string will do to go on from: S3 lists keys after it in order,
+        whether that key still exists (archived since) or never did.
+        """
+        deadline = time.monotonic() + budget_seconds
+        listing: list[DroppedFile] = []
+        args = {"Bucket": self.bucket, "Prefix": self.prefix, "Delimiter": "/"}
+        if start_after:
+            args["StartAfter"] = self.prefix + start_after
+        pages = self.client.get_paginator("list_objects_v2").paginate(**args)
+        for page in pages:
+            contents = page.get("Contents", [])
+            for item in contents:
+                name = item["Key"][len(self.prefix) :]
+                if name and is_candidate(name):
+                    listing.append(DroppedFile(name, item["Size"], _ns(item["LastModified"])))
+            if page.get("IsTruncated") and contents and time.monotonic() >= deadline:
+                return listing, contents[-1]["Key"][len(self.prefix) :]
+        return listing, None
 
     def stat(self, key: str) -> DroppedFile | None:
         """The object's size and LastModified, or None."""
