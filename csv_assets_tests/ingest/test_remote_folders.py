@@ -21,6 +21,7 @@ from csv_assets.ingest import (
     load_catalog,
     ready_files,
 )
+from csv_assets.ingest.stores import StoreError
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.load import ledger
 from csv_assets_tests.conftest import SAMPLE_INBOX
@@ -178,3 +179,23 @@ def test_a_big_s3_folder_is_listed_in_parts_that_resume_where_the_last_stopped(s
     assert len(first) == 1000 and resume == names[999]
     assert [f.name for f in first + second] == names and end is None
     assert folders.scan_inbox(None, 60) == (folders.list_inbox(), None)
+
+
+def test_a_folder_that_cannot_be_listed_says_why_in_one_line(s3_server, sftp_server, tmp_path):
+    s3 = RemoteSettings(spool_dir=tmp_path, s3_endpoint_url=s3_server.endpoint)
+    sftp = RemoteSettings(
+        spool_dir=tmp_path, sftp_password="wrong", sftp_known_hosts=str(sftp_server.known_hosts)
+    )
+    missing_bucket = folders_for(remote_source("orders", "s3://no-such-bucket/in/"), tmp_path, s3)
+    wrong_password = folders_for(remote_source("orders", sftp_server.url("in")), tmp_path, sftp)
+
+    with pytest.raises(StoreError) as s3_error:
+        missing_bucket.list_inbox()
+    with pytest.raises(StoreError) as sftp_error:
+        wrong_password.list_inbox()
+
+    assert "s3://no-such-bucket/in/: cannot list the drop folder (NoSuchBucket" in str(
+        s3_error.value
+    )
+    assert "Authentication failed" in str(sftp_error.value)
+    assert "\n" not in str(s3_error.value) + str(sftp_error.value)

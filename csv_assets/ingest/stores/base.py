@@ -10,6 +10,10 @@ from typing import Protocol
 from csv_assets.ingest.deliveries import DroppedFile
 
 
+class StoreError(OSError):
+    """A remote folder could not be listed or read: one line with the server's reason."""
+
+
 class Store(Protocol):
     """One remote folder tree (an S3 prefix, an SFTP directory), addressed by relative keys.
 

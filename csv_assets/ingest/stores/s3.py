@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from csv_assets.ingest.deliveries import DroppedFile, is_candidate
+from csv_assets.ingest.stores.base import StoreError
 
 CHUNK = 1024 * 1024
 MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -35,6 +36,12 @@ class S3Store:
 
     def list(self, folder: str = "", *, below: bool = False) -> list[DroppedFile]:
         """One level of the prefix (a ``/`` delimiter keeps archive/ and rejected/ out)."""
+        try:
+            return self._list(folder, below)
+        except (ClientError, BotoCoreError) as error:
+            raise self._cannot_list(error) from error
+
+    def _list(self, folder: str, below: bool) -> list[DroppedFile]:
         prefix = self.prefix + (folder.strip("/") + "/" if folder else "")
         listing = []
         pages = self.client.get_paginator("list_objects_v2").paginate(
@@ -56,6 +63,14 @@ class S3Store:
         reached the end). Any string will do to go on from: S3 lists keys after it in order,
         whether that key still exists (archived since) or never did.
         """
+        try:
+            return self._list_part(start_after, budget_seconds)
+        except (ClientError, BotoCoreError) as error:
+            raise self._cannot_list(error) from error
+
+    def _list_part(
+        self, start_after: str | None, budget_seconds: float
+    ) -> tuple[list[DroppedFile], str | None]:
         deadline = time.monotonic() + budget_seconds
         listing: list[DroppedFile] = []
         args = {"Bucket": self.bucket, "Prefix": self.prefix, "Delimiter": "/"}
@@ -121,6 +136,17 @@ class S3Store:
     def close(self) -> None:
         """Release the client's connection pool."""
         self.client.close()
+
+    def _cannot_list(self, error: ClientError | BotoCoreError) -> StoreError:
+        if isinstance(error, ClientError):
+            detail = error.response.get("Error", {})
+            reason = f"{detail.get('Code')}: {detail.get('Message')}"
+        else:
+            reason = str(error)
+        return StoreError(
+            f"{self.url}: cannot list the drop folder ({reason}); check the source's "
+            "drop_folder, the AWS credentials and AWS_ENDPOINT_URL_S3"
+        )
 
 
 def _ns(moment: Any) -> int:

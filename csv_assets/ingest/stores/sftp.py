@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 import paramiko
 
 from csv_assets.ingest.deliveries import DroppedFile, is_candidate
+from csv_assets.ingest.stores.base import StoreError
 
 CHUNK = 1024 * 1024
 
@@ -73,6 +74,11 @@ class SftpStore:
             entries = self.sftp.listdir_attr(self._path(folder))
         except FileNotFoundError:
             return []
+        except (OSError, paramiko.SSHException) as error:
+            raise StoreError(
+                f"{self.url}: cannot list the drop folder ({type(error).__name__}: {error}); "
+                "check the source's drop_folder, CSV_ASSETS_SFTP_* and the server's host key"
+            ) from error
         listing = []
         for e in entries:
             if below and stat.S_ISDIR(e.st_mode or 0):
