@@ -20,9 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -31,6 +28,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from csv_assets_tests.dagster_processes import free_port, scratch_project, start, stop
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -55,29 +54,6 @@ def write_files(folder: Path, files: int, rows: int = ROWS) -> list[Path]:
         path.write_text("".join(lines))
         paths.append(path)
     return paths
-
-
-def scratch_project(root: Path) -> Path:
-    """A copy of the project with an empty data folder and a fresh Dagster instance."""
-    project = root / "project"
-    shutil.copytree(
-        REPO,
-        project,
-        ignore=shutil.ignore_patterns(
-            ".venv",
-            ".git",
-            "data",
-            "dagster_home",
-            "__pycache__",
-            ".pytest_cache",
-            ".env",
-            "benchmarks",
-        ),
-    )
-    (project / "data" / "inbox" / SOURCE).mkdir(parents=True)
-    (project / "dagster_home").mkdir()
-    shutil.copy(REPO / "dagster_home" / "dagster.yaml", project / "dagster_home")
-    return project
 
 
 def ledger_count(database: Path) -> int:
@@ -132,12 +108,6 @@ def cli_loop(root: Path, files: int) -> dict[str, float]:
     return {"seconds": seconds, **verify(database, data / "inbox" / SOURCE, files)}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def answering(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5):
@@ -146,52 +116,31 @@ def answering(port: int) -> bool:
         return False
 
 
-def stop(server: subprocess.Popen) -> None:
-    """End ``dagster dev`` by its process group (it waits on run workers after SIGTERM)."""
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-
-
 def dagster_side(root: Path, files: int, timeout: float) -> dict[str, float]:
     """Drop ``files`` at once under the real ``dagster dev`` and time until all are loaded."""
-    project = scratch_project(root)
+    project = scratch_project(root, REPO / "dagster_home" / "dagster.yaml")
+    (project / "data" / "inbox" / SOURCE).mkdir()
     data = project / "data"
     database = data / "warehouse.db"
     staged = write_files(data / ".staging", files)
     port = free_port()
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(project / "dagster_home"),
-        "CSV_ASSETS_DATABASE_URL": f"sqlite:///{database}",
-        "CSV_ASSETS_DATA_DIR": str(data),
-    }
-    log = (root / "dagster_dev.log").open("w")
-    server = subprocess.Popen(
-        [str(BIN / "dagster"), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=project,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    env = {"CSV_ASSETS_DATABASE_URL": f"sqlite:///{database}", "CSV_ASSETS_DATA_DIR": str(data)}
+    log = project / "dagster.log"
+    server = start(
+        ["dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)], project, env
     )
     try:
         up = time.perf_counter()
         while not answering(port):
             if server.poll() is not None or time.perf_counter() - up > timeout:
-                raise SystemExit(f"dagster dev did not come up; see {log.name}")
+                raise SystemExit(f"dagster dev did not come up; see {log}")
             time.sleep(1)
         started = time.perf_counter()
         for path in staged:  # a rename: each file appears whole, all at once
             path.rename(data / "inbox" / SOURCE / path.name)
         while (loaded := ledger_count(database)) < files:
             if time.perf_counter() - started > timeout:
-                raise SystemExit(
-                    f"only {loaded}/{files} loaded after {timeout:.0f}s; see {log.name}"
-                )
+                raise SystemExit(f"only {loaded}/{files} loaded after {timeout:.0f}s; see {log}")
             time.sleep(1)
         seconds = time.perf_counter() - started
     finally:
