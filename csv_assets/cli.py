@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, handlers=[handler]
     )
-    from csv_assets.ingest.events import configure_logging
+    from csv_assets.ingest import configure_logging
 
     configure_logging()  # CSV_ASSETS_LOG_FORMAT=json: delivery events as JSON lines
     try:

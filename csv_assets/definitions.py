@@ -7,7 +7,7 @@ import dagster as dg
 
 from csv_assets.components.csv_source.jobs import replay_quarantine_job
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest.events import configure_logging
+from csv_assets.ingest import configure_logging
 
 
 @dg.definitions

@@ -24,7 +24,7 @@ from csv_assets_tests.dagster_processes import (
 
 pytestmark = pytest.mark.e2e
 SAMPLES = sorted(p.name for p in SAMPLE_INBOX.rglob("*") if p.is_file())
-DEADLINE = 120
+DEADLINE = 300
 
 
 def loaded(warehouse: sa.Engine) -> int:

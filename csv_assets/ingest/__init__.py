@@ -16,6 +16,7 @@ from csv_assets.ingest.deliveries import (
 )
 from csv_assets.ingest.draft import draft_source
 from csv_assets.ingest.engine import create_warehouse_engine
+from csv_assets.ingest.events import configure_logging
 from csv_assets.ingest.folders import Folders, folders_for
 from csv_assets.ingest.overview import SourceStatus, source_status
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
@@ -42,6 +43,7 @@ __all__ = [
     "SourceFolders",
     "SourceSpec",
     "SourceStatus",
+    "configure_logging",
     "create_warehouse_engine",
     "decode_cursor",
     "draft_source",
