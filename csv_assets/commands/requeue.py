@@ -1,10 +1,8 @@
-"""``csv-assets requeue SOURCE [FILE]``: move rejected files back to the inbox for another try."""
+"""``csv-assets requeue SOURCE [FILE]``: move rejected files back to the drop folder."""
 
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 
 from csv_assets.commands.common import add_location_arguments, find_source
 
@@ -17,28 +15,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Move each rejected file into the inbox with a fresh mtime: a new delivery, a new run.
+    """Move each rejected file into the drop folder (local or remote) as a new delivery.
 
-    The report stays in the rejected folder as the record of the earlier attempt.
+    It gets a fresh modification time, so a new partition and a new run. The report stays in
+    the rejected folder as the record of the earlier attempt.
     """
-    from csv_assets.ingest import SourceFolders, is_candidate
+    from csv_assets.ingest import RemoteSettings, folders_for
 
     source = find_source(args.source)
-    folders = SourceFolders.under(args.data_dir, source.name, source.inbox)
+    folders = folders_for(source, args.data_dir, RemoteSettings.from_env(args.data_dir))
     moved = 0
-    for path in sorted(folders.rejected.glob("*/*")):
-        if not is_candidate(path.name) or path.name.endswith(".report.json"):
-            continue
-        if args.file and path.name != args.file:
-            continue
-        target = folders.inbox / path.name
-        if target.exists():
-            print(f"skipped {path}: {target} already waits in the inbox")
-            continue
-        folders.inbox.mkdir(parents=True, exist_ok=True)
-        shutil.move(path, target)
-        os.utime(target)
-        print(f"requeued {path} -> {target}")
-        moved += 1
+    try:
+        for entry in folders.list_rejected():
+            if args.file and entry.rpartition("/")[2] != args.file:
+                continue
+            try:
+                target = folders.requeue(entry)
+            except FileExistsError as error:
+                print(f"skipped {entry}: {error}")
+                continue
+            print(f"requeued {str(folders.rejected).rstrip('/')}/{entry} -> {target}")
+            moved += 1
+    finally:
+        store = getattr(folders, "store", None)
+        if store is not None:
+            store.close()
     print(f"{moved} file(s) requeued for {source.name}")
     return 0 if moved or not args.file else 1

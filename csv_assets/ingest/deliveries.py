@@ -122,8 +122,23 @@ class SourceFolders:
         return sorted(
             f"{path.parent.name}/{path.name}"
             for path in self.rejected.glob("*/*")
-            if path.is_file() and not path.name.endswith(".report.json")
+            if path.is_file() and is_candidate(path.name) and not path.name.endswith(".report.json")
         )
+
+    def requeue(self, entry: str) -> str:
+        """Move a rejected file (``stamp/name``) back into the inbox with a fresh mtime.
+
+        Raises:
+            FileExistsError: A file of that name already waits in the inbox.
+        """
+        path = self.rejected / entry
+        target = self.inbox / path.name
+        if target.exists():
+            raise FileExistsError(f"{target} already waits in the inbox")
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+        os.utime(target)
+        return str(target)
 
     def archive_location(self, delivery: Delivery) -> str:
         """Where the delivery is kept once loaded."""

@@ -44,6 +44,10 @@ class Folders(Protocol):
         """The rejected deliveries not requeued yet, as ``stamp/name``."""
         ...
 
+    def requeue(self, entry: str) -> str:
+        """Move a rejected file (``stamp/name``) back into the drop folder: a new delivery."""
+        ...
+
     def archive_location(self, delivery: Delivery) -> str:
         """Where ``delivery`` is kept once loaded."""
         ...

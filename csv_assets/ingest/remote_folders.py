@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +58,23 @@ class RemoteFolders:
             for f in self.store.list("rejected", below=True)
             if f.name.count("/") == 1 and not f.name.endswith(REPORT)
         ]
+
+    def requeue(self, entry: str) -> str:
+        """Move a rejected file (``stamp/name``) back into the drop folder as a new delivery.
+
+        Raises:
+            FileExistsError: A file of that name already waits in the drop folder.
+        """
+        name = entry.rpartition("/")[2]
+        if self.store.stat(name) is not None:
+            raise FileExistsError(f"{self.inbox}{name} already waits in the drop folder")
+        self.store.move(f"rejected/{entry}", name)
+        self.store.touch(name)
+        moved = self.store.stat(name)
+        if moved is not None and moved.delivery.stamp == entry.partition("/")[0]:
+            time.sleep(1.0)  # the stores keep whole seconds: requeued in the rejection's second
+            self.store.touch(name)
+        return self.inbox + name
 
     def archive_location(self, delivery: Delivery) -> str:
         """Where the delivery is kept once loaded."""

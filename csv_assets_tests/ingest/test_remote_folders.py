@@ -199,3 +199,22 @@ def test_a_folder_that_cannot_be_listed_says_why_in_one_line(s3_server, sftp_ser
     )
     assert "Authentication failed" in str(sftp_error.value)
     assert "\n" not in str(s3_error.value) + str(sftp_error.value)
+
+
+def test_a_requeued_remote_file_is_a_new_delivery_and_its_report_stays(remote_folder, tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
+    remote_folder.put("orders_bad.csv", b"order_id;when\n1;yesterday\n", mtime=time.time() - 60)
+    source = remote_source("orders", remote_folder.url)
+    folders = folders_for(source, tmp_path, remote_folder.settings)
+    (dropped,) = folders.list_inbox()
+    with pytest.raises(BadFileError):
+        ingest_file(source, dropped.delivery, folders, engine, "run-1")
+
+    (entry,) = folders.list_rejected()
+    target = folders.requeue(entry)
+    (again,) = folders.list_inbox()
+
+    assert target == remote_folder.url + "orders_bad.csv"
+    assert again.name == "orders_bad.csv" and again.delivery != dropped.delivery
+    assert remote_folder.files() == ["orders_bad.csv", f"rejected/{entry}.report.json"]
+    assert folders.list_rejected() == []

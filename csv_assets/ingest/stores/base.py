@@ -50,6 +50,10 @@ class Store(Protocol):
         """
         ...
 
+    def touch(self, key: str) -> None:
+        """Give the file at ``key`` a fresh modification time (a requeued file: a new delivery)."""
+        ...
+
     def put(self, key: str, data: bytes | Path) -> None:
         """Write ``data`` (bytes, or a local file streamed) to ``key``, seen only once whole."""
         ...

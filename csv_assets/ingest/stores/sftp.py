@@ -114,6 +114,10 @@ class SftpStore:
         self._makedirs(posixpath.dirname(target))
         self.sftp.posix_rename(self._path(key), self._path(target))
 
+    def touch(self, key: str) -> None:
+        """Set the file's mtime to now on the server (a rename keeps the old one)."""
+        self.sftp.utime(self._path(key), None)
+
     def put(self, key: str, data: bytes | Path) -> None:
         """Write beside the target (a local file a chunk at a time), then rename it into place."""
         self._makedirs(posixpath.dirname(key))
