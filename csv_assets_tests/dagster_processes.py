@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -65,17 +66,18 @@ def start(
 
 
 def stop(process: subprocess.Popen) -> None:
-    """SIGTERM the whole process group; SIGKILL what has not gone after a minute.
+    """SIGTERM the whole process group, then SIGKILL what is left of it (after a minute at most).
 
     ``dagster dev`` and the daemon wait for in-flight run workers on SIGTERM, which on a loaded
     machine can outlast the test; what the test checks was already read by then.
     """
     os.killpg(process.pid, signal.SIGTERM)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
+    # Whatever outlived its leader (a code server that ignored SIGTERM) goes too.
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    process.wait(timeout=10)
 
 
 def postgres_instance_env(url: sa.URL) -> dict[str, str]:
