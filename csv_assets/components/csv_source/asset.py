@@ -151,8 +151,18 @@ def pool_of(source: SourceSpec) -> str:
     return f"csv_assets_{source.table_name}"
 
 
-def ensure_pool(instance: dg.DagsterInstance, pool: str) -> None:
-    """Give ``pool`` the instance's default limit now, before any run of it is queued.
+def pool_limit(source: SourceSpec) -> int:
+    """How many runs of the source's table may load at once.
+
+    Two for ``append``: the warehouse's claim orders their writes delivery by delivery, and
+    the rest of each run (sniffing, typing, Dagster's events) overlaps. One for ``replace`` and
+    ``upsert``, where the last delivery loaded wins, so the queue's order holds.
+    """
+    return 2 if source.load_mode == "append" else 1
+
+
+def ensure_pool(instance: dg.DagsterInstance, source: SourceSpec) -> None:
+    """Give the source's pool its limit now, before any run of it is queued.
 
     The run queue gives a pool it has never seen the default limit only after it has taken
     its first decision, so on a fresh instance the first queued runs of one pool all start
@@ -160,8 +170,9 @@ def ensure_pool(instance: dg.DagsterInstance, pool: str) -> None:
     limit an operator set (``dagster instance concurrency set``) is left as it is.
     """
     storage = instance.event_log_storage
+    pool = pool_of(source)
     if storage.supports_global_concurrency_limits and pool not in storage.get_concurrency_keys():
-        storage.initialize_concurrency_limit_to_default(pool)
+        storage.set_concurrency_slots(pool, pool_limit(source))
 
 
 def _describe(source: SourceSpec) -> str:

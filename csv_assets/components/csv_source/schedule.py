@@ -5,7 +5,7 @@ import time
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
-from csv_assets.components.csv_source.asset import ensure_pool, pool_of
+from csv_assets.components.csv_source.asset import ensure_pool
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.components.csv_source.sensor import batch_request, batches, run_partitions
 from csv_assets.ingest import SourceSpec, ready_files
@@ -35,7 +35,7 @@ def build_sweep_schedule(
     def _sweep(
         context: dg.ScheduleEvaluationContext, drop_folders: DropFolders
     ) -> list[dg.RunRequest] | dg.SkipReason:
-        ensure_pool(context.instance, pool_of(source))
+        ensure_pool(context.instance, source)
         folders = drop_folders.folders(source)
         # One listing is enough here: a file untouched for settle_seconds has held still.
         now = time.time()

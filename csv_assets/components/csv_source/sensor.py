@@ -11,7 +11,7 @@ from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_START_TAG,
 )
 
-from csv_assets.components.csv_source.asset import ensure_pool, pool_of
+from csv_assets.components.csv_source.asset import ensure_pool
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.ingest import (
     DroppedFile,
@@ -46,7 +46,7 @@ def build_drop_folder_sensor(
         "requests them again if their run failed to start.",
     )
     def _sensor(context: dg.SensorEvaluationContext, drop_folders: DropFolders) -> dg.SensorResult:
-        ensure_pool(context.instance, pool_of(source))
+        ensure_pool(context.instance, source)
         scanned_at = time.time()
         folders = drop_folders.folders(source)
         listing, resume = folders.scan_inbox(resume_point(context.cursor), LISTING_SECONDS)

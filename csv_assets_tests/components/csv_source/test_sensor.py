@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from csv_assets.components.csv_source.asset import pool_limit
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.definitions import defs
 from csv_assets.ingest import (
@@ -13,6 +14,7 @@ from csv_assets.ingest import (
     decode_cursor,
     encode_cursor,
     list_local_folder,
+    load_catalog,
     scan_drop_folder,
 )
 from csv_assets_tests.conftest import drop
@@ -201,14 +203,23 @@ def test_a_file_whose_run_started_and_failed_is_left_to_the_retries(data_dir, mo
     assert first_key and again == {}
 
 
-def test_the_sensor_gives_its_table_pool_the_default_limit_before_the_first_run(data_dir):
-    sensor = defs().get_sensor_def("payments_drop_folder")
+def test_the_sensors_give_their_table_pools_a_limit_before_the_first_run(data_dir):
     overrides = {"concurrency": {"pools": {"default_limit": 1, "granularity": "run"}}}
 
     with dg.instance_for_test(overrides=overrides) as instance:
         storage = instance.event_log_storage
+        instance.event_log_storage.set_concurrency_slots("csv_assets_orders", 5)  # an operator's
         assert "csv_assets_payments" not in storage.get_concurrency_keys()
-        tick(sensor, instance, data_dir)
+        for source in ("payments", "customers", "orders"):
+            tick(defs().get_sensor_def(f"{source}_drop_folder"), instance, data_dir)
 
-        info = storage.get_concurrency_info("csv_assets_payments")
-        assert info.slot_count == 1
+        slots = {
+            key: storage.get_concurrency_info(key).slot_count
+            for key in ("csv_assets_payments", "csv_assets_customers", "csv_assets_orders")
+        }
+    # Appending sources: two runs at once; orders keeps the limit its operator set.
+    assert slots == {"csv_assets_payments": 2, "csv_assets_customers": 2, "csv_assets_orders": 5}
+    # Where the last delivery loaded wins, one at a time, so they load in the queue's order.
+    payments = load_catalog()["payments"]
+    for mode in ("replace", "upsert"):
+        assert pool_limit(payments.model_copy(update={"load_mode": mode})) == 1
