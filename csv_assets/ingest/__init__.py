@@ -18,6 +18,7 @@ from csv_assets.ingest.draft import draft_source
 from csv_assets.ingest.engine import create_warehouse_engine
 from csv_assets.ingest.events import configure_logging
 from csv_assets.ingest.folders import Folders, folders_for
+from csv_assets.ingest.intake import ingest_file
 from csv_assets.ingest.overview import SourceStatus, source_status
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
 from csv_assets.ingest.report import IngestReport
@@ -28,7 +29,7 @@ from csv_assets.ingest.scan import (
     resume_point,
     scan_drop_folder,
 )
-from csv_assets.ingest.service import ingest_file, load_path
+from csv_assets.ingest.service import load_path
 from csv_assets.ingest.stores import RemoteSettings, is_remote
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""``ingest_file``: one delivery through sniff, read, validate and load, then archive or reject."""
+"""``load_path``: one file through sniff, read, validate and load, exactly once, where it lies."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from csv_assets.ingest.catalog import SourceSpec
-from csv_assets.ingest.deliveries import Delivery
 from csv_assets.ingest.events import logged
-from csv_assets.ingest.extra_tables import extra_table, set_aside
+from csv_assets.ingest.extra_tables import extra_table
 from csv_assets.ingest.file_load import FileLoad, timed
-from csv_assets.ingest.folders import Folders
 from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError, LoadError, server_reason
@@ -35,74 +33,6 @@ from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, pla
 log = logging.getLogger(__name__)
 
 
-def ingest_file(
-    source: SourceSpec,
-    delivery: Delivery,
-    folders: Folders,
-    engine: sa.Engine,
-    run_id: str,
-    *,
-    reload: bool = False,
-) -> IngestReport:
-    """Load one delivery exactly once, then move it to the archive (or to rejected, with a report).
-
-    Any number of loaders may run this at once for the same delivery: one loads it, the others
-    wait for its claim, find its ledger entry and report ``duplicate``. ``reload`` replaces the
-    rows of a delivery loaded before (a deliberate re-materialization).
-
-    Raises:
-        BadFileError: The file is wrong (terminal); it now sits in the rejected folder.
-        LoadError: The database failed (transient); the file stays where it was.
-    """
-    fields = {"source": source.name, "delivery": delivery.key, "run_id": run_id}
-    return logged(fields, lambda: _ingest_moving(source, delivery, folders, engine, run_id, reload))
-
-
-def _ingest_moving(
-    source: SourceSpec,
-    delivery: Delivery,
-    folders: Folders,
-    engine: sa.Engine,
-    run_id: str,
-    reload: bool,
-) -> IngestReport:
-    try:
-        return _ingest_where_it_is(source, delivery, folders, engine, run_id, reload)
-    except FileNotFoundError:
-        pass  # another loader moved it to the archive (or rejected) meanwhile: find it there
-    try:
-        return _ingest_where_it_is(source, delivery, folders, engine, run_id, reload)
-    except FileNotFoundError:
-        raise LoadError(f"{delivery.name}: the file kept moving while it was read") from None
-
-
-def _ingest_where_it_is(
-    source: SourceSpec,
-    delivery: Delivery,
-    folders: Folders,
-    engine: sa.Engine,
-    run_id: str,
-    reload: bool,
-) -> IngestReport:
-    with folders.fetch(delivery) as path:
-        if path is None:
-            raise BadFileError(
-                delivery.name,
-                f"delivery {delivery.key} is in none of {folders.inbox}, {folders.archive}, "
-                f"{folders.rejected} (replaced in the inbox by a newer delivery?)",
-                rule="missing_delivery",
-            )
-        try:
-            report = _load_path(source, path, delivery.key, engine, run_id, reload)
-        except BadFileError as error:
-            folders.reject_file(path, delivery, error.as_report())
-            raise
-        line = report.dialect.get("table_end_line")
-        if line is not None and report.status == "loaded":
-            report = replace(report, set_aside=set_aside(folders, path, delivery, report, line))
-        return replace(report, file=str(folders.archive_file(path, delivery)))
-
-
 def load_path(
     source: SourceSpec,
     path: Path,
@@ -121,10 +51,10 @@ def load_path(
         FileNotFoundError: The file went away while it was read (another loader moved it).
     """
     fields = {"source": source.name, "delivery": partition_key, "run_id": run_id}
-    return logged(fields, lambda: _load_path(source, path, partition_key, engine, run_id, reload))
+    return logged(fields, lambda: load_checked(source, path, partition_key, engine, run_id, reload))
 
 
-def _load_path(
+def load_checked(
     source: SourceSpec,
     path: Path,
     partition_key: str,
@@ -132,6 +62,7 @@ def _load_path(
     run_id: str,
     reload: bool,
 ) -> IngestReport:
+    """``load_path`` without its log event (``ingest_file`` logs the delivery's own)."""
     # The bulk paths talk to the driver directly, so its own errors arrive unwrapped too.
     driver_error = engine.dialect.loaded_dbapi.Error
     try:
