@@ -69,8 +69,9 @@ def run(args: argparse.Namespace) -> int:
 
 def print_sources(statuses: list[SourceStatus]) -> None:
     """One line per source; a folder that could not be listed says why below its line."""
+    width = max([len("last delivery"), *(len(s.last_delivery or "") for s in statuses)]) + 2
     print(
-        f"{'source':<14}{'last delivery':<44}{'age':>8}  {'fresh':<16}{'waiting':>8}"
+        f"{'source':<14}{'last delivery':<{width}}{'age':>6}  {'fresh':<16}{'waiting':>8}"
         f"{'rejected':>9}  drop folder"
     )
     for s in statuses:
@@ -79,7 +80,7 @@ def print_sources(statuses: list[SourceStatus]) -> None:
         waiting = "?" if s.waiting is None else f"{s.waiting:,}"
         rejected = "?" if s.rejected is None else f"{s.rejected:,}"
         print(
-            f"{s.source:<14}{(s.last_delivery or 'none')[:43]:<44}{age:>8}  {policy:<16}"
+            f"{s.source:<14}{s.last_delivery or 'none':<{width}}{age:>6}  {policy:<16}"
             f"{waiting:>8}{rejected:>9}  {s.drop_folder}"
         )
         if s.folder_error:
