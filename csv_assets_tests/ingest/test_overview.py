@@ -3,11 +3,10 @@
 import contextlib
 from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
-
 from csv_assets.ingest import (
     RemoteSettings,
     SourceFolders,
+    create_warehouse_engine,
     folders_for,
     ingest_file,
     load_catalog,
@@ -46,7 +45,7 @@ def test_status_gives_the_last_delivery_its_freshness_and_what_waits(data_dir, e
 
 
 def test_status_lists_a_remote_drop_folder_and_its_rejected_files(remote_folder, tmp_path):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'w.db'}")
     orders = CATALOG["orders"].model_copy(update={"drop_folder": remote_folder.url})
     remote_folder.put("orders_2026-11-02.csv", ORDERS)
     remote_folder.put("orders_bad.csv", b"order_id;x\n1;2\n")
@@ -60,7 +59,7 @@ def test_status_lists_a_remote_drop_folder_and_its_rejected_files(remote_folder,
 
 
 def test_a_server_that_does_not_answer_is_reported_not_raised(tmp_path):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'w.db'}")
     orders = CATALOG["orders"].model_copy(update={"drop_folder": "s3://drops/orders/"})
     settings = RemoteSettings(spool_dir=tmp_path, s3_endpoint_url="http://127.0.0.1:9")
 

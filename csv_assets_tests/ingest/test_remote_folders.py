@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from csv_assets.ingest import (
     RemoteSettings,
+    create_warehouse_engine,
     folders_for,
     ingest_file,
     load_catalog,
@@ -60,7 +61,7 @@ def test_a_remote_delivery_loads_once_and_moves_to_the_archive(remote_folder, en
 
 
 def test_a_bad_remote_delivery_is_rejected_with_its_report_beside_it(remote_folder, tmp_path):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
+    engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
     remote_folder.put("orders_bad.csv", b"order_id;when\n1;yesterday\n")
     source = remote_source("orders", remote_folder.url)
     folders = folders_for(source, tmp_path, remote_folder.settings)
@@ -103,7 +104,8 @@ def test_a_spool_without_room_leaves_the_delivery_where_it_is(remote_folder, tmp
     (dropped,) = folders.list_inbox()
 
     with pytest.raises(LoadError, match="do not fit in the spool"):
-        ingest_file(source, dropped.delivery, folders, sa.create_engine("sqlite://"), "run-1")
+        engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
+        ingest_file(source, dropped.delivery, folders, engine, "run-1")
 
     assert remote_folder.files() == ["orders_2026-11-02.csv"]
 
@@ -202,7 +204,7 @@ def test_a_folder_that_cannot_be_listed_says_why_in_one_line(s3_server, sftp_ser
 
 
 def test_a_requeued_remote_file_is_a_new_delivery_and_its_report_stays(remote_folder, tmp_path):
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
+    engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
     remote_folder.put("orders_bad.csv", b"order_id;when\n1;yesterday\n", mtime=time.time() - 60)
     source = remote_source("orders", remote_folder.url)
     folders = folders_for(source, tmp_path, remote_folder.settings)

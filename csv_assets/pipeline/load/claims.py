@@ -31,6 +31,12 @@ def claim(conn: sa.Connection, name: str) -> None:
     """
     if conn.dialect.name == "postgresql":
         conn.execute(_ADVISORY_LOCK, {"name": name})
+    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+        # pysqlite's default defers BEGIN to the first write: nothing would hold the lock yet.
+        raise RuntimeError(
+            f"claim {name!r}: this SQLite transaction holds no write lock; make the engine "
+            "with csv_assets.ingest.create_warehouse_engine (every transaction BEGIN IMMEDIATE)"
+        )
 
 
 def claim_table(conn: sa.Connection, table: str) -> None:
