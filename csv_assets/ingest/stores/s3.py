@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -43,16 +44,18 @@ class S3Store:
 
     def _list(self, folder: str, below: bool) -> list[DroppedFile]:
         prefix = self.prefix + (folder.strip("/") + "/" if folder else "")
-        listing = []
-        pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=prefix, **({} if below else {"Delimiter": "/"})
-        )
-        for page in pages:
-            for item in page.get("Contents", []):
-                name = item["Key"][len(prefix) :]
-                if name and is_candidate(name.rpartition("/")[2]):
-                    listing.append(DroppedFile(name, item["Size"], _ns(item["LastModified"])))
+        listing = [f for page in self._pages(prefix, below) for f in _files(page, prefix)]
         return sorted(listing, key=lambda f: f.name)
+
+    def _pages(
+        self, prefix: str, below: bool = False, start_after: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        args = {"Bucket": self.bucket, "Prefix": prefix}
+        if not below:
+            args["Delimiter"] = "/"
+        if start_after:
+            args["StartAfter"] = prefix + start_after
+        yield from self.client.get_paginator("list_objects_v2").paginate(**args)
 
     def list_part(
         self, start_after: str | None, budget_seconds: float
@@ -73,16 +76,9 @@ class S3Store:
     ) -> tuple[list[DroppedFile], str | None]:
         deadline = time.monotonic() + budget_seconds
         listing: list[DroppedFile] = []
-        args = {"Bucket": self.bucket, "Prefix": self.prefix, "Delimiter": "/"}
-        if start_after:
-            args["StartAfter"] = self.prefix + start_after
-        pages = self.client.get_paginator("list_objects_v2").paginate(**args)
-        for page in pages:
+        for page in self._pages(self.prefix, start_after=start_after):
+            listing += _files(page, self.prefix)
             contents = page.get("Contents", [])
-            for item in contents:
-                name = item["Key"][len(self.prefix) :]
-                if name and is_candidate(name):
-                    listing.append(DroppedFile(name, item["Size"], _ns(item["LastModified"])))
             if page.get("IsTruncated") and contents and time.monotonic() >= deadline:
                 return listing, contents[-1]["Key"][len(self.prefix) :]
         return listing, None
@@ -154,6 +150,16 @@ class S3Store:
             f"{self.url}: cannot list the drop folder ({reason}); check the source's "
             "drop_folder, the AWS credentials and AWS_ENDPOINT_URL_S3"
         )
+
+
+def _files(page: dict[str, Any], prefix: str) -> list[DroppedFile]:
+    """The candidate files of one ListObjectsV2 page, named relative to ``prefix``."""
+    files = []
+    for item in page.get("Contents", []):
+        name = item["Key"][len(prefix) :]
+        if name and is_candidate(name.rpartition("/")[2]):
+            files.append(DroppedFile(name, item["Size"], _ns(item["LastModified"])))
+    return files
 
 
 def _ns(moment: Any) -> int:
