@@ -82,9 +82,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         engine.dispose()
-        store = getattr(folders, "store", None)
-        if store is not None:
-            store.close()
+        folders.close()
     if args.json:
         print_json(report.as_dict())
     else:

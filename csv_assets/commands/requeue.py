@@ -37,8 +37,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"requeued {str(folders.rejected).rstrip('/')}/{entry} -> {target}")
             moved += 1
     finally:
-        store = getattr(folders, "store", None)
-        if store is not None:
-            store.close()
+        folders.close()
     print(f"{moved} file(s) requeued for {source.name}")
     return 0 if moved or not args.file else 1

@@ -105,6 +105,9 @@ class SourceFolders:
         """The folders of ``source`` below ``data_dir`` (``inbox`` relative to it)."""
         return cls(data_dir / inbox, data_dir / "archive" / source, data_dir / "rejected" / source)
 
+    def close(self) -> None:
+        """Nothing to close: a local folder holds no connection."""
+
     def list_inbox(self) -> list[DroppedFile]:
         """The candidate files in the inbox with their sizes and mtimes; none is opened."""
         return list_local_folder(self.inbox)

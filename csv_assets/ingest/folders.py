@@ -30,6 +30,10 @@ class Folders(Protocol):
         """Where rejected deliveries wait beside their reports."""
         ...
 
+    def close(self) -> None:
+        """Close any connection the folders hold (a remote store's)."""
+        ...
+
     def list_inbox(self) -> list[DroppedFile]:
         """One listing of the drop folder."""
         ...

@@ -67,9 +67,7 @@ def source_status(
         except Exception as failure:  # a server down is news for the operator, not a crash
             error = f"{type(failure).__name__}: {failure}".splitlines()[0]
         finally:
-            store = getattr(folders, "store", None)
-            if store is not None:
-                store.close()
+            folders.close()
         age = (now - loaded_at).total_seconds() / 3600 if loaded_at else None
         statuses.append(
             SourceStatus(

@@ -35,6 +35,10 @@ class RemoteFolders:
         self.rejected = store.url + "rejected/"
         self._origins: dict[Path, str] = {}
 
+    def close(self) -> None:
+        """Close the store's connection."""
+        self.store.close()
+
     def list_inbox(self) -> list[DroppedFile]:
         """One listing of the drop folder: names, sizes and mtimes, no content."""
         return self.store.list()

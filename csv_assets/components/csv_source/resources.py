@@ -82,7 +82,5 @@ class DropFolders(dg.ConfigurableResource):
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         """Close the remote connections the run or tick opened."""
         for folders in self._opened.values():
-            store = getattr(folders, "store", None)
-            if store is not None:
-                store.close()
+            folders.close()
         self._opened.clear()
