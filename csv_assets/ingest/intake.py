@@ -39,24 +39,16 @@ def ingest_file(
         BadFileError: The file is wrong (terminal); it now sits in the rejected folder.
         LoadError: The database failed (transient); the file stays where it was.
     """
-    fields = {"source": source.name, "delivery": delivery.key, "run_id": run_id}
-    return logged(fields, lambda: _ingest_moving(source, delivery, folders, engine, run_id, reload))
 
+    def attempt() -> IngestReport:
+        for _ in range(2):
+            try:
+                return _ingest_where_it_is(source, delivery, folders, engine, run_id, reload)
+            except FileNotFoundError:
+                continue  # another loader moved it to the archive (or rejected): look again
+        raise LoadError(f"{delivery.name}: the file kept moving while it was read")
 
-def _ingest_moving(
-    source: SourceSpec,
-    delivery: Delivery,
-    folders: Folders,
-    engine: sa.Engine,
-    run_id: str,
-    reload: bool,
-) -> IngestReport:
-    for _ in range(2):
-        try:
-            return _ingest_where_it_is(source, delivery, folders, engine, run_id, reload)
-        except FileNotFoundError:
-            continue  # another loader moved it to the archive (or rejected): look again
-    raise LoadError(f"{delivery.name}: the file kept moving while it was read")
+    return logged({"source": source.name, "delivery": delivery.key, "run_id": run_id}, attempt)
 
 
 def _ingest_where_it_is(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -63,87 +65,86 @@ def load_checked(
     reload: bool,
 ) -> IngestReport:
     """``load_path`` without its log event (``ingest_file`` logs the delivery's own)."""
-    # The bulk paths talk to the driver directly, so its own errors arrive unwrapped too.
+    with database_errors(engine, path):
+        timings: dict[str, float] = {}
+        contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
+        with timed(timings, "sniff"):
+            head = _sniff(path, source, head_only=True)
+        ensure_control_tables(engine)
+        # A header that cannot match the contract is rejected from the file's head, before a
+        # (possibly huge) file is hashed.
+        check_header(engine, source, head, contract, path.name)
+        with timed(timings, "hash"):
+            digest = hash_drop(path)
+        sha256 = digest.content_sha256
+        # Head and tail decide the dialect: the contract already knows the column types.
+        with timed(timings, "sniff"):
+            settled = formats_settled(head, contract, source)
+            dialect = _sniff(path, source, whole_file=not settled, tail=digest.tail)
+        if dialect.table_end_line is not None and source.on_extra_table == "fail":
+            raise extra_table(path.name, dialect.table_end_line)
+        with engine.begin() as conn:
+            # First, so that of two loaders of one content the second sees the first's ledger entry.
+            claim_table(conn, source.table_name)
+            drift = detect_drift(conn, source.name, sha256, dialect)
+            plan = plan_file(conn, source, dialect, contract, path.name)
+            if drift.changes and source.on_drift == "fail":
+                raise drifted(path.name, drift)
+            base = IngestReport(
+                source=source.name,
+                table=source.table_name,
+                database=engine.dialect.name,
+                partition_key=partition_key,
+                file=str(path),
+                sha256=sha256,
+                file_sha256=digest.file_sha256,
+                bytes=digest.bytes,
+                status="loaded",
+                load_mode=source.load_mode,
+                dialect=dialect.describe(),
+                columns=plan.columns,
+                ignored_columns=plan.ignored,
+                added_columns=plan.added,
+                drift=[change.as_dict() for change in drift.changes],
+                drift_against=drift.against,
+            )
+            prior = find_delivery(conn, source.name, sha256)
+            if prior is not None and not (reload and prior.partition_key == partition_key):
+                table = target_table(source.table_name, plan.columns)
+                return replace(
+                    base,
+                    status="duplicate",
+                    duplicate_of=prior.partition_key,
+                    table_rows=count_rows(conn, table),
+                    timings=timings,
+                )
+            delivery_id = prior.delivery_id if prior is not None else None
+            lineage = Lineage(
+                source.name,
+                path.name,
+                sha256,
+                partition_key,
+                run_id,
+                next_delivery_id(conn) if delivery_id is None else delivery_id,
+            )
+            load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
+            return load.run(conn, base)
+
+
+@contextmanager
+def database_errors(engine: sa.Engine, path: Path) -> Iterator[None]:
+    """Turn a database failure into one ``LoadError`` line with the server's own reason.
+
+    The bulk paths talk to the driver directly, so its own errors arrive unwrapped too; the
+    whole error (SQL included) stays the ``LoadError``'s ``__cause__``.
+    """
     driver_error = engine.dialect.loaded_dbapi.Error
     try:
-        return _load(source, path, partition_key, engine, run_id, reload)
+        yield
     except (sa.exc.DBAPIError, driver_error) as error:
         log.debug("loading %s failed", path, exc_info=True)
         reason = server_reason(error, driver_error)
         raise LoadError(f"{path.name}: database error, nothing was committed: {reason}") from error
-
-
-def _load(
-    source: SourceSpec,
-    path: Path,
-    partition_key: str,
-    engine: sa.Engine,
-    run_id: str,
-    reload: bool,
-) -> IngestReport:
-    timings: dict[str, float] = {}
-    contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
-    with timed(timings, "sniff"):
-        head = _sniff(path, source, head_only=True)
-    ensure_control_tables(engine)
-    # A header that cannot match the contract is rejected from the file's head, before a
-    # (possibly huge) file is hashed.
-    check_header(engine, source, head, contract, path.name)
-    with timed(timings, "hash"):
-        digest = hash_drop(path)
-    sha256 = digest.content_sha256
-    # Head and tail decide the dialect: the contract already knows the column types.
-    with timed(timings, "sniff"):
-        settled = formats_settled(head, contract, source)
-        dialect = _sniff(path, source, whole_file=not settled, tail=digest.tail)
-    if dialect.table_end_line is not None and source.on_extra_table == "fail":
-        raise extra_table(path.name, dialect.table_end_line)
-    with engine.begin() as conn:
-        # First, so that of two loaders of one content the second sees the first's ledger entry.
-        claim_table(conn, source.table_name)
-        drift = detect_drift(conn, source.name, sha256, dialect)
-        plan = plan_file(conn, source, dialect, contract, path.name)
-        if drift.changes and source.on_drift == "fail":
-            raise drifted(path.name, drift)
-        base = IngestReport(
-            source=source.name,
-            table=source.table_name,
-            database=engine.dialect.name,
-            partition_key=partition_key,
-            file=str(path),
-            sha256=sha256,
-            file_sha256=digest.file_sha256,
-            bytes=digest.bytes,
-            status="loaded",
-            load_mode=source.load_mode,
-            dialect=dialect.describe(),
-            columns=plan.columns,
-            ignored_columns=plan.ignored,
-            added_columns=plan.added,
-            drift=[change.as_dict() for change in drift.changes],
-            drift_against=drift.against,
-        )
-        prior = find_delivery(conn, source.name, sha256)
-        if prior is not None and not (reload and prior.partition_key == partition_key):
-            table = target_table(source.table_name, plan.columns)
-            return replace(
-                base,
-                status="duplicate",
-                duplicate_of=prior.partition_key,
-                table_rows=count_rows(conn, table),
-                timings=timings,
-            )
-        delivery_id = prior.delivery_id if prior is not None else None
-        lineage = Lineage(
-            source.name,
-            path.name,
-            sha256,
-            partition_key,
-            run_id,
-            next_delivery_id(conn) if delivery_id is None else delivery_id,
-        )
-        load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
-        return load.run(conn, base)
 
 
 def _sniff(
