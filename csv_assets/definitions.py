@@ -7,7 +7,7 @@ import dagster as dg
 
 from csv_assets.components.csv_source.jobs import replay_quarantine_job
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import configure_logging
+from csv_assets.ingest import SETTINGS_ENV, configure_logging
 
 
 @dg.definitions
@@ -21,11 +21,7 @@ def defs() -> dg.Definitions:
                 "warehouse": Warehouse(database_url=dg.EnvVar("CSV_ASSETS_DATABASE_URL")),
                 "drop_folders": DropFolders(
                     data_dir=dg.EnvVar("CSV_ASSETS_DATA_DIR"),
-                    spool_dir=optional_env("CSV_ASSETS_SPOOL_DIR"),
-                    s3_endpoint_url=optional_env("AWS_ENDPOINT_URL_S3"),
-                    sftp_password=optional_env("CSV_ASSETS_SFTP_PASSWORD"),
-                    sftp_key_file=optional_env("CSV_ASSETS_SFTP_KEY_FILE"),
-                    sftp_known_hosts=optional_env("CSV_ASSETS_SFTP_KNOWN_HOSTS"),
+                    **{field: optional_env(name) for field, name in SETTINGS_ENV.items()},
                 ),
             },
             jobs=[replay_quarantine_job],

@@ -30,11 +30,12 @@ from csv_assets.ingest.scan import (
     scan_drop_folder,
 )
 from csv_assets.ingest.service import load_path
-from csv_assets.ingest.stores import RemoteSettings, is_remote
+from csv_assets.ingest.stores import SETTINGS_ENV, RemoteSettings, is_remote
 
 __all__ = [
     "DIALECT_PINS",
     "IDENTIFIER",
+    "SETTINGS_ENV",
     "Delivery",
     "DroppedFile",
     "Folders",

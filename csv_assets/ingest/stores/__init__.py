@@ -1,6 +1,12 @@
 """Remote drop folders: one ``Store`` per backend (S3, SFTP), opened from a source's URL."""
 
-from csv_assets.ingest.stores.base import RemoteSettings, Store, StoreError, is_remote
+from csv_assets.ingest.stores.base import (
+    SETTINGS_ENV,
+    RemoteSettings,
+    Store,
+    StoreError,
+    is_remote,
+)
 
 
 def open_store(url: str, settings: RemoteSettings) -> Store:
@@ -21,4 +27,4 @@ def open_store(url: str, settings: RemoteSettings) -> Store:
     raise ValueError(f"{url}: a remote drop folder is s3://bucket/prefix/ or sftp://host/path")
 
 
-__all__ = ["RemoteSettings", "Store", "StoreError", "is_remote", "open_store"]
+__all__ = ["SETTINGS_ENV", "RemoteSettings", "Store", "StoreError", "is_remote", "open_store"]

@@ -63,12 +63,23 @@ class Store(Protocol):
         ...
 
 
+SETTINGS_ENV = {
+    "spool_dir": "CSV_ASSETS_SPOOL_DIR",
+    "s3_endpoint_url": "AWS_ENDPOINT_URL_S3",
+    "sftp_password": "CSV_ASSETS_SFTP_PASSWORD",
+    "sftp_key_file": "CSV_ASSETS_SFTP_KEY_FILE",
+    "sftp_known_hosts": "CSV_ASSETS_SFTP_KNOWN_HOSTS",
+}
+"""The env var each remote setting is read from, by the CLI and by the definitions alike."""
+
+
 @dataclass(frozen=True)
 class RemoteSettings:
     """How to reach remote drop folders, and where their files are spooled to be read.
 
     S3 credentials come from boto3's own chain (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``,
-    a profile, an instance role); only the endpoint is ours to pass, for S3-compatible servers.
+    a profile, an instance role); only the endpoint is ours to pass, for S3-compatible servers
+    (unset, boto3 still honours ``AWS_ENDPOINT_URL`` itself).
     """
 
     spool_dir: Path
@@ -80,15 +91,10 @@ class RemoteSettings:
 
     @classmethod
     def from_env(cls, data_dir: Path) -> RemoteSettings:
-        """The settings the CLI and the definitions read from the environment."""
-        return cls(
-            spool_dir=Path(os.environ.get("CSV_ASSETS_SPOOL_DIR") or data_dir / "spool"),
-            s3_endpoint_url=os.environ.get("AWS_ENDPOINT_URL_S3")
-            or os.environ.get("AWS_ENDPOINT_URL"),
-            sftp_password=os.environ.get("CSV_ASSETS_SFTP_PASSWORD"),
-            sftp_key_file=os.environ.get("CSV_ASSETS_SFTP_KEY_FILE"),
-            sftp_known_hosts=os.environ.get("CSV_ASSETS_SFTP_KNOWN_HOSTS"),
-        )
+        """The settings ``SETTINGS_ENV`` names, read from the environment (the CLI's)."""
+        values = {field: os.environ.get(name) or None for field, name in SETTINGS_ENV.items()}
+        spool = values.pop("spool_dir")
+        return cls(spool_dir=Path(spool or data_dir / "spool"), **values)
 
 
 def is_remote(location: str) -> bool:
