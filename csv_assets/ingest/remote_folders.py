@@ -84,14 +84,16 @@ class RemoteFolders:
         """Where the delivery is kept once loaded."""
         return f"{self.archive}{delivery.stamp}/{delivery.name}"
 
-    def _find(self, delivery: Delivery) -> str | None:
+    def _find(self, delivery: Delivery) -> tuple[str, DroppedFile] | None:
+        """Where the delivery lies now (inbox, archive or rejected), with its size."""
         dropped = self.store.stat(delivery.name)
         if dropped is not None and dropped.delivery == delivery:
-            return delivery.name
+            return delivery.name, dropped
         for folder in ("archive", "rejected"):
             key = f"{folder}/{delivery.stamp}/{delivery.name}"
-            if self.store.stat(key) is not None:
-                return key
+            kept = self.store.stat(key)
+            if kept is not None:
+                return key, kept
         return None
 
     @contextmanager
@@ -102,14 +104,15 @@ class RemoteFolders:
             LoadError: The spool has no room for the file (the file stays where it is).
             FileNotFoundError: The file moved away while it was spooled.
         """
-        key = self._find(delivery)
-        if key is None:
+        found = self._find(delivery)
+        if found is None:
             yield None
             return
+        key, remote = found
         self.settings.spool_dir.mkdir(parents=True, exist_ok=True)
         spool = Path(tempfile.mkdtemp(prefix="delivery-", dir=self.settings.spool_dir))
         try:
-            self._check_room(key, spool)
+            self._check_room(remote, spool)
             path = spool / delivery.name
             self.store.download(key, path)
             self._origins[path] = key
@@ -118,10 +121,9 @@ class RemoteFolders:
             self._origins.pop(spool / delivery.name, None)
             shutil.rmtree(spool, ignore_errors=True)
 
-    def _check_room(self, key: str, spool: Path) -> None:
-        remote = self.store.stat(key)
+    def _check_room(self, remote: DroppedFile, spool: Path) -> None:
         free = shutil.disk_usage(spool).free
-        if remote is not None and free - remote.size < self.settings.spool_reserve_bytes:
+        if free - remote.size < self.settings.spool_reserve_bytes:
             raise LoadError(
                 f"{remote.name}: {remote.size:,} bytes do not fit in the spool {spool.parent} "
                 f"({free:,} bytes free); free some space or set CSV_ASSETS_SPOOL_DIR"
