@@ -64,8 +64,8 @@ def source_status(
         try:
             waiting = len(folders.list_inbox())
             rejected = len(folders.list_rejected())
-        except Exception as failure:  # a server down is news for the operator, not a crash
-            error = f"{type(failure).__name__}: {failure}".splitlines()[0]
+        except OSError as failure:  # a server down (StoreError) is news, not a crash
+            error = str(failure).splitlines()[0]
         finally:
             folders.close()
         age = (now - loaded_at).total_seconds() / 3600 if loaded_at else None
