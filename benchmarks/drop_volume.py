@@ -30,30 +30,20 @@ import urllib.request
 from pathlib import Path
 
 from csv_assets_tests.dagster_processes import free_port, scratch_project, start, stop
+from csv_assets_tests.faults.loads import write_payments
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ROWS = 500
 SOURCE = "payments"
-HEADER = "payment_id|order_id|paid_at|amount|currency|method|captured\n"
 
 
 def write_files(folder: Path, files: int, rows: int = ROWS) -> list[Path]:
     """``files`` distinct payments files of ``rows`` rows each, every payment id unique."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for n in range(files):
-        lines = [HEADER]
-        for r in range(rows):
-            i = n * rows + r
-            lines.append(
-                f"PAY-{i:06d}|{50001 + i % 997}|2026-11-{1 + i % 28:02d} 09:{i % 60:02d}:00|"
-                f"{10 + i % 500}.{i % 100:02d}|EUR|card|{'yes' if i % 3 else 'no'}\n"
-            )
-        path = folder / f"payments_{n:04d}.psv"
-        path.write_text("".join(lines))
-        paths.append(path)
-    return paths
+    return [
+        write_payments(folder / f"payments_{n:04d}.psv", rows, first_id=n * rows)
+        for n in range(files)
+    ]
 
 
 def ledger_count(database: Path) -> int:
