@@ -7,6 +7,7 @@ import urllib.request
 
 import pytest
 
+from csv_assets.ingest import Delivery
 from csv_assets_tests.conftest import REPO
 from csv_assets_tests.dagster_processes import free_port, scratch_project, start, stop
 
@@ -62,7 +63,7 @@ def test_a_dropped_file_becomes_a_materialized_partition(tmp_path):
         stop(server)
 
     (event,) = found
-    assert event["partition"].startswith("drop.psv@")
+    assert Delivery.from_key(event["partition"]).name == "drop.psv"
     rows = {e["label"]: e.get("intValue") for e in event["metadataEntries"]}
     assert rows["dagster/row_count"] == 12 and rows["rows_rejected"] == 0
     assert list((project / "data" / "archive" / "payments").rglob("drop.psv"))

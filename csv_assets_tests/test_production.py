@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from dagster._core.scheduler.instigation import InstigatorState
 from dagster._serdes import deserialize_value
 
-from csv_assets.ingest import decode_cursor
+from csv_assets.ingest import Delivery, decode_cursor
 from csv_assets_tests.conftest import REPO, SAMPLE_INBOX
 from csv_assets_tests.dagster_processes import (
     postgres_instance_env,
@@ -102,7 +102,7 @@ def test_the_postgres_instance_runs_the_samples_and_keeps_runs_and_cursors(
     loads = [(job, status) for job, status in runs if job.startswith("load_")]
     assert {job for job, _ in loads} == {"load_customers", "load_orders", "load_payments"}
     assert {status for _, status in loads} == {"SUCCESS"}
-    assert sorted(p.rpartition("@")[0] for _, p in materialized if p) == sorted(
+    assert sorted(Delivery.from_key(p).name for _, p in materialized if p) == sorted(
         name for name in SAMPLES
     )
     for sensor in ("customers_drop_folder", "orders_drop_folder", "payments_drop_folder"):

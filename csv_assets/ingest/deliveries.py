@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,28 +18,47 @@ from csv_assets.pipeline.read import copy_lines
 PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 
 
+KEY = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})Z (.+)")
+"""A partition key: the delivery's time (UTC, to the millisecond), a space, its file name."""
+
+
 @dataclass(frozen=True)
 class Delivery:
     """One file as it was delivered: its name plus its modification time, to the millisecond.
 
-    Vendors drop the same name every day; the stamp keeps each delivery apart.
+    Vendors drop the same name every day; the stamp keeps each delivery apart. ``stamp`` is
+    compact (``20261123T101500.123Z``) for folder names; the partition key spells it out.
     """
 
     name: str
     stamp: str
+    legacy_key: bool = False
+    """Whether the partition was named before 0.2's keys (``name@stamp``): it keeps that key."""
 
     @property
     def key(self) -> str:
-        """The Dagster partition key, e.g. ``orders.csv@20261123T101500.123Z``."""
-        return f"{self.name}@{self.stamp}"
+        """The Dagster partition key, e.g. ``2026-11-23 10:15:00.123Z orders.csv``.
+
+        Time first, so partitions read and sort in delivery order, and two deliveries of one
+        name differ at the start of the key, where the UI never shortens it.
+        """
+        if self.legacy_key:
+            return f"{self.name}@{self.stamp}"
+        s = self.stamp
+        return f"{s[:4]}-{s[4:6]}-{s[6:8]} {s[9:11]}:{s[11:13]}:{s[13:]} {self.name}"
 
     @classmethod
     def from_key(cls, key: str) -> Delivery:
-        """Parse a partition key back into a delivery."""
+        """Parse a partition key back into a delivery (older ``name@stamp`` keys too)."""
+        if match := KEY.fullmatch(key):
+            year, month, day, hour, minute, second, millis, name = match.groups()
+            return cls(name, f"{year}{month}{day}T{hour}{minute}{second}.{millis}Z")
         name, _, stamp = key.rpartition("@")
         if not name or not stamp:
-            raise ValueError(f"{key!r} is not a delivery key (name@stamp)")
-        return cls(name, stamp)
+            raise ValueError(
+                f"{key!r} is not a delivery key ('2026-11-23 10:15:00.123Z orders.csv')"
+            )
+        return cls(name, stamp, legacy_key=True)
 
     @classmethod
     def of(cls, name: str, mtime_ns: int) -> Delivery:

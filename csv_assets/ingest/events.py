@@ -4,7 +4,7 @@ Opt in with ``CSV_ASSETS_LOG_FORMAT=json``: every delivery loaded, found a dupli
 or held back by the database is then written to stderr as one line, e.g.
 
     {"ts": "2026-12-02T10:15:00.123Z", "event": "delivery_loaded", "source": "orders",
-     "delivery": "orders.csv@20261202T101455.000Z", "sha256": "...", "rows_loaded": 27, ...}
+     "delivery": "2026-12-02 10:14:55.000Z orders.csv", "sha256": "...", "rows_loaded": 27, ...}
 
 The Dagster run worker, the Celery workers and the CLI all load through ``ingest_file``, so
 the same lines come out of each.

@@ -16,7 +16,7 @@ def test_loaders_of_one_file_at_once_load_it_once(database_url: str, tmp_path: P
     assert [d.code for d in done] == [0] * LOADERS, done
     assert all(not d.stderr.strip() for d in done), done
     loaded = [d for d in done if f"read {rows:,}" in d.stdout]
-    duplicates = [d for d in done if "already loaded as payments_big.psv@" in d.stdout]
+    duplicates = [d for d in done if " payments_big.psv (same content)" in d.stdout]
     assert (len(loaded), len(duplicates)) == (1, LOADERS - 1), done
     assert counts(database_url, "SELECT count(*), count(DISTINCT _source_line) FROM payments") == [
         (rows, rows)

@@ -36,7 +36,7 @@ def test_each_delivery_is_one_json_line_with_source_delivery_sha256_counts_and_t
         "delivery_rejected",
     ]
     loaded, duplicate, rejected = lines
-    assert loaded["source"] == "orders" and loaded["delivery"].startswith("orders_2026-11-02.csv@")
+    assert loaded["source"] == "orders" and loaded["delivery"].endswith(" orders_2026-11-02.csv")
     assert (loaded["rows_read"], loaded["rows_loaded"], loaded["rows_rejected"]) == (30, 27, 3)
     assert len(loaded["sha256"]) == 64 and loaded["seconds"] > 0 and "validate" in loaded["timings"]
     assert (

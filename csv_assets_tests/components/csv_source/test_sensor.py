@@ -107,7 +107,10 @@ def test_sensor_adds_partitions_and_requests_runs_for_settled_files(data_dir):
     assert first.run_requests == []
     (added,) = second.dynamic_partitions_requests
     keys = list(added.partition_keys)
-    assert [k.split("@")[0] for k in keys] == ["payments_2026-11-01.psv", "payments_2026-11-05.psv"]
+    assert [Delivery.from_key(k).name for k in keys] == [
+        "payments_2026-11-01.psv",
+        "payments_2026-11-05.psv",
+    ]
     (request,) = second.run_requests  # both files in one run, over the range of their partitions
     assert request.partition_key_range == dg.PartitionKeyRange(keys[0], keys[1])
 

@@ -1,0 +1,27 @@
+"""Delivery keys: time first, then the file name; the keys of earlier versions still parse."""
+
+from csv_assets.ingest import Delivery
+
+
+def test_a_delivery_key_reads_time_first_and_parses_back():
+    delivery = Delivery.of("orders 2026-11-23.csv", 1_795_428_915_123_456_789)
+
+    assert delivery.key == "2026-11-23 10:15:15.123Z orders 2026-11-23.csv"
+    assert Delivery.from_key(delivery.key) == delivery
+    assert delivery.stamp == "20261123T101515.123Z"  # the archive's folder name stays compact
+
+
+def test_keys_sort_in_delivery_order_whatever_the_names():
+    early = Delivery.of("z.csv", 1_795_428_915_000_000_000)
+    late = Delivery.of("a.csv", 1_795_428_916_000_000_000)
+
+    assert sorted([late.key, early.key]) == [early.key, late.key]
+
+
+def test_a_key_of_an_earlier_version_keeps_naming_its_partition():
+    old = "orders.csv@20261123T101515.123Z"
+
+    delivery = Delivery.from_key(old)
+
+    assert (delivery.name, delivery.stamp) == ("orders.csv", "20261123T101515.123Z")
+    assert delivery.key == old
