@@ -8,6 +8,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from csv_assets.ingest.stores.base import is_remote
+
 SOURCES_DIR = Path(__file__).parent.parent / "defs" / "sources"
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
 DIALECT_PINS = frozenset(
@@ -135,6 +137,12 @@ class SourceSpec(BaseModel):
     def inbox(self) -> str:
         """The drop folder relative to the data folder."""
         return self.drop_folder or f"inbox/{self.name}"
+
+    def drop_location(self, data_dir: Path) -> str:
+        """Where files of this source drop, as a user finds it: a URL, or an absolute path."""
+        if is_remote(self.inbox):
+            return self.inbox
+        return str((data_dir / self.inbox).resolve())
 
     def budget_spent(self, rejected: int) -> bool:
         """Whether ``rejected`` rows alone break the budget, however many rows follow."""

@@ -70,7 +70,7 @@ def _ingest_where_it_is(
         try:
             report = load_checked(source, path, delivery.key, engine, run_id, reload)
         except BadFileError as error:
-            folders.reject_file(path, delivery, error.as_report())
+            error.report_location = str(folders.reject_file(path, delivery, error.as_report()))
             raise
         line = report.dialect.get("table_end_line")
         if line is not None and report.status == "loaded":

@@ -16,6 +16,7 @@ class BadFileError(Exception):
         column: Column (as named in the file) of the first problem, when there is one.
         rule: Short name of the broken rule (``encoding``, ``missing_column``, ``error_budget``...).
         details: Extra facts for the JSON report (counts per rule, failure samples...).
+        report_location: Where the report beside the rejected file is, once it was moved.
     """
 
     def __init__(
@@ -34,6 +35,7 @@ class BadFileError(Exception):
         self.column = column
         self.rule = rule
         self.details = dict(details or {})
+        self.report_location: str | None = None
         super().__init__(self.describe())
 
     def describe(self) -> str:

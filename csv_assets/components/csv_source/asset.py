@@ -1,23 +1,19 @@
 """``build_csv_asset``: one partitioned asset per source, a thin shell around the load step."""
 
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
 from csv_assets.components.csv_source.deliveries_step import StepEvent, load_deliveries
-from csv_assets.components.csv_source.metadata import (
-    DIALECT_DRIFT,
-    NOT_EMPTY,
-    ROWS_RECONCILE,
-    SCHEMA_VALID,
-    column_schema,
-    rule_check_specs,
-)
+from csv_assets.components.csv_source.delivery_checks import check_specs
+from csv_assets.components.csv_source.metadata import column_schema
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.ingest import SourceSpec
-from csv_assets.pipeline.validate import Rule, columns_of, contract_rules, import_model
+from csv_assets.pipeline.validate import columns_of, contract_rules, import_model
 
 
 class LoadConfig(dg.Config):
@@ -49,7 +45,7 @@ def build_csv_asset(
         if source.freshness_hours
         else None
     )
-    specs = _check_specs(key, source, rules, partitions)
+    specs = check_specs(key, source, rules, partitions)
 
     spec = dg.AssetSpec(
         key,
@@ -63,7 +59,7 @@ def build_csv_asset(
             "dagster/table_name": source.table_name,
             "dagster/column_schema": column_schema(columns),
             "load_mode": source.load_mode,
-            "drop_folder": source.inbox,
+            "drop_folder": drop_location(source),
             "key_columns": ", ".join(source.key_columns),
             "deliveries_per_run": source.deliveries_per_run,
         },
@@ -100,52 +96,6 @@ def build_csv_asset(
     return _load
 
 
-def _check_specs(
-    key: dg.AssetKey,
-    source: SourceSpec,
-    rules: Sequence[Rule],
-    partitions: dg.DynamicPartitionsDefinition,
-) -> list[dg.AssetCheckSpec]:
-    """The checks every delivery gets, each evaluated per partition (the delivery's own)."""
-    return [
-        dg.AssetCheckSpec(
-            SCHEMA_VALID,
-            asset=key,
-            partitions_def=partitions,
-            description="Warns when rows of the delivery went to quarantine (within the "
-            "error budget; over it the delivery is rejected and nothing loads).",
-        ),
-        dg.AssetCheckSpec(
-            NOT_EMPTY,
-            asset=key,
-            partitions_def=partitions,
-            blocking=True,
-            description="Blocking: the table holds rows after the load.",
-        ),
-        dg.AssetCheckSpec(
-            ROWS_RECONCILE,
-            asset=key,
-            partitions_def=partitions,
-            blocking=True,
-            description="Blocking: rows read = rows loaded + rows quarantined.",
-        ),
-        dg.AssetCheckSpec(
-            DIALECT_DRIFT,
-            asset=key,
-            partitions_def=partitions,
-            blocking=source.on_drift == "fail",
-            description=(
-                "Blocking: a delivery written differently from the previous one (encoding, "
-                "delimiter, header, columns) is rejected before it loads (on_drift: fail)."
-                if source.on_drift == "fail"
-                else "Warns when the delivery is written differently from the previous "
-                "one: encoding, delimiter, header, columns (on_drift: warn)."
-            ),
-        ),
-        *rule_check_specs(key, rules, source.blocking_rules, partitions),
-    ]
-
-
 def pool_of(source: SourceSpec) -> str:
     """The Dagster pool a source's loads queue in: one per target table."""
     return f"csv_assets_{source.table_name}"
@@ -175,16 +125,22 @@ def ensure_pool(instance: dg.DagsterInstance, source: SourceSpec) -> None:
         storage.set_concurrency_slots(pool, pool_limit(source))
 
 
+def drop_location(source: SourceSpec) -> str:
+    """The source's drop folder as the code location sees it: a URL or an absolute path."""
+    return source.drop_location(Path(os.environ.get("CSV_ASSETS_DATA_DIR", "data")))
+
+
 def _describe(source: SourceSpec) -> str:
+    """Plain prose (the catalog shows descriptions unrendered): the table, folder and mode."""
     mode = {
         "append": "each delivery appends its rows; re-materializing one replaces exactly its rows",
         "replace": "the newest delivery is the whole table, swapped in atomically",
         "upsert": "a delivery's rows replace the rows with the same key_columns",
     }[source.load_mode]
     return (
-        f"{source.description or 'Rows of the ' + source.name + ' CSV deliveries.'}\n\n"
-        f"Table `{source.table_name}`, one row per CSV row, with lineage columns "
-        f"(`_delivery_id`, the delivery's entry in `csv_assets_ledger`, and `_source_line`). "
-        "Files drop into "
-        f"`{source.inbox}`; one partition per delivery. Load mode `{source.load_mode}`: {mode}."
+        f"{source.description or 'Rows of the ' + source.name + ' CSV deliveries.'} "
+        f"Files dropped into {drop_location(source)} load into table {source.table_name}, "
+        f"one partition per delivery (its time, then its file name). Load mode "
+        f"{source.load_mode}: {mode}. Each row keeps its lineage: _delivery_id (its delivery in "
+        "csv_assets_ledger) and _source_line."
     )

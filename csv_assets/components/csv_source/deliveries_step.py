@@ -1,9 +1,11 @@
 """A load step over one or many deliveries: each partition loaded, materialized and checked alone.
 
 A run may cover a range of a source's partitions (the sensor batches settled files; a backfill
-splits by the backfill policy). Each delivery in it is ingested on its own, gets its own
-materialization and check evaluations, and a rejected one fails only itself: the step fails at
-the end, naming it, while the others stay materialized.
+splits by the backfill policy). Each delivery in it is ingested on its own and gets its own
+materialization and check evaluations. A rejected one is the outcome the load exists for, not a
+failure of the step: it gets one failed ``delivery_accepted`` evaluation saying why and how to
+requeue it, no materialization, and its other checks are skipped. Only a database error the
+retries did not get past fails the step (its files stay in the inbox for the next sweep).
 """
 
 import time
@@ -14,13 +16,10 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData,
 )
 
-from csv_assets.components.csv_source.metadata import (
-    check_results,
-    materialization_metadata,
-    rule_check_results,
-)
+from csv_assets.components.csv_source.delivery_checks import loaded_results, rejected_result
+from csv_assets.components.csv_source.metadata import materialization_metadata
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import Delivery, IngestReport, SourceSpec, ingest_file
+from csv_assets.ingest import Delivery, SourceSpec, ingest_file
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.validate import Rule
 
@@ -42,12 +41,10 @@ def load_deliveries(
     """Load every delivery of the run's partitions, yielding each one's events as it commits.
 
     Raises:
-        dg.Failure: A delivery was rejected (it sits in the rejected folder, with its report), or
-            the database failed it on every attempt (it stays in the inbox for the sweep).
+        dg.Failure: The database failed a delivery on every attempt (it stays in the inbox).
     """
     folders = drop_folders.folders(source)
     uri = warehouse.engine.url.render_as_string(hide_password=True)
-    rejected: list[BadFileError] = []
     pending = list(context.partition_keys)
     errors: dict[str, LoadError] = {}
     for delay in (0.0, *RETRY_DELAYS):
@@ -62,8 +59,8 @@ def load_deliveries(
                     source, delivery, folders, warehouse.engine, context.run.run_id, reload=reload
                 )
             except BadFileError as error:
-                context.log.error(error.describe())
-                rejected.append(error)
+                context.log.error(f"rejected {error.describe()}; report: {error.report_location}")
+                yield _evaluation(context.asset_key, key, rejected_result(source, error), blocking)
                 continue
             except LoadError as error:
                 context.log.warning(f"{error}; trying again in a while")
@@ -77,55 +74,52 @@ def load_deliveries(
                 partition=key,
                 metadata=materialization_metadata(report, uri),
             )
-            yield from evaluations(context, key, report, source, rules, blocking)
+            target = materialized(context, key)
+            for result in loaded_results(report, rules, source):
+                yield _evaluation(context.asset_key, key, result, blocking, target)
         pending = held_back
-    if rejected or pending:
-        raise failure(rejected, [errors[key] for key in pending])
+    if pending:
+        raise failure([errors[key] for key in pending])
 
 
-def evaluations(
-    context: dg.AssetExecutionContext,
-    partition: str,
-    report: IngestReport,
-    source: SourceSpec,
-    rules: Sequence[Rule],
-    blocking: Mapping[str, bool],
-) -> Iterator[dg.AssetCheckEvaluation]:
-    """The delivery's check evaluations, each tied to its partition and its materialization."""
+def materialized(
+    context: dg.AssetExecutionContext, partition: str
+) -> AssetCheckEvaluationTargetMaterializationData:
+    """The partition's materialization this run just stored: what its checks evaluated."""
     (record,) = context.instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=context.asset_key, asset_partitions=[partition]), limit=1
     ).records
-    target = AssetCheckEvaluationTargetMaterializationData(
+    return AssetCheckEvaluationTargetMaterializationData(
         storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp
     )
-    results = [
-        *check_results(report, source.on_drift),
-        *rule_check_results(report, rules, source.blocking_rules),
-    ]
-    for result in results:
-        name = result.check_name or ""
-        yield dg.AssetCheckEvaluation(
-            asset_key=context.asset_key,
-            check_name=name,
-            passed=result.passed,
-            metadata=result.metadata,
-            severity=result.severity,
-            description=result.description,
-            target_materialization_data=target,
-            blocking=blocking.get(name, False),
-            partition=partition,
-        )
 
 
-def failure(rejected: Sequence[BadFileError], failed: Sequence[LoadError]) -> dg.Failure:
-    """The step's failure: one line per rejected delivery and per delivery the database failed."""
-    lines = [error.describe() for error in rejected] + [str(error) for error in failed]
+def _evaluation(
+    asset_key: dg.AssetKey,
+    partition: str,
+    result: dg.AssetCheckResult,
+    blocking: Mapping[str, bool],
+    target: AssetCheckEvaluationTargetMaterializationData | None = None,
+) -> dg.AssetCheckEvaluation:
+    """``result`` as the evaluation of its check for the delivery's partition."""
+    name = result.check_name or ""
+    return dg.AssetCheckEvaluation(
+        asset_key=asset_key,
+        check_name=name,
+        passed=result.passed,
+        metadata=result.metadata,
+        severity=result.severity,
+        description=result.description,
+        target_materialization_data=target,
+        blocking=blocking.get(name, False),
+        partition=partition,
+    )
+
+
+def failure(failed: Sequence[LoadError]) -> dg.Failure:
+    """The step's failure: one line per delivery the database failed on every attempt."""
     return dg.Failure(
-        description="\n".join(lines),
-        metadata={
-            "rejected": len(rejected),
-            "database_errors": len(failed),
-            "reports": dg.MetadataValue.json([error.as_report() for error in rejected]),
-        },
+        description="\n".join(str(error) for error in failed),
+        metadata={"database_errors": len(failed)},
         allow_retries=False,
     )

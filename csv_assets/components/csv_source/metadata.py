@@ -1,18 +1,19 @@
-"""Turn an ``IngestReport`` into the materialization's metadata and embedded check results."""
+"""A delivery's materialization metadata: the few keys a user reads first, then proper tables.
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+Numbers Dagster plots across materializations are only the per-delivery series (rows, seconds);
+facts of one file (its size, hash, dialect) are text or tables. A key with nothing to say (no
+drift, no quarantined rows, no added columns) is left out rather than shown empty.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import dagster as dg
 
 from csv_assets.ingest import IngestReport
 from csv_assets.pipeline.dialect import unsure_note
-from csv_assets.pipeline.validate import ColumnSpec, Rule
+from csv_assets.pipeline.validate import ColumnSpec
 
-SCHEMA_VALID = "schema_valid"
-NOT_EMPTY = "not_empty"
-ROWS_RECONCILE = "rows_reconcile"
-DIALECT_DRIFT = "dialect_drift"
 SNIFFED = (
     ("encoding", "encoding"),
     ("delimiter", "dialect"),
@@ -27,6 +28,12 @@ SNIFFED = (
     ("null_tokens", None),
 )
 """The sniffer's decisions shown in the UI, each with the confidence that covers it."""
+NULL = "NULL"
+"""How a missing value reads in a table cell (never Python's ``None``)."""
+TABLE_ROWS = 20
+CELL_CHARS = 40
+"""Longer text is cut (with an ellipsis) so a table fits beside its key in the UI."""
+CONFIDENCE = "How sure the sniffer is: the share of the evidence for this value over the others."
 
 
 def column_schema(columns: Iterable[ColumnSpec]) -> dg.TableSchema:
@@ -54,208 +61,130 @@ def column_schema(columns: Iterable[ColumnSpec]) -> dg.TableSchema:
 
 
 def materialization_metadata(report: IngestReport, database_uri: str) -> dict[str, Any]:
-    """Every materialization's metadata: the same keys whatever happened."""
+    """A delivery's metadata: counts, file and timings first, then the tables behind them."""
     dialect = report.dialect
-    return {
+    metadata: dict[str, Any] = {
         "dagster/row_count": report.table_rows,
         "dagster/partition_row_count": report.rows_loaded,
         "dagster/table_name": report.table,
         "dagster/uri": f"{database_uri}#{report.table}",
         "dagster/column_schema": column_schema(report.columns),
-        "status": report.status,
-        "duplicate_of": report.duplicate_of or "",
-        "rows_read": report.rows_read,
         "rows_loaded": report.rows_loaded,
         "rows_rejected": report.rows_rejected,
-        "rows_replaced": report.rows_replaced,
+        "rows_read": report.rows_read,
+        "status": f"same content as {report.duplicate_of}: nothing loaded again"
+        if report.status == "duplicate"
+        else f"loaded ({report.load_mode})",
         "file": dg.MetadataValue.path(report.file),
         "sha256": report.sha256,
-        "bytes": report.bytes,
-        "database": report.database,
-        "encoding": dialect.get("encoding", ""),
-        "delimiter": dialect.get("delimiter", ""),
-        "dialect": dg.MetadataValue.json(dialect),
-        "sniffed": dg.MetadataValue.md(_sniffed_table(dialect)),
-        "column_types": dg.MetadataValue.md(_types_table(dialect)),
-        "drift": dg.MetadataValue.md(markdown_table(report.drift)),
-        "drift_against": report.drift_against or "",
-        "ignored_columns": ", ".join(report.ignored_columns),
+        "size": human_bytes(report.bytes),
         "seconds": round(report.seconds, 3),
-        "rows_per_second": round(report.rows_per_second, 1),
-        "timings": dg.MetadataValue.json({k: round(v, 4) for k, v in report.timings.items()}),
-        "rejects_by_rule": dg.MetadataValue.json(report.rejects_by_rule),
-        "top_failing_rules": dg.MetadataValue.md(_top_rules_table(report)),
-        "failure_samples": dg.MetadataValue.md(markdown_table(report.failure_samples)),
-        "added_columns": ", ".join(report.added_columns),
-        "load_mode": report.load_mode,
-        "preview": dg.MetadataValue.md(markdown_table(report.preview)),
+        "timings": ", ".join(f"{stage} {s:.3f} s" for stage, s in report.timings.items()),
+        "preview": table(report.preview),
+        "dialect": table(sniffed_rows(dialect), {"confidence": CONFIDENCE}),
+        "column_types": table(type_rows(dialect), {"confidence": CONFIDENCE}, limit=200),
     }
+    if report.rows_rejected:
+        metadata["quarantined_by_rule"] = table(top_rule_rows(report.top_rules))
+    if report.drift_against:
+        metadata["drift_against"] = report.drift_against
+    if report.drift:
+        metadata["drift"] = table(report.drift)
+    if report.rows_replaced:
+        metadata["rows_replaced"] = report.rows_replaced
+    if report.added_columns:
+        metadata["added_columns"] = ", ".join(report.added_columns)
+    if report.ignored_columns:
+        metadata["ignored_columns"] = ", ".join(report.ignored_columns)
+    if report.set_aside:
+        metadata["set_aside"] = dg.MetadataValue.path(report.set_aside)
+    return metadata
 
 
-def rule_check_specs(
-    key: dg.AssetKey,
-    rules: Sequence[Rule],
-    blocking: Collection[str] = (),
-    partitions: dg.PartitionsDefinition | None = None,
-) -> list[dg.AssetCheckSpec]:
-    """One check per contract rule, named ``<column>__<check>``; blocking where the source says."""
-    return [
-        dg.AssetCheckSpec(
-            rule.key,
-            asset=key,
-            partitions_def=partitions,
-            blocking=rule.key in blocking,
-            description=(
-                f"Blocking: every row {rule.description}; one row that does not rejects the "
-                "delivery."
-                if rule.key in blocking
-                else f"Warns when rows break it (they go to quarantine): {rule.description}."
-            ),
-        )
-        for rule in rules
-    ]
+def table(
+    rows: Sequence[Mapping[str, Any]],
+    descriptions: Mapping[str, str] | None = None,
+    limit: int = TABLE_ROWS,
+) -> dg.TableMetadataValue:
+    """Dict rows as a table the UI renders as one (cells as text, nulls as ``NULL``).
+
+    ``descriptions`` explain columns; the UI shows them under "Show schema".
+    """
+    headers = list(rows[0]) if rows else ["none"]
+    about = descriptions or {}
+    schema = dg.TableSchema(
+        columns=[dg.TableColumn(h, "text", description=about.get(h)) for h in headers]
+    )
+    records = [dg.TableRecord({h: cell(row.get(h)) for h in headers}) for row in rows[:limit]]
+    return dg.MetadataValue.table(records, schema=schema)
 
 
-def rule_check_results(
-    report: IngestReport, rules: Sequence[Rule], blocking: Collection[str] = ()
-) -> list[dg.AssetCheckResult]:
-    """Each rule's result: how many rows of this delivery broke it, with examples."""
-    return [
-        dg.AssetCheckResult(
-            check_name=rule.key,
-            passed=report.rejects_by_rule.get(rule.key, 0) == 0,
-            severity=dg.AssetCheckSeverity.ERROR
-            if rule.key in blocking
-            else dg.AssetCheckSeverity.WARN,
-            description=f"{report.rejects_by_rule.get(rule.key, 0)} row(s) quarantined",
-            metadata={
-                "failures": report.rejects_by_rule.get(rule.key, 0),
-                "file": report.partition_key,
-                "examples": dg.MetadataValue.md(
-                    markdown_table(report.samples_by_rule.get(rule.key, []))
-                ),
-            },
-        )
-        for rule in rules
-    ]
+def cell(value: Any) -> str | int | float | bool:
+    """A table cell: numbers and booleans as they are, missing values as ``NULL``, else text."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool | int | float):
+        return value
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
 
 
-def check_results(report: IngestReport, on_drift: str = "warn") -> list[dg.AssetCheckResult]:
-    """The checks embedded in every materialization: validity, non-emptiness, counts, drift."""
-    rejected = report.rows_rejected
-    return [
-        dg.AssetCheckResult(
-            check_name=DIALECT_DRIFT,
-            passed=not report.drift,
-            severity=dg.AssetCheckSeverity.ERROR
-            if on_drift == "fail"
-            else dg.AssetCheckSeverity.WARN,
-            description="; ".join(change["detail"] for change in report.drift)
-            if report.drift
-            else (
-                f"written like {report.drift_against}"
-                if report.drift_against
-                else "the first delivery: nothing to compare with"
-            ),
-            metadata={
-                "changes": dg.MetadataValue.md(markdown_table(report.drift)),
-                "previous_delivery": report.drift_against or "",
-            },
-        ),
-        dg.AssetCheckResult(
-            check_name=SCHEMA_VALID,
-            passed=rejected == 0,
-            severity=dg.AssetCheckSeverity.WARN,
-            description=f"{rejected} row(s) quarantined, within the error budget"
-            if rejected
-            else "every row met the schema",
-            metadata={
-                "rows_rejected": rejected,
-                "rejects_by_rule": dg.MetadataValue.json(report.rejects_by_rule),
-                "failure_samples": dg.MetadataValue.md(markdown_table(report.failure_samples)),
-            },
-        ),
-        dg.AssetCheckResult(
-            check_name=NOT_EMPTY,
-            passed=report.table_rows > 0,
-            metadata={"table_rows": report.table_rows},
-        ),
-        dg.AssetCheckResult(
-            check_name=ROWS_RECONCILE,
-            passed=report.rows_read == report.rows_loaded + report.rows_rejected,
-            metadata={
-                "rows_read": report.rows_read,
-                "rows_loaded": report.rows_loaded,
-                "rows_rejected": report.rows_rejected,
-            },
-        ),
-    ]
+def human_bytes(size: int) -> str:
+    """``1730`` as ``1.7 kB (1,730 bytes)``."""
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit} ({size:,} bytes)"
+    return f"{size:,} bytes"
 
 
-def _sniffed_table(dialect: Mapping[str, Any]) -> str:
+def sniffed_rows(dialect: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What the sniffer decided, and how sure it was of each (0-100 %), or that it was pinned."""
     confidence = dialect.get("confidence", {})
     pinned = set(dialect.get("pinned", []))
     unsure = dialect.get("unsure", {})
-    return markdown_table(
-        [
+    rows = []
+    for field, decision in SNIFFED:
+        if field in pinned:
+            sure, note = "pinned", "set in the source's dialect"
+        else:
+            score = confidence.get(decision)
+            sure = f"{score:.0%}" if isinstance(score, int | float) else ""
+            note = unsure_note(unsure[decision]) if decision in unsure else ""
+        value = dialect.get(field)
+        rows.append(
             {
                 "decision": field,
-                "value": repr(dialect.get(field)),
-                "confidence": "pinned" if field in pinned else confidence.get(decision, ""),
-                "note": _unsure(unsure, decision) if field not in pinned else "",
+                "value": "none" if value is None else repr(value),
+                "confidence": sure,
+                "note": note,
             }
-            for field, decision in SNIFFED
-        ]
-    )
+        )
+    return rows
 
 
-def _unsure(unsure: Mapping[str, str], decision: str | None) -> str:
-    """The note on a decision stated below the threshold: unsure, and its runner-up."""
-    return unsure_note(unsure[decision]) if decision in unsure else ""
+def type_rows(dialect: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each column's sniffed kind and format, how sure (share of values that fit), its nulls."""
+    return [
+        {
+            "column": name,
+            "kind": guess["kind"],
+            "format": guess["format"] or "",
+            "confidence": f"{guess['confidence']:.0%}",
+            "nulls": guess.get("nulls", 0),
+        }
+        for name, guess in dialect.get("column_types", {}).items()
+    ]
 
 
-def _types_table(dialect: Mapping[str, Any]) -> str:
-    return markdown_table(
-        [
-            {
-                "column": name,
-                "kind": guess["kind"],
-                "format": guess["format"] or "",
-                "confidence": guess["confidence"],
-                "nulls": guess.get("nulls", 0),
-            }
-            for name, guess in dialect.get("column_types", {}).items()
-        ],
-        limit=200,
-    )
-
-
-def _top_rules_table(report: IngestReport) -> str:
-    rows = [
+def top_rule_rows(top_rules: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rules rows broke (``IngestReport.top_rules``): how many, and the first row of each."""
+    return [
         {
             "rule": rule["rule"],
             "rows": rule["count"],
             "line": rule["example"]["line"],
             "column": rule["example"]["column"],
-            "value": rule["example"]["value"],
             "message": rule["example"]["message"],
         }
-        for rule in report.top_rules
+        for rule in top_rules
     ]
-    return markdown_table(rows)
-
-
-def markdown_table(rows: Sequence[Mapping[str, Any]], limit: int = 20) -> str:
-    """Render dict rows as a markdown table (pipes and newlines in cells escaped)."""
-    if not rows:
-        return "_none_"
-    headers = list(rows[0])
-
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
-
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += [
-        "| " + " | ".join(cell(row.get(h, "")) for h in headers) + " |" for row in rows[:limit]
-    ]
-    return "\n".join(lines)

@@ -1,6 +1,7 @@
 """Each source's asset materialized with dg.materialize against SQLite and PostgreSQL."""
 
 import re
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -10,33 +11,26 @@ from csv_assets.definitions import defs
 from csv_assets.ingest import Delivery
 from csv_assets_tests.conftest import drop
 
-METADATA_KEYS = {
+METADATA_KEYS = [
     "dagster/row_count",
     "dagster/partition_row_count",
     "dagster/table_name",
     "dagster/uri",
     "dagster/column_schema",
-    "status",
-    "rows_read",
     "rows_loaded",
     "rows_rejected",
+    "rows_read",
+    "status",
     "file",
     "sha256",
-    "bytes",
-    "encoding",
-    "delimiter",
-    "dialect",
+    "size",
     "seconds",
-    "rows_per_second",
     "timings",
-    "rejects_by_rule",
-    "failure_samples",
     "preview",
-    "sniffed",
+    "dialect",
     "column_types",
-    "drift",
-    "drift_against",
-}
+]
+"""What every delivery's materialization shows first, in this order."""
 
 
 def materialize(source: str, name: str, data_dir, database_url, instance):
@@ -64,7 +58,15 @@ def test_materialization_reports_the_metadata_contract_and_checks(data_dir, data
     assert result.success
     (event,) = result.get_asset_materialization_events()
     metadata = event.materialization.metadata
-    assert set(metadata) >= METADATA_KEYS
+    assert list(metadata)[: len(METADATA_KEYS)] == METADATA_KEYS
+    assert metadata["size"].value == "2.1 kB (2,126 bytes)"  # text, not a number to plot
+    quarantined = metadata["quarantined_by_rule"].value
+    assert {r.data["rule"] for r in quarantined.records} == {
+        "ordered_at__type",
+        "status__isin",
+        "quantity__greater_than_or_equal_to",
+    }
+    assert not any(v.value in ("", "_none_") for v in metadata.values() if hasattr(v, "value"))
     assert metadata["dagster/row_count"].value == 27
     assert metadata["rows_rejected"].value == 3
     names = [c.name for c in metadata["dagster/column_schema"].schema.columns]
@@ -72,7 +74,10 @@ def test_materialization_reports_the_metadata_contract_and_checks(data_dir, data
     checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert not checks["schema_valid"].passed
     assert checks["schema_valid"].severity == dg.AssetCheckSeverity.WARN
+    assert checks["schema_valid"].description.startswith("warning: 3 row(s) quarantined")
     assert checks["not_empty"].passed and checks["rows_reconcile"].passed
+    assert checks["delivery_accepted"].passed
+    assert all(e.partition == event.partition for e in checks.values())
     failing = {
         name: check.metadata["failures"].value
         for name, check in checks.items()
@@ -84,7 +89,8 @@ def test_materialization_reports_the_metadata_contract_and_checks(data_dir, data
         "quantity__greater_than_or_equal_to": 1,
     }
     assert checks["sku__str_matches"].passed and checks["frame__ragged_row"].passed
-    assert "line" in checks["status__isin"].metadata["examples"].value
+    (example,) = checks["status__isin"].metadata["examples"].value.records
+    assert example.data["line"] == 12 and example.data["column"] == "status"
 
 
 def test_a_delivery_written_differently_warns_through_the_drift_check(data_dir, database_url):
@@ -103,26 +109,75 @@ def test_a_delivery_written_differently_warns_through_the_drift_check(data_dir, 
     assert "encoding was 'utf-8'" in after.description and "delimiter" in after.description
     (event,) = second.get_asset_materialization_events()
     metadata = event.materialization.metadata
-    assert metadata["drift_against"].value.startswith("customers_2026-11-01.csv@")
-    assert re.search(r"\| encoding \| 'cp1252' \| [01]\.\d+ \|", metadata["sniffed"].value)
-    assert "| signup_date | date | %d.%m.%Y | 1.0 | 0 |" in metadata["column_types"].value
-    assert "| name | string |  | 1.0 | 0 |" in metadata["column_types"].value
+    assert metadata["drift_against"].value.endswith(" customers_2026-11-01.csv")
+    sniffed = {r.data["decision"]: r.data for r in metadata["dialect"].value.records}
+    assert sniffed["encoding"]["value"] == "'cp1252'"
+    assert re.fullmatch(r"\d+%", sniffed["encoding"]["confidence"])
+    types = {r.data["column"]: r.data for r in metadata["column_types"].value.records}
+    assert types["signup_date"] == {
+        "column": "signup_date",
+        "kind": "date",
+        "format": "%d.%m.%Y",
+        "confidence": "100%",
+        "nulls": 0,
+    }
 
 
-def test_a_bad_file_fails_the_run_without_retry_and_lands_in_rejected(data_dir, database_url):
+def test_a_rejected_delivery_is_one_failed_check_and_no_materialization(data_dir, database_url):
     drop(data_dir, "payments", "broken.psv", "payment_id|order_id\nPAY-000001|1\n")
 
     with dg.instance_for_test() as instance:
         result = materialize("payments", "broken.psv", data_dir, database_url, instance)
 
-    assert not result.success
-    failure = result.get_step_failure_events()[0]
-    assert "broken.psv, line 1, column 'paid_at'" in failure.event_specific_data.error.message
-    assert list((data_dir / "rejected" / "payments").rglob("broken.psv.report.json"))
+    # The rejection is the load doing its job: the run succeeds, nothing is materialized.
+    assert result.success and not result.get_asset_materialization_events()
+    (check,) = result.get_asset_check_evaluations()
+    assert check.check_name == "delivery_accepted" and not check.passed
+    assert check.severity == dg.AssetCheckSeverity.ERROR
+    assert "broken.psv, line 1, column 'paid_at'" in check.description
+    assert check.metadata["requeue"].value == "csv-assets requeue payments broken.psv"
+    report = Path(check.metadata["report"].value)
+    assert report.is_file() and report.parent.parent == data_dir / "rejected" / "payments"
+    assert Path(check.metadata["rejected_file"].value).is_file()
 
 
 @pytest.mark.parametrize("source", ["customers", "orders", "payments"])
 def test_every_source_asset_describes_its_table_and_drop_folder(source):
     spec = defs().get_assets_def(source).specs_by_key[dg.AssetKey(source)]
-    assert f"inbox/{source}" in spec.description and f"Table `{source}`" in spec.description
+    folder = (Path("data") / "inbox" / source).resolve()
+    assert f"Files dropped into {folder} load into table {source}," in spec.description
+    assert "`" not in spec.description
     assert spec.metadata["dagster/table_name"] == source
+
+
+def test_the_load_job_leaves_a_rejected_deliverys_other_checks_without_a_result(
+    data_dir, database_url
+):
+    drop(data_dir, "payments", "broken.psv", "payment_id|order_id\nPAY-000001|1\n")
+    asset = defs().get_assets_def("payments")
+    (job,) = [j for j in defs().jobs if j.name == "load_payments"]
+    key = Delivery.of("broken.psv", (data_dir / "inbox/payments/broken.psv").stat().st_mtime_ns)
+    local = dg.Definitions(
+        assets=[asset],
+        jobs=[dg.define_asset_job(job.name, selection=job.selection)],
+        resources={
+            "warehouse": Warehouse(database_url=database_url),
+            "drop_folders": DropFolders(data_dir=str(data_dir)),
+        },
+    )
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(asset.partitions_def.name, [key.key])
+        result = local.resolve_job_def(job.name).execute_in_process(
+            instance=instance, partition_key=key.key
+        )
+        history = {
+            check.name: instance.event_log_storage.get_asset_check_execution_history(check, limit=5)
+            for check in asset.check_keys
+        }
+
+    assert result.success
+    # Skipped checks would mark the partition for good; unplanned ones have no result there.
+    assert {name for name, records in history.items() if records} == {"delivery_accepted"}
+    (record,) = history["delivery_accepted"]
+    assert record.partition == key.key
