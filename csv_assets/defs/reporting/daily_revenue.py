@@ -1,9 +1,16 @@
 """``daily_revenue``: revenue per day and customer country, rebuilt after each load."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 
+from csv_assets.components.csv_source.metadata import table
 from csv_assets.components.csv_source.resources import Warehouse
-from csv_assets.defs.reporting.revenue_sql import build_daily_revenue
+from csv_assets.defs.reporting.revenue_sql import (
+    build_daily_revenue,
+    revenue_preview,
+    revenue_totals,
+)
 
 AFTER_ANY_LOAD = (
     (
@@ -13,20 +20,86 @@ AFTER_ANY_LOAD = (
     & ~dg.AutomationCondition.in_progress()
     & dg.AutomationCondition.all_deps_blocking_checks_passed()
 ).with_label("after any upstream load whose blocking checks passed")
+ORDERS, CUSTOMERS = dg.AssetKey("orders"), dg.AssetKey("customers")
+TOTALS_RECONCILE = "totals_reconcile"
+
+COLUMNS = dg.TableSchema(
+    columns=[
+        dg.TableColumn("day", "DATE", description="The order's day (UTC)."),
+        dg.TableColumn(
+            "country",
+            "VARCHAR(2)",
+            description="The customer's country; ?? when the customer is in no delivery yet.",
+        ),
+        dg.TableColumn("orders", "BIGINT", description="Orders placed that day."),
+        dg.TableColumn("units", "BIGINT", description="Units ordered."),
+        dg.TableColumn("revenue", "NUMERIC(14,2)", description="Quantity x unit price, EUR."),
+    ]
+)
+COLUMN_LINEAGE = dg.TableColumnLineage(
+    deps_by_column={
+        "day": [dg.TableColumnDep(ORDERS, "ordered_at")],
+        "country": [
+            dg.TableColumnDep(CUSTOMERS, "country"),
+            dg.TableColumnDep(CUSTOMERS, "customer_id"),
+            dg.TableColumnDep(ORDERS, "customer_id"),
+        ],
+        "orders": [dg.TableColumnDep(ORDERS, "order_id"), dg.TableColumnDep(ORDERS, "status")],
+        "units": [dg.TableColumnDep(ORDERS, "quantity"), dg.TableColumnDep(ORDERS, "status")],
+        "revenue": [
+            dg.TableColumnDep(ORDERS, "quantity"),
+            dg.TableColumnDep(ORDERS, "unit_price"),
+            dg.TableColumnDep(ORDERS, "status"),
+        ],
+    }
+)
 
 
 @dg.asset(
-    deps=["orders", "customers"],
+    deps=[ORDERS, CUSTOMERS],
     group_name="reporting",
-    kinds={"sql"},
+    kinds={"sql", "sqlalchemy"},
+    owners=["team:finance"],
     automation_condition=AFTER_ANY_LOAD,
-    metadata={"dagster/table_name": "daily_revenue"},
+    metadata={
+        "dagster/table_name": "daily_revenue",
+        "dagster/column_schema": COLUMNS,
+        "dagster/column_lineage": COLUMN_LINEAGE,
+    },
+    check_specs=[
+        dg.AssetCheckSpec(
+            TOTALS_RECONCILE,
+            asset="daily_revenue",
+            blocking=True,
+            description="Blocking: orders, units and revenue summed over daily_revenue equal "
+            "the same sums over the orders table (paid, shipped and delivered orders).",
+        )
+    ],
 )
-def daily_revenue(warehouse: Warehouse) -> dg.MaterializeResult:
-    """Table `daily_revenue`: one row per order day and customer country.
+def daily_revenue(warehouse: Warehouse) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    """One row per order day and customer country: orders, units and revenue (EUR).
 
-    Holds orders, units and revenue (EUR) of paid, shipped and delivered orders; rebuilt whole,
-    in one transaction, after any load of orders or customers.
+    Counts paid, shipped and delivered orders; rebuilt whole, in one transaction, after any
+    load of orders or customers whose blocking checks passed.
     """
     rows = build_daily_revenue(warehouse.engine)
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+    yield dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "dagster/column_schema": COLUMNS,
+            "dagster/column_lineage": COLUMN_LINEAGE,
+            "preview": table(revenue_preview(warehouse.engine)),
+        }
+    )
+    totals = revenue_totals(warehouse.engine)
+    source, summary = totals["orders"], totals["daily_revenue"]
+    differ = [name for name in source if source[name] != summary[name]]
+    yield dg.AssetCheckResult(
+        check_name=TOTALS_RECONCILE,
+        passed=not differ,
+        description=f"{', '.join(differ)} differ from the orders table"
+        if differ
+        else f"{summary['orders']} orders, {summary['units']} units, "
+        f"{summary['revenue']} EUR: as in the orders table",
+        metadata={"totals": table([{"from": side, **sums} for side, sums in totals.items()])},
+    )

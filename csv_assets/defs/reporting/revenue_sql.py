@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 
 from csv_assets.pipeline.load import decimal_type
@@ -84,3 +86,45 @@ def build_daily_revenue(engine: sa.Engine) -> int:
         return int(
             conn.execute(sa.select(sa.func.count()).select_from(daily_revenue_table)).scalar_one()
         )
+
+
+def revenue_totals(engine: sa.Engine) -> dict[str, dict[str, str]]:
+    """Orders, units and revenue summed two ways: from the source tables and from the summary.
+
+    The source side reads orders alone (every order counts once, whatever its customer), so a
+    join that dropped or doubled lines would show as a difference.
+    """
+    meta = sa.MetaData()
+    orders = sa.Table("orders", meta, autoload_with=engine)
+    sqlite = engine.dialect.name == "sqlite"
+    source = sa.select(
+        sa.func.count(sa.distinct(orders.c.order_id)),
+        sa.func.coalesce(sa.func.sum(orders.c.quantity), 0),
+        exact_sum(orders.c.quantity * orders.c.unit_price, REVENUE_SCALE, sqlite),
+    ).where(orders.c.status.in_(REVENUE_STATUSES))
+    summary = sa.select(
+        sa.func.coalesce(sa.func.sum(daily_revenue_table.c.orders), 0),
+        sa.func.coalesce(sa.func.sum(daily_revenue_table.c.units), 0),
+        exact_sum(daily_revenue_table.c.revenue, REVENUE_SCALE, sqlite),
+    )
+    with engine.connect() as conn:
+        sides = {"orders": conn.execute(source).one(), "daily_revenue": conn.execute(summary).one()}
+    return {
+        side: {
+            "orders": str(row[0]),
+            "units": str(row[1]),
+            "revenue": f"{Decimal(str(row[2] or 0)):.{REVENUE_SCALE}f}",
+        }
+        for side, row in sides.items()
+    }
+
+
+def revenue_preview(engine: sa.Engine, limit: int = 10) -> list[dict[str, object]]:
+    """The latest days of the summary, as rows of text (for the UI's preview)."""
+    query = (
+        sa.select(daily_revenue_table)
+        .order_by(daily_revenue_table.c.day.desc(), daily_revenue_table.c.country)
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return [{k: str(v) for k, v in row.items()} for row in conn.execute(query).mappings()]

@@ -1,8 +1,15 @@
 """daily_revenue's automation: it rebuilds after upstream loads whose blocking checks passed."""
 
 import dagster as dg
+import sqlalchemy as sa
 
+from csv_assets.components.csv_source.resources import Warehouse
 from csv_assets.definitions import defs
+from csv_assets.defs.reporting.revenue_sql import (
+    build_daily_revenue,
+    daily_revenue_table,
+    revenue_totals,
+)
 from csv_assets_tests.components.csv_source.test_asset import materialize
 
 REVENUE = dg.AssetKey("daily_revenue")
@@ -51,3 +58,44 @@ def test_a_failed_blocking_check_upstream_holds_daily_revenue_back(data_dir, dat
         )
 
         assert not requested(instance, cursor)
+
+
+def test_daily_revenue_reports_its_columns_lineage_preview_and_reconciled_totals(
+    data_dir, database_url
+):
+    with dg.instance_for_test() as instance:
+        load_samples(data_dir, database_url, instance)
+        result = dg.materialize(
+            [defs().get_assets_def("daily_revenue")],
+            instance=instance,
+            resources={"warehouse": Warehouse(database_url=database_url)},
+        )
+
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    lineage = metadata["dagster/column_lineage"].value.deps_by_column
+    assert {(d.asset_key.path[0], d.column_name) for d in lineage["revenue"]} == {
+        ("orders", "quantity"),
+        ("orders", "unit_price"),
+        ("orders", "status"),
+    }
+    assert [c.name for c in metadata["dagster/column_schema"].value.columns][:2] == [
+        "day",
+        "country",
+    ]
+    assert metadata["preview"].value.records
+    (check,) = result.get_asset_check_evaluations()
+    assert check.check_name == "totals_reconcile" and check.passed
+
+
+def test_totals_that_drift_from_the_orders_table_are_named(data_dir, database_url, engine):
+    with dg.instance_for_test() as instance:
+        load_samples(data_dir, database_url, instance)
+    build_daily_revenue(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.update(daily_revenue_table).values(units=daily_revenue_table.c.units + 1))
+
+    totals = revenue_totals(engine)
+
+    assert totals["orders"]["revenue"] == totals["daily_revenue"]["revenue"]
+    assert totals["orders"]["units"] != totals["daily_revenue"]["units"]
