@@ -13,6 +13,7 @@ COMMANDS = {
     "sniff": "Show how a file is written (encoding, dialect, shape, types) and how sure that is.",
     "parse": "Write a file as clean RFC 4180 UTF-8 CSV: header first, cell text as is.",
     "init-source": "Draft a new source (component YAML and pandera model) from a sample file.",
+    "validate": "Dry run: what loading a file into a source would load, quarantine or reject.",
     "load": "Load one file through a source's pipeline, without Dagster.",
     "status": "List the ledger: which files loaded, how many rows, when, by which run.",
     "replay": "Re-validate a source's quarantined rows and load those that now pass.",

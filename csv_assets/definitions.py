@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from csv_assets.components.csv_source.jobs import replay_quarantine_job
+from csv_assets.components.csv_source.jobs import replay_quarantine_job, validate_file_job
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.ingest import SETTINGS_ENV, configure_logging
 
@@ -24,7 +24,7 @@ def defs() -> dg.Definitions:
                     **{field: optional_env(name) for field, name in SETTINGS_ENV.items()},
                 ),
             },
-            jobs=[replay_quarantine_job],
+            jobs=[validate_file_job, replay_quarantine_job],
             sensors=[
                 dg.AutomationConditionSensorDefinition(
                     "csv_assets_automation",

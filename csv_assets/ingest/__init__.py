@@ -29,8 +29,9 @@ from csv_assets.ingest.scan import (
     resume_point,
     scan_drop_folder,
 )
-from csv_assets.ingest.service import load_path
+from csv_assets.ingest.service import dry_run, load_path
 from csv_assets.ingest.stores import SETTINGS_ENV, RemoteSettings, is_remote
+from csv_assets.ingest.verdict import Verdict, validate_file
 
 __all__ = [
     "DIALECT_PINS",
@@ -45,10 +46,12 @@ __all__ = [
     "SourceFolders",
     "SourceSpec",
     "SourceStatus",
+    "Verdict",
     "configure_logging",
     "create_warehouse_engine",
     "decode_cursor",
     "draft_source",
+    "dry_run",
     "encode_cursor",
     "folders_for",
     "ingest_file",
@@ -62,4 +65,5 @@ __all__ = [
     "resume_point",
     "scan_drop_folder",
     "source_status",
+    "validate_file",
 ]

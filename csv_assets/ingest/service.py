@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,69 +66,104 @@ def load_checked(
 ) -> IngestReport:
     """``load_path`` without its log event (``ingest_file`` logs the delivery's own)."""
     with database_errors(engine, path):
-        timings: dict[str, float] = {}
-        contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
-        with timed(timings, "sniff"):
-            head = _sniff(path, source, head_only=True)
         ensure_control_tables(engine)
-        # A header that cannot match the contract is rejected from the file's head, before a
-        # (possibly huge) file is hashed.
-        check_header(engine, source, head, contract, path.name)
-        with timed(timings, "hash"):
-            digest = hash_drop(path)
-        sha256 = digest.content_sha256
-        # Head and tail decide the dialect: the contract already knows the column types.
-        with timed(timings, "sniff"):
-            settled = formats_settled(head, contract, source)
-            dialect = _sniff(path, source, whole_file=not settled, tail=digest.tail)
-        if dialect.table_end_line is not None and source.on_extra_table == "fail":
-            raise extra_table(path.name, dialect.table_end_line)
-        with engine.begin() as conn:
-            # First, so that of two loaders of one content the second sees the first's ledger entry.
-            claim_table(conn, source.table_name)
-            drift = detect_drift(conn, source.name, sha256, dialect)
-            plan = plan_file(conn, source, dialect, contract, path.name)
-            if drift.changes and source.on_drift == "fail":
-                raise drifted(path.name, drift)
-            base = IngestReport(
-                source=source.name,
-                table=source.table_name,
-                database=engine.dialect.name,
-                partition_key=partition_key,
-                file=str(path),
-                sha256=sha256,
-                file_sha256=digest.file_sha256,
-                bytes=digest.bytes,
-                status="loaded",
-                load_mode=source.load_mode,
-                dialect=dialect.describe(),
-                columns=plan.columns,
-                ignored_columns=plan.ignored,
-                added_columns=plan.added,
-                drift=[change.as_dict() for change in drift.changes],
-                drift_against=drift.against,
+        return _ingest(source, path, partition_key, engine, engine.begin, run_id, reload)
+
+
+def dry_run(source: SourceSpec, path: Path, engine: sa.Engine) -> IngestReport:
+    """What loading ``path`` into ``source`` would do, with nothing written.
+
+    It is the real load, every stage of it (drift, column plan, quarantine, keys, budget), in
+    one transaction that is rolled back whatever happens: what it reports is what a load would
+    do now. (On PostgreSQL a delivery id drawn from its sequence is not given back.)
+
+    Raises:
+        BadFileError: The file would be rejected (the reason, as a real load would give it).
+        LoadError: The database failed.
+    """
+    with database_errors(engine, path), engine.connect() as conn:
+        conn.begin()
+        try:
+            ensure_control_tables(conn)
+            return _ingest(
+                source, path, f"dry run {path.name}", conn, lambda: nullcontext(conn), "dry-run"
             )
-            prior = find_delivery(conn, source.name, sha256)
-            if prior is not None and not (reload and prior.partition_key == partition_key):
-                table = target_table(source.table_name, plan.columns)
-                return replace(
-                    base,
-                    status="duplicate",
-                    duplicate_of=prior.partition_key,
-                    table_rows=count_rows(conn, table),
-                    timings=timings,
-                )
-            delivery_id = prior.delivery_id if prior is not None else None
-            lineage = Lineage(
-                source.name,
-                path.name,
-                sha256,
-                partition_key,
-                run_id,
-                next_delivery_id(conn) if delivery_id is None else delivery_id,
+        finally:
+            conn.rollback()
+
+
+def _ingest(
+    source: SourceSpec,
+    path: Path,
+    partition_key: str,
+    bind: sa.Engine | sa.Connection,
+    transaction: Callable[[], AbstractContextManager[sa.Connection]],
+    run_id: str,
+    reload: bool = False,
+) -> IngestReport:
+    """Sniff, check the header, hash, then load in ``transaction()`` (``bind`` reads before)."""
+    timings: dict[str, float] = {}
+    contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
+    with timed(timings, "sniff"):
+        head = _sniff(path, source, head_only=True)
+    # A header that cannot match the contract is rejected from the file's head, before a
+    # (possibly huge) file is hashed.
+    check_header(bind, source, head, contract, path.name)
+    with timed(timings, "hash"):
+        digest = hash_drop(path)
+    sha256 = digest.content_sha256
+    # Head and tail decide the dialect: the contract already knows the column types.
+    with timed(timings, "sniff"):
+        settled = formats_settled(head, contract, source)
+        dialect = _sniff(path, source, whole_file=not settled, tail=digest.tail)
+    if dialect.table_end_line is not None and source.on_extra_table == "fail":
+        raise extra_table(path.name, dialect.table_end_line)
+    with transaction() as conn:
+        # First, so that of two loaders of one content the second sees the first's ledger entry.
+        claim_table(conn, source.table_name)
+        drift = detect_drift(conn, source.name, sha256, dialect)
+        plan = plan_file(conn, source, dialect, contract, path.name)
+        if drift.changes and source.on_drift == "fail":
+            raise drifted(path.name, drift)
+        base = IngestReport(
+            source=source.name,
+            table=source.table_name,
+            database=bind.dialect.name,
+            partition_key=partition_key,
+            file=str(path),
+            sha256=sha256,
+            file_sha256=digest.file_sha256,
+            bytes=digest.bytes,
+            status="loaded",
+            load_mode=source.load_mode,
+            dialect=dialect.describe(),
+            columns=plan.columns,
+            ignored_columns=plan.ignored,
+            added_columns=plan.added,
+            drift=[change.as_dict() for change in drift.changes],
+            drift_against=drift.against,
+        )
+        prior = find_delivery(conn, source.name, sha256)
+        if prior is not None and not (reload and prior.partition_key == partition_key):
+            table = target_table(source.table_name, plan.columns)
+            return replace(
+                base,
+                status="duplicate",
+                duplicate_of=prior.partition_key,
+                table_rows=count_rows(conn, table),
+                timings=timings,
             )
-            load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
-            return load.run(conn, base)
+        delivery_id = prior.delivery_id if prior is not None else None
+        lineage = Lineage(
+            source.name,
+            path.name,
+            sha256,
+            partition_key,
+            run_id,
+            next_delivery_id(conn) if delivery_id is None else delivery_id,
+        )
+        load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
+        return load.run(conn, base)
 
 
 @contextmanager
@@ -193,7 +228,11 @@ def _year_first(fmt: str | None) -> bool:
 
 
 def check_header(
-    engine: sa.Engine, source: SourceSpec, head: Dialect, contract: Contract, file: str
+    bind: sa.Engine | sa.Connection,
+    source: SourceSpec,
+    head: Dialect,
+    contract: Contract,
+    file: str,
 ) -> None:
     """Reject a file whose header cannot map onto the source's columns, saying what drifted.
 
@@ -205,11 +244,16 @@ def check_header(
         plan_columns(head, contract.columns, source.on_new_column, file, {})
     except BadFileError as error:
         # A missing or unexpected column is often drift: say what changed since last time.
-        with engine.connect() as conn:
+        with _reading(bind) as conn:
             drift = detect_drift(conn, source.name, "", head)
         error.details["drift"] = [change.as_dict() for change in drift.changes]
         error.details["drift_against"] = drift.against
         raise
+
+
+def _reading(bind: sa.Engine | sa.Connection) -> AbstractContextManager[sa.Connection]:
+    """A connection to read with: a new one from an engine, or the caller's own."""
+    return bind.connect() if isinstance(bind, sa.Engine) else nullcontext(bind)
 
 
 def plan_file(

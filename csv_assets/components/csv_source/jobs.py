@@ -1,9 +1,63 @@
-"""Operator jobs in the UI: replay a source's quarantine after a schema or data fix."""
+"""Operator jobs in the UI: check a file before it drops (a dry run); replay a quarantine."""
+
+from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
+from csv_assets.components.csv_source.metadata import table
 from csv_assets.components.csv_source.resources import Warehouse
-from csv_assets.ingest import load_catalog, replay_quarantine
+from csv_assets.ingest import SourceSpec, load_catalog, replay_quarantine, validate_file
+
+
+class ValidateConfig(dg.Config):
+    """The file to check and the source to check it against (Launchpad config)."""
+
+    source: str = Field(description="The catalog source, e.g. orders.")
+    file: str = Field(description="Path of the CSV file, as the run's worker sees it.")
+
+
+@dg.op(description="Dry run: sniff, type and check a file as a source's next delivery.")
+def validate_file_op(
+    context: dg.OpExecutionContext, config: ValidateConfig, warehouse: Warehouse
+) -> dg.Output[bool]:
+    """What a load of the file would do, with nothing written; fails if it would be rejected."""
+    path = Path(config.file)
+    if not path.is_file():
+        raise dg.Failure(f"{path} is not a file on this worker", allow_retries=False)
+    verdict = validate_file(_source(config.source), path, warehouse.engine)
+    context.log.info(verdict.summary())
+    metadata = {
+        "verdict": verdict.outcome,
+        "rows_read": verdict.rows_read,
+        "rows_would_load": verdict.rows_loaded,
+        "rows_would_quarantine": verdict.rows_rejected,
+        "budget": verdict.budget or "nothing read",
+        "quarantine": table(
+            [{**rule, "lines": ", ".join(map(str, rule["lines"]))} for rule in verdict.quarantine]
+        ),
+        "preview": table(verdict.report.get("preview", [])),
+    }
+    if not verdict.would_load:
+        raise dg.Failure(verdict.summary(), metadata=metadata, allow_retries=False)
+    return dg.Output(True, metadata=metadata)
+
+
+@dg.job(
+    description="Check a file against a source before it drops: what would load, what would "
+    "be quarantined (by rule, with lines), and whether it would be rejected. Writes nothing.",
+    config={"ops": {"validate_file_op": {"config": {"source": "orders", "file": ""}}}},
+)
+def validate_file_job() -> None:
+    """The dry run alone."""
+    validate_file_op()
+
+
+def _source(name: str) -> SourceSpec:
+    catalog = load_catalog()
+    if name not in catalog:
+        raise dg.Failure(f"no source {name!r}; known: {', '.join(sorted(catalog))}")
+    return catalog[name]
 
 
 class ReplayConfig(dg.Config):
@@ -18,11 +72,8 @@ def replay_quarantined_rows(
     context: dg.OpExecutionContext, config: ReplayConfig, warehouse: Warehouse
 ) -> dg.Output[int]:
     """Replay one source's quarantine atomically and report per file."""
-    catalog = load_catalog()
-    if config.source not in catalog:
-        raise dg.Failure(f"no source {config.source!r}; known: {', '.join(sorted(catalog))}")
     report = replay_quarantine(
-        catalog[config.source], warehouse.engine, context.run.run_id, config.file
+        _source(config.source), warehouse.engine, context.run.run_id, config.file
     )
     return dg.Output(
         report.replayed,

@@ -112,20 +112,24 @@ def delivery_rows(table: sa.Table, delivery_id: int | None, sha256: str) -> sa.C
     return table.c._source_sha256 == sha256
 
 
-def ensure_control_tables(engine: sa.Engine) -> None:
+def ensure_control_tables(bind: sa.Engine | sa.Connection) -> None:
     """Create the ledger and quarantine tables if they are missing, and add columns they lack.
 
     Under a claim, so loaders starting at once on a new database never race to create them.
+    An engine gets a transaction of its own; a connection's transaction is the caller's.
     """
-    with engine.begin() as conn:
-        claim(conn, CONTROL_TABLES)
-        control.create_all(conn, checkfirst=True)
-        present = {c["name"] for c in sa.inspect(conn).get_columns(ledger.name)}
-        for column in ledger.columns:
-            if column.name not in present:
-                _add_column(conn, column)
-        for index in ledger.indexes:
-            index.create(conn, checkfirst=True)
+    if isinstance(bind, sa.Engine):
+        with bind.begin() as conn:
+            ensure_control_tables(conn)
+        return
+    claim(bind, CONTROL_TABLES)
+    control.create_all(bind, checkfirst=True)
+    present = {c["name"] for c in sa.inspect(bind).get_columns(ledger.name)}
+    for column in ledger.columns:
+        if column.name not in present:
+            _add_column(bind, column)
+    for index in ledger.indexes:
+        index.create(bind, checkfirst=True)
 
 
 def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] = ()) -> sa.Table:

@@ -1,0 +1,63 @@
+"""``csv-assets validate``: a dry run that says what a load would do and writes nothing."""
+
+import sqlalchemy as sa
+
+from csv_assets.ingest import load_catalog, load_path
+from csv_assets_tests.commands.test_cli import csv_assets
+from csv_assets_tests.conftest import drop
+
+BAD_ORDERS = (
+    "order_id,customer_id,ordered_at,status,sku,quantity,unit_price,note\n"
+    "60001,1001,2026-11-03T08:00:00Z,paid,ABC-1001,3,10.00,\n"
+    "60002,1002,2026-11-03T09:00:00Z,paid,ABC-1001,-4,10.00,\n"
+    "60003,1003,2026-11-03T10:00:00Z,paid,ABC-1001,lots,10.00,\n"
+    "60004,1004,2026-11-03T11:00:00Z,shipped,bad,2,10.00,\n"
+)
+
+
+def tables_and_rows(engine: sa.Engine) -> dict[str, int]:
+    """Every table of the warehouse and its row count: what a dry run must leave as it was."""
+    with engine.connect() as conn:
+        names = sa.inspect(conn).get_table_names()
+        return {
+            name: conn.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar_one()
+            for name in names
+        }
+
+
+def test_validate_says_what_would_load_and_be_quarantined_by_rule_with_lines(
+    data_dir, database_url, engine
+):
+    path = data_dir / "inbox" / "orders" / "orders_2026-11-02.csv"
+    first = data_dir / "inbox" / "orders" / "orders_2026-11-01.csv"
+    load_path(load_catalog()["orders"], first, "first", engine, "run-1")
+    before = tables_and_rows(engine)
+
+    done = csv_assets(
+        "validate", str(path), "--source", "orders", data_dir=data_dir, database_url=database_url
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "would load 27 of 30 row(s)" in done.stdout
+    assert "would quarantine 3 row(s): 10% of the rows, within the error budget" in done.stdout
+    assert "1 x status__isin (lines 12)" in done.stdout
+    assert tables_and_rows(engine) == before
+    assert path.is_file()  # the file stays where it is
+
+
+def test_validate_of_a_file_over_its_budget_exits_2_saying_it_would_be_rejected(
+    data_dir, database_url, engine
+):
+    path = drop(data_dir, "orders", "bad.csv", BAD_ORDERS)
+
+    done = csv_assets(
+        "validate", str(path), "--source", "orders", data_dir=data_dir, database_url=database_url
+    )
+
+    assert done.returncode == 2
+    assert "would be REJECTED: bad.csv, line 3, column 'quantity'" in done.stdout
+    assert "75% of the rows, over the error budget (at most 20% of the rows)" in done.stdout
+    assert "1 x quantity__type (lines 4)" in done.stdout
+    # Not even the control tables: the dry run's transaction rolled back.
+    assert tables_and_rows(engine) == {}
+    assert path.is_file() and not (data_dir / "rejected").exists()
