@@ -18,6 +18,14 @@ SAMPLE_INBOX = REPO / "data" / "inbox"
 CASES = Path(__file__).parent / "cases"
 POSTGRES_URL = os.environ.get("CSV_ASSETS_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("CSV_ASSETS_REQUIRE_POSTGRES", "") == "1"
+BAD_ORDERS = (
+    "order_id,customer_id,ordered_at,status,sku,quantity,unit_price,note\n"
+    "60001,1001,2026-11-03T08:00:00Z,paid,ABC-1001,3,10.00,\n"
+    "60002,1002,2026-11-03T09:00:00Z,paid,ABC-1001,-4,10.00,\n"
+    "60003,1003,2026-11-03T10:00:00Z,paid,ABC-1001,lots,10.00,\n"
+    "60004,1004,2026-11-03T11:00:00Z,shipped,bad,2,10.00,\n"
+)
+"""An orders delivery three of whose four rows break the contract: over its 20 % budget."""
 
 
 def _postgres_or_skip() -> str:

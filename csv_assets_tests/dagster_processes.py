@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -62,6 +64,29 @@ def start(
         stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+    )
+
+
+def graphql(url: str, query: str) -> dict:
+    """POST a GraphQL query to the webserver at ``url``; its ``data``."""
+    request = urllib.request.Request(
+        f"{url}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["data"]
+
+
+def start_dev(project: Path, port: int) -> subprocess.Popen:
+    """``dagster dev`` of ``project`` on ``port``, as ``make dev`` runs it, on its own SQLite."""
+    return start(
+        ["dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        project,
+        {
+            "CSV_ASSETS_DATABASE_URL": f"sqlite:///{project / 'data' / 'warehouse.db'}",
+            "CSV_ASSETS_DATA_DIR": str(project / "data"),
+        },
     )
 
 

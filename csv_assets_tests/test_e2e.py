@@ -1,15 +1,13 @@
 """End to end: the real webserver and daemon load a dropped file; seen through GraphQL."""
 
-import json
 import shutil
 import time
-import urllib.request
 
 import pytest
 
 from csv_assets.ingest import Delivery
 from csv_assets_tests.conftest import REPO
-from csv_assets_tests.dagster_processes import free_port, scratch_project, start, stop
+from csv_assets_tests.dagster_processes import free_port, graphql, scratch_project, start_dev, stop
 
 pytestmark = pytest.mark.e2e
 DEADLINE = 240
@@ -18,18 +16,8 @@ QUERY = """{ assetNodes { assetKey { path }
     ... on IntMetadataEntry { intValue } } } } }"""
 
 
-def graphql(port: int, query: str) -> dict:
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.load(response)["data"]
-
-
 def materializations(port: int, asset: str) -> list[dict]:
-    nodes = graphql(port, QUERY)["assetNodes"]
+    nodes = graphql(f"http://127.0.0.1:{port}", QUERY)["assetNodes"]
     return next(n["assetMaterializations"] for n in nodes if n["assetKey"]["path"] == [asset])
 
 
@@ -37,14 +25,7 @@ def test_a_dropped_file_becomes_a_materialized_partition(tmp_path):
     project = scratch_project(tmp_path, REPO / "dagster_home" / "dagster.yaml")
     (project / "data" / "inbox" / "payments").mkdir()
     port = free_port()
-    server = start(
-        ["dagster", "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        project,
-        {
-            "CSV_ASSETS_DATABASE_URL": f"sqlite:///{project / 'data' / 'warehouse.db'}",
-            "CSV_ASSETS_DATA_DIR": str(project / "data"),
-        },
-    )
+    server = start_dev(project, port)
     try:
         deadline = time.monotonic() + DEADLINE
         while True:

@@ -4,15 +4,7 @@ import sqlalchemy as sa
 
 from csv_assets.ingest import load_catalog, load_path
 from csv_assets_tests.commands.test_cli import csv_assets
-from csv_assets_tests.conftest import drop
-
-BAD_ORDERS = (
-    "order_id,customer_id,ordered_at,status,sku,quantity,unit_price,note\n"
-    "60001,1001,2026-11-03T08:00:00Z,paid,ABC-1001,3,10.00,\n"
-    "60002,1002,2026-11-03T09:00:00Z,paid,ABC-1001,-4,10.00,\n"
-    "60003,1003,2026-11-03T10:00:00Z,paid,ABC-1001,lots,10.00,\n"
-    "60004,1004,2026-11-03T11:00:00Z,shipped,bad,2,10.00,\n"
-)
+from csv_assets_tests.conftest import BAD_ORDERS, drop
 
 
 def tables_and_rows(engine: sa.Engine) -> dict[str, int]:

@@ -4,8 +4,8 @@ import dagster as dg
 
 from csv_assets.components.csv_source.jobs import validate_file_job
 from csv_assets.components.csv_source.resources import Warehouse
-from csv_assets_tests.commands.test_validate import BAD_ORDERS, tables_and_rows
-from csv_assets_tests.conftest import drop
+from csv_assets_tests.commands.test_validate import tables_and_rows
+from csv_assets_tests.conftest import BAD_ORDERS, drop
 
 
 def run_validate(path, database_url) -> dg.ExecuteInProcessResult:
