@@ -8,7 +8,7 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export CSV_ASSETS_DATABASE_URL ?= sqlite:///data/warehouse.db
 export CSV_ASSETS_DATA_DIR ?= data
 
-.PHONY: dev test lint format bench clean-venv
+.PHONY: dev test lint format bench screenshots clean-venv
 
 $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 
 ## dev: the webserver and daemon on http://127.0.0.1:3000, sensors on, loading data/inbox/
 dev: $(STAMP)
+	@echo "Lineage, every group open: http://127.0.0.1:3000/asset-groups?expanded=global@global:csv_sources,global@global:reporting"
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 ## test: ruff, then every test (PostgreSQL cases skip unless CSV_ASSETS_TEST_POSTGRES_URL is set)
@@ -26,6 +27,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## screenshots: the browser suite (needs Chromium: apt-get install -y chromium), saving the
+## README's pictures to docs/screenshots/ from the same run as its assertions
+screenshots: $(STAMP)
+	CSV_ASSETS_SCREENSHOTS=$(CURDIR)/docs/screenshots CSV_ASSETS_REQUIRE_BROWSER=1 \
+		$(BIN)/pytest csv_assets_tests/ui -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
