@@ -4,7 +4,7 @@ A run may cover a range of a source's partitions (the sensor batches settled fil
 splits by the backfill policy). Each delivery in it is ingested on its own and gets its own
 materialization and check evaluations. A rejected one is the outcome the load exists for, not a
 failure of the step: it gets one failed ``delivery_accepted`` evaluation saying why and how to
-requeue it, no materialization, and its other checks are skipped. Only a database error the
+requeue it, no materialization, and no result for its other checks. Only a database error the
 retries did not get past fails the step (its files stay in the inbox for the next sweep).
 """
 

@@ -4,11 +4,11 @@ What each label means is what the load does:
 
 - ``delivery_accepted`` (ERROR, not blocking): fails when the delivery was rejected. Nothing of
   it loaded; it says why, where the file and its report are, and how to requeue it. The other
-  checks of a rejected delivery are not evaluated: Dagster shows them as skipped.
+  checks of a rejected delivery are not evaluated, and have no result on its partition.
 - Blocking checks hold back what depends on the table (``daily_revenue`` waits for them to
   pass). A blocking contract rule (``blocking_rules``) or ``dialect_drift`` with
-  ``on_drift: fail`` rejects the delivery before anything loads, so it fails only as the reason
-  of a rejection.
+  ``on_drift: fail`` rejects a delivery that breaks it before anything loads: it never fails on
+  a loaded delivery, and the rejection's ``delivery_accepted`` names it as its ``rule``.
 - Warnings (yellow "Failed" in the UI) report rows that went to quarantine while the delivery
   loaded within its error budget.
 """
