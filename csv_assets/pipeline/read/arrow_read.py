@@ -99,7 +99,10 @@ def iter_arrow_batches(
         return "skip"
 
     with open_bytes(path) as binary:
-        reader = _open_arrow(binary, dialect, set_aside, skip_blank)
+        try:
+            reader = _open_arrow(binary, dialect, set_aside, skip_blank)
+        except pa.ArrowInvalid as error:  # a record bigger than a block, read at the open
+            raise IrregularRows(f"{path.name}: {error}") from error
         while True:
             try:
                 batch = reader.read_next_batch()

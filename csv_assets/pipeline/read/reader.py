@@ -26,7 +26,9 @@ from csv_assets.pipeline.read.chunks import CHUNK_BYTES, RaggedRow, RawChunk
 from csv_assets.pipeline.read.source_file import open_bytes
 
 DEFAULT_CHUNK_ROWS = 50_000
-csv.field_size_limit(1 << 27)
+FIELD_LIMIT = 1 << 27
+"""The largest cell the exact reader takes (128 MiB)."""
+csv.field_size_limit(FIELD_LIMIT)
 
 
 def iter_chunks(
@@ -113,6 +115,14 @@ def _records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
                 f"{dialect.encoding}; the file changes encoding after line {start - 1}",
                 line=start,
                 rule="encoding",
+            ) from error
+        except csv.Error as error:  # a cell over FIELD_LIMIT: no table holds such a value
+            raise BadFileError(
+                path.name,
+                f"a record is too large to read ({error}); ask the sender to check the quoting "
+                "of this line, or to send large values as files of their own",
+                line=start,
+                rule="unreadable",
             ) from error
 
 

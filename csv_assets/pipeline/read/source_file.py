@@ -122,6 +122,19 @@ def archive_errors(path: Path) -> Iterator[None]:
             f"not a readable {kind} file ({error}); ask the sender to compress it again",
             rule="corrupt_archive",
         ) from error
+    except NotImplementedError as error:  # Deflate64 (Windows Explorer), bzip2 in old Pythons
+        raise BadFileError(
+            path.name,
+            f"the {kind} file is compressed with a method this reader lacks ({error}); ask the "
+            "sender to zip it with the standard Deflate method, or to send it as .csv or .csv.gz",
+            rule="unsupported_archive",
+        ) from error
+    except RuntimeError as error:  # zipfile's word for an encrypted member (after its subclass)
+        raise BadFileError(
+            path.name,
+            f"the {kind} file is encrypted ({error}); ask the sender for it without a password",
+            rule="encrypted_archive",
+        ) from error
 
 
 def _content_sha256(
