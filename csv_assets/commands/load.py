@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,23 +58,26 @@ def run(args: argparse.Namespace) -> int:
     source = find_source(args.source)
     run_id = f"cli:{getpass.getuser()}:{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
     engine = create_warehouse_engine(args.database_url)
-    folders = folders_for(source, args.data_dir, RemoteSettings.from_env(args.data_dir))
+    settings = RemoteSettings.from_env(args.data_dir)
+    folders = folders_for(source, args.data_dir, settings)
     try:
         if is_remote(args.file):
             delivery = remote_delivery(args.file, source.inbox, folders.list_inbox())
             report = ingest_file(source, delivery, folders, engine, run_id, reload=args.reload)
         else:
             path = Path(args.file)
-            if not path.is_file():
+            # The link itself, not what it points at: a link in the inbox is refused there.
+            if not os.path.lexists(path) or path.is_dir():
                 raise SystemExit(f"csv-assets: {path} is not a file")
-            delivery = Delivery.of(path.name, path.stat().st_mtime_ns)
-            inbox = isinstance(folders, SourceFolders) and path.resolve().parent == (
-                folders.inbox.resolve()
-            )
-            if inbox:
+            if isinstance(folders, SourceFolders) and _inside(path, folders.inbox):
+                delivery = local_delivery(path, folders.list_inbox())
                 report = ingest_file(source, delivery, folders, engine, run_id, reload=args.reload)
             else:
-                report = load_path(source, path, delivery.key, engine, run_id, reload=args.reload)
+                delivery = Delivery.of(path.name, path.lstat().st_mtime_ns)
+                spool = settings.spool_dir
+                report = load_path(
+                    source, path, delivery.key, engine, run_id, reload=args.reload, spool=spool
+                )
     except BadFileError as error:
         print(f"rejected: {error.describe()}", file=sys.stderr)
         return 2
@@ -88,6 +92,19 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report.summary())
     return 0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is an entry of ``folder`` (its own last part left unresolved)."""
+    return Path(os.path.abspath(path)).parent.resolve() == folder.resolve()
+
+
+def local_delivery(path: Path, listing: list[DroppedFile]) -> Delivery:
+    """The delivery an inbox file is, as the inbox's listing (and so the sensor) has it."""
+    for dropped in listing:
+        if dropped.name == path.name:
+            return dropped.delivery
+    raise SystemExit(f"csv-assets: {path} is not a delivery (a dotfile or a partial upload?)")
 
 
 def remote_delivery(url: str, inbox: str, listing: list[DroppedFile]) -> Delivery:

@@ -7,18 +7,13 @@ source, and the engine.
 """
 
 from csv_assets.ingest.catalog import DIALECT_PINS, IDENTIFIER, SourceSpec, load_catalog
-from csv_assets.ingest.deliveries import (
-    Delivery,
-    DroppedFile,
-    SourceFolders,
-    is_candidate,
-    list_local_folder,
-)
+from csv_assets.ingest.deliveries import Delivery, DroppedFile, is_candidate, list_local_folder
 from csv_assets.ingest.draft import draft_source
 from csv_assets.ingest.engine import create_warehouse_engine
 from csv_assets.ingest.events import configure_logging
 from csv_assets.ingest.folders import Folders, folders_for
 from csv_assets.ingest.intake import ingest_file
+from csv_assets.ingest.local_folders import SourceFolders
 from csv_assets.ingest.overview import SourceStatus, source_status
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
 from csv_assets.ingest.report import IngestReport

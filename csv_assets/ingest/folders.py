@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from csv_assets.ingest.catalog import SourceSpec
-from csv_assets.ingest.deliveries import Delivery, DroppedFile, SourceFolders
+from csv_assets.ingest.deliveries import Delivery, DroppedFile
+from csv_assets.ingest.local_folders import SourceFolders
 from csv_assets.ingest.remote_folders import RemoteFolders
 from csv_assets.ingest.stores import RemoteSettings, is_remote, open_store
 
@@ -60,6 +61,10 @@ class Folders(Protocol):
         """The delivery as a local file while it loads, or None if it is nowhere."""
         ...
 
+    def check(self, path: Path) -> None:
+        """Raise ``LoadError`` if the delivery fetched to ``path`` changed where it lies."""
+        ...
+
     def archive_file(self, path: Path, delivery: Delivery) -> Path | str:
         """Move the loaded delivery to the archive."""
         ...
@@ -79,4 +84,4 @@ def folders_for(source: SourceSpec, data_dir: Path, settings: RemoteSettings) ->
     """The folders of ``source``: below ``data_dir``, or in the store its drop folder names."""
     if is_remote(source.inbox):
         return RemoteFolders(open_store(source.inbox, settings), settings)
-    return SourceFolders.under(data_dir, source.name, source.inbox)
+    return SourceFolders.under(data_dir, source.name, source.inbox, settings.spool_dir)

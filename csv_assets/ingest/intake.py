@@ -6,7 +6,9 @@ Local and remote folders alike: the delivery is fetched (a remote one spooled), 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -18,6 +20,8 @@ from csv_assets.ingest.folders import Folders
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.service import load_checked
 from csv_assets.pipeline.errors import BadFileError, LoadError
+
+log = logging.getLogger(__name__)
 
 
 def ingest_file(
@@ -37,7 +41,8 @@ def ingest_file(
 
     Raises:
         BadFileError: The file is wrong (terminal); it now sits in the rejected folder.
-        LoadError: The database failed (transient); the file stays where it was.
+        LoadError: The database or the file system failed, or the file changed while it was
+            read (transient); nothing was committed and the file stays where it was.
     """
 
     def attempt() -> IngestReport:
@@ -46,6 +51,11 @@ def ingest_file(
                 return _ingest_where_it_is(source, delivery, folders, engine, run_id, reload)
             except FileNotFoundError:
                 continue  # another loader moved it to the archive (or rejected): look again
+            except OSError as failure:
+                raise LoadError(
+                    f"{delivery.name}: {_why(failure)}; nothing was committed and it stays in "
+                    f"{folders.inbox} for a retry"
+                ) from failure
         raise LoadError(f"{delivery.name}: the file kept moving while it was read")
 
     return logged({"source": source.name, "delivery": delivery.key, "run_id": run_id}, attempt)
@@ -68,11 +78,50 @@ def _ingest_where_it_is(
                 rule="missing_delivery",
             )
         try:
-            report = load_checked(source, path, delivery.key, engine, run_id, reload)
+            report = load_checked(
+                source, path, delivery.key, engine, run_id, reload, lambda: folders.check(path)
+            )
         except BadFileError as error:
-            error.report_location = str(folders.reject_file(path, delivery, error.as_report()))
+            try:
+                error.report_location = str(folders.reject_file(path, delivery, error.as_report()))
+            except OSError as failure:
+                error.reason += (
+                    f"; it stays in {folders.inbox} because moving it to {folders.rejected} "
+                    f"failed ({_why(failure)}), and its next load rejects it again"
+                )
             raise
-        line = report.dialect.get("table_end_line")
-        if line is not None and report.status == "loaded":
+        return _finish(report, folders, path, delivery)
+
+
+def _finish(report: IngestReport, folders: Folders, path: Path, delivery: Delivery) -> IngestReport:
+    """After the commit: set a second table aside, then archive the file, each done once.
+
+    The rows are committed whatever happens here. A folder that refuses the move (full,
+    read-only, gone) leaves the delivery loaded with ``pending`` saying what is left and why;
+    its file stays where it is, and the next load of it, a duplicate then, finishes the work.
+    """
+    pending: list[str] = []
+    line = report.dialect.get("table_end_line")
+    if line is not None and delivery.key in (report.partition_key, report.duplicate_of):
+        try:
             report = replace(report, set_aside=set_aside(folders, path, delivery, report, line))
-        return replace(report, file=str(folders.archive_file(path, delivery)))
+        except OSError as failure:
+            pending.append(f"setting aside its lines from {line} on failed ({_why(failure)})")
+    try:
+        report = replace(report, file=str(folders.archive_file(path, delivery)))
+    except OSError as failure:
+        pending.append(f"moving it to {folders.archive} failed ({_why(failure)})")
+    if not pending:
+        return report
+    log.warning("%s: loaded, but %s", delivery.name, "; ".join(pending))
+    return replace(
+        report,
+        file=str(folders.inbox) + "/" + delivery.name,
+        pending=f"{'; '.join(pending)}; the next load of this delivery finishes it",
+    )
+
+
+def _why(failure: OSError) -> str:
+    """An OS error in a few words: its reason and the path it names."""
+    where = f": {failure.filename}" if failure.filename else ""
+    return f"{failure.strerror or type(failure).__name__}{where}"

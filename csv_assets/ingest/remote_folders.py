@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ class RemoteFolders:
         self.inbox = store.url
         self.archive = store.url + "archive/"
         self.rejected = store.url + "rejected/"
-        self._origins: dict[Path, str] = {}
+        self._origins: dict[Path, DroppedFile] = {}
 
     def close(self) -> None:
         """Close the store's connection."""
@@ -115,7 +116,7 @@ class RemoteFolders:
             self._check_room(remote, spool)
             path = spool / delivery.name
             self.store.download(key, path)
-            self._origins[path] = key
+            self._origins[path] = replace(remote, name=key)
             yield path
         finally:
             self._origins.pop(spool / delivery.name, None)
@@ -127,6 +128,20 @@ class RemoteFolders:
             raise LoadError(
                 f"{remote.name}: {remote.size:,} bytes do not fit in the spool {spool.parent} "
                 f"({free:,} bytes free); free some space or set CSV_ASSETS_SPOOL_DIR"
+            )
+
+    def check(self, path: Path) -> None:
+        """Raise ``LoadError`` if the delivery's object was replaced since it was spooled.
+
+        Raises:
+            LoadError: Another upload of that name replaced it; nothing may commit.
+        """
+        origin = self._origins[path]
+        now = self.store.stat(origin.name)
+        if now is not None and (now.size, now.mtime_ns) != (origin.size, origin.mtime_ns):
+            raise LoadError(
+                f"{path.name}: the file was replaced while it was read ({origin.size:,} bytes "
+                f"then, {now.size:,} now); nothing was committed, and it loads as it is now"
             )
 
     def archive_file(self, path: Path, delivery: Delivery) -> str:
@@ -152,7 +167,7 @@ class RemoteFolders:
         return self.store.url + target
 
     def _move(self, path: Path, target: str) -> str:
-        origin = self._origins[path]
+        origin = self._origins[path].name
         if origin != target:
             try:
                 self.store.move(origin, target)

@@ -96,6 +96,9 @@ class IngestReport:
     drift_against: str | None = None
     set_aside: str | None = None
     """Where the lines of a second table in the file were copied, not loaded."""
+    pending: str | None = None
+    """What is left to do after the commit (a move to the archive, a set-aside) and why; the
+    next load, sweep or sensor tick of the delivery finishes it."""
 
     @property
     def seconds(self) -> float:
@@ -135,9 +138,8 @@ class IngestReport:
     def summary(self) -> str:
         """A few lines for a terminal: what happened, counts, and the top failing rules."""
         if self.status == "duplicate":
-            return (
-                f"{self.file}: already loaded as {self.duplicate_of} (same content); nothing to do"
-            )
+            done = f"{self.file}: already loaded as {self.duplicate_of} (same content)"
+            return f"{done}; {self.pending}" if self.pending else f"{done}; nothing to do"
         lines = [
             f"{self.file} -> {self.database} table {self.table} ({self.load_mode})",
             f"  read {self.rows_read:,}  loaded {self.rows_loaded:,}  "
@@ -156,4 +158,6 @@ class IngestReport:
         lines.extend(f"  note: {note}" for note in self.dialect.get("notes", ()))
         if self.set_aside:
             lines.append(f"  set aside, not loaded: {self.set_aside}")
+        if self.pending:
+            lines.append(f"  pending: {self.pending}")
         return "\n".join(lines)

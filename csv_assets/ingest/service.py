@@ -15,6 +15,7 @@ from csv_assets.ingest.events import logged
 from csv_assets.ingest.extra_tables import extra_table
 from csv_assets.ingest.file_load import FileLoad, timed
 from csv_assets.ingest.report import IngestReport
+from csv_assets.ingest.snapshot import snapshot
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError, LoadError, server_reason
 from csv_assets.pipeline.load import (
@@ -43,17 +44,29 @@ def load_path(
     run_id: str,
     *,
     reload: bool = False,
+    spool: Path | None = None,
 ) -> IngestReport:
     """Load the file at ``path`` exactly once, leaving it where it is.
 
+    The file is read from a private copy (in ``spool``, the system's temporary folder by
+    default), and the load commits only if the file held still while it was copied and
+    loaded: its rows are always the bytes that were hashed.
+
     Raises:
-        BadFileError: The file is wrong; nothing of it was committed.
-        LoadError: The database failed; nothing was committed. Its message is one line with
-            the server's own reason; the whole error (SQL included) is its ``__cause__``.
-        FileNotFoundError: The file went away while it was read (another loader moved it).
+        BadFileError: The file is wrong, a link or not a regular file; nothing was committed.
+        LoadError: The database failed, or the file changed while it was read; nothing was
+            committed. Its message is one line with the server's own reason; the whole error
+            (SQL included) is its ``__cause__``.
+        FileNotFoundError: The file went away before it was opened (another loader moved it).
     """
+
+    def load() -> IngestReport:
+        with snapshot(path, spool) as (copy, pinned):
+            report = load_checked(source, copy, partition_key, engine, run_id, reload, pinned.check)
+        return replace(report, file=str(path))
+
     fields = {"source": source.name, "delivery": partition_key, "run_id": run_id}
-    return logged(fields, lambda: load_checked(source, path, partition_key, engine, run_id, reload))
+    return logged(fields, load)
 
 
 def load_checked(
@@ -63,11 +76,18 @@ def load_checked(
     engine: sa.Engine,
     run_id: str,
     reload: bool,
+    before_commit: Callable[[], None] = lambda: None,
 ) -> IngestReport:
-    """``load_path`` without its log event (``ingest_file`` logs the delivery's own)."""
+    """``load_path`` without its log event (``ingest_file`` logs the delivery's own).
+
+    ``before_commit`` runs last inside the load's transaction: raising there (the file changed
+    while it was read) commits nothing.
+    """
     with database_errors(engine, path):
         ensure_control_tables(engine)
-        return _ingest(source, path, partition_key, engine, engine.begin, run_id, reload)
+        return _ingest(
+            source, path, partition_key, engine, engine.begin, run_id, reload, before_commit
+        )
 
 
 def dry_run(source: SourceSpec, path: Path, engine: sa.Engine) -> IngestReport:
@@ -100,6 +120,7 @@ def _ingest(
     transaction: Callable[[], AbstractContextManager[sa.Connection]],
     run_id: str,
     reload: bool = False,
+    before_commit: Callable[[], None] = lambda: None,
 ) -> IngestReport:
     """Sniff, check the header, hash, then load in ``transaction()`` (``bind`` reads before)."""
     timings: dict[str, float] = {}
@@ -163,7 +184,9 @@ def _ingest(
             next_delivery_id(conn) if delivery_id is None else delivery_id,
         )
         load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
-        return load.run(conn, base)
+        report = load.run(conn, base)
+        before_commit()
+        return report
 
 
 @contextmanager
