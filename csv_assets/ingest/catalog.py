@@ -93,6 +93,18 @@ class SourceSpec(BaseModel):
     dialect: dict[str, Any] = Field(
         default_factory=dict, description="Pinned dialect fields that override the sniffer."
     )
+    allow_empty: bool = Field(
+        default=False,
+        description="replace: whether a delivery with no rows may empty the table. By default "
+        "it is held back with a report, before anything commits.",
+    )
+    max_shrink: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="replace: the largest share of the table's rows one delivery may take away "
+        "(0.5: a delivery with under half the rows the table has is held back with a report).",
+    )
     deliveries_per_run: int = Field(
         default=50,
         ge=1,

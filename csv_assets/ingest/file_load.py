@@ -9,12 +9,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import sqlalchemy as sa
 
 from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.ingest.refusals import blocked, check_shrink, over_budget
 from csv_assets.ingest.report import FailureTally, IngestReport
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import (
     Lineage,
     clear_previous,
@@ -75,6 +76,15 @@ class FileLoad:
                 outcome = self._write_chunks(conn, written, exact=False)
         except IrregularRows:
             outcome = self._write_chunks(conn, written, exact=True)
+        if outcome.stopped_at is not None:
+            raise over_budget(
+                source,
+                self.path,
+                outcome.tally,
+                outcome.rows_read,
+                stopped_at=outcome.stopped_at,
+                repeats=outcome.repeats,
+            )
         if source.key_columns:
             self._quarantine_repeated_keys(conn, written, outcome)
         broken = [rule for rule in source.blocking_rules if outcome.tally.by_rule.get(rule)]
@@ -82,6 +92,8 @@ class FileLoad:
             raise blocked(self.path, outcome.tally, broken[0])
         if source.budget_exceeded(outcome.tally.rows, outcome.rows_read):
             raise over_budget(source, self.path, outcome.tally, outcome.rows_read)
+        if source.load_mode == "replace":
+            check_shrink(source, self.path, replaced, outcome.rows_loaded)
         with timed(self.timings, "load"):
             if written is not table:
                 replaced = merge_staged(conn, written, table, source.key_columns)
@@ -133,8 +145,13 @@ class FileLoad:
                 self.timings["rules"] = self.timings.get("rules", 0.0) + result.rules_seconds
                 outcome.rows_read += result.rows_read
                 outcome.tally.add(result.rejected, self.path.name)
-                if self.source.budget_spent(outcome.tally.rows):
-                    continue  # over budget for good: keep counting for the report, stop writing
+                outcome.repeats += self._repeated_keys(result.table)
+                if self.source.budget_spent(outcome.tally.rows + outcome.repeats):
+                    # Over budget whatever follows: stop reading, however big the file.
+                    if next(chunks, None) is not None:  # rows are left unread: stop here
+                        lines = chunk.lines
+                        outcome.stopped_at = int(lines[-1]) if len(lines) else outcome.rows_read
+                    break
                 with timed(self.timings, "load"):
                     outcome.rows_loaded += writer.write(result.table)
                     if result.rejected:
@@ -146,6 +163,18 @@ class FileLoad:
             with timed(self.timings, "load"):
                 writer.pause()
         return outcome
+
+    def _repeated_keys(self, rows: pa.Table) -> int:
+        """Rows of one chunk whose key an earlier row of the chunk has: a floor for the file's.
+
+        Counted only where it can break the budget early (a row limit, or none at all).
+        """
+        keys = self.source.key_columns
+        if not keys or rows.num_rows < 2:
+            return 0
+        if self.source.max_rejected_rows is None and self.source.max_rejected_fraction is not None:
+            return 0
+        return rows.num_rows - rows.select(keys).group_by(keys).aggregate([]).num_rows
 
     def _quarantine_repeated_keys(
         self, conn: sa.Connection, written: sa.Table, outcome: Outcome
@@ -180,50 +209,10 @@ class Outcome:
     rows_loaded: int = 0
     tally: FailureTally = field(default_factory=FailureTally)
     preview: list[dict[str, Any]] = field(default_factory=list)
-
-
-def over_budget(source: SourceSpec, path: Path, tally: FailureTally, read: int) -> BadFileError:
-    """The terminal error of a file over its source's error budget, with the report's facts."""
-    first = tally.samples[0] if tally.samples else {}
-    budget = {
-        "max_rejected_rows": source.max_rejected_rows,
-        "max_rejected_fraction": source.max_rejected_fraction,
-    }
-    return BadFileError(
-        path.name,
-        f"{tally.rows} of {read} rows break the schema, over the error budget "
-        f"{ {k: v for k, v in budget.items() if v is not None} or 'of zero rejected rows' }; "
-        f"nothing was loaded. First: {first.get('message', '')}",
-        line=first.get("line"),
-        column=first.get("column"),
-        rule="error_budget",
-        details={
-            "rows_read": read,
-            "rows_rejected": tally.rows,
-            "budget": budget,
-            "top_rules": tally.top_rules(),
-            "failure_samples": tally.samples,
-        },
-    )
-
-
-def blocked(path: Path, tally: FailureTally, rule: str) -> BadFileError:
-    """The terminal error of a file that broke a rule its source declares blocking."""
-    first = tally.samples_by_rule[rule][0]
-    return BadFileError(
-        path.name,
-        f"{tally.by_rule[rule]} row(s) break {rule}, which the source declares blocking; "
-        f"nothing was loaded. First: {first['message']}",
-        line=first["line"],
-        column=first["column"],
-        rule=rule,
-        details={
-            "check": rule,
-            "rows_rejected": tally.rows,
-            "top_rules": tally.top_rules(),
-            "failure_samples": tally.samples,
-        },
-    )
+    repeats: int = 0
+    """Rows whose key repeated within their own chunk (all repeats are counted after)."""
+    stopped_at: int | None = None
+    """The last line read when the budget was broken for good and reading stopped."""
 
 
 @contextmanager

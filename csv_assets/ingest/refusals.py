@@ -1,0 +1,100 @@
+"""The terminal errors of a load that must not commit: over budget, blocked, shrinking a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.ingest.report import FailureTally
+from csv_assets.pipeline.errors import BadFileError
+
+
+def over_budget(
+    source: SourceSpec,
+    path: Path,
+    tally: FailureTally,
+    read: int,
+    *,
+    stopped_at: int | None = None,
+    repeats: int = 0,
+) -> BadFileError:
+    """The terminal error of a file over its source's error budget, with the report's facts.
+
+    ``stopped_at`` is the line where reading stopped once the budget was broken for good; the
+    counts are then floors ("at least"), ``repeats`` (keys repeated within a chunk) included.
+    """
+    first = tally.samples[0] if tally.samples else {}
+    budget = {
+        "max_rejected_rows": source.max_rejected_rows,
+        "max_rejected_fraction": source.max_rejected_fraction,
+    }
+    counted, rejected, stopped = tally.rows, f"{tally.rows} of {read} rows break", ""
+    if stopped_at is not None:
+        counted = tally.rows + repeats
+        rejected = f"at least {counted} rows break"
+        stopped = f" (reading stopped at line {stopped_at})"
+        if repeats and not first:
+            first = {"message": f"key ({', '.join(source.key_columns)}) repeats within the file"}
+    return BadFileError(
+        path.name,
+        f"{rejected} the schema, over the error budget "
+        f"{ {k: v for k, v in budget.items() if v is not None} or 'of zero rejected rows' }"
+        f"{stopped}; nothing was loaded. First: {first.get('message', '')}",
+        line=first.get("line"),
+        column=first.get("column"),
+        rule="error_budget",
+        details={
+            "rows_read": read,
+            "rows_rejected": counted,
+            "rows_rejected_is_floor": stopped_at is not None,
+            "budget": budget,
+            "top_rules": tally.top_rules(),
+            "failure_samples": tally.samples,
+        },
+    )
+
+
+def check_shrink(source: SourceSpec, path: Path, replaced: int, loaded: int) -> None:
+    """Hold back a ``replace`` delivery that would empty the table, or shrink it past a limit.
+
+    Raises:
+        BadFileError: The delivery has no rows (and the source does not ``allow_empty``), or
+            fewer than ``max_shrink`` lets the table keep.
+    """
+    if loaded == 0 and not source.allow_empty:
+        reason = f"has no rows, and loading it would empty table {source.table_name}"
+        hint = "set the source's allow_empty: true"
+    elif source.max_shrink is not None and loaded < replaced * (1 - source.max_shrink):
+        reason = (
+            f"has {loaded:,} rows where table {source.table_name} has {replaced:,}: it would "
+            f"take away more than the source's max_shrink of {source.max_shrink:.0%}"
+        )
+        hint = "raise the source's max_shrink"
+    else:
+        return
+    raise BadFileError(
+        path.name,
+        f"{reason} ({source.load_mode} mode); nothing was loaded and the table keeps its "
+        f"{replaced:,} rows. If the sender meant it, {hint} and requeue the file",
+        rule="table_shrink",
+        details={"check": "not_empty", "table_rows": replaced, "rows_loaded": loaded},
+    )
+
+
+def blocked(path: Path, tally: FailureTally, rule: str) -> BadFileError:
+    """The terminal error of a file that broke a rule its source declares blocking."""
+    first = tally.samples_by_rule[rule][0]
+    return BadFileError(
+        path.name,
+        f"{tally.by_rule[rule]} row(s) break {rule}, which the source declares blocking; "
+        f"nothing was loaded. First: {first['message']}",
+        line=first["line"],
+        column=first["column"],
+        rule=rule,
+        details={
+            "check": rule,
+            "rows_rejected": tally.rows,
+            "top_rules": tally.top_rules(),
+            "failure_samples": tally.samples,
+        },
+    )
