@@ -5,7 +5,9 @@ splits by the backfill policy). Each delivery in it is ingested on its own and g
 materialization and check evaluations. A rejected one is the outcome the load exists for, not a
 failure of the step: it gets one failed ``delivery_accepted`` evaluation saying why and how to
 requeue it, no materialization, and no result for its other checks. Only a database error the
-retries did not get past fails the step (its files stay in the inbox for the next sweep).
+retries did not get past, or a failure nobody foresaw, fails the step, and only after every
+other delivery of the run was tried; the step's failure names the deliveries it did not load
+(their files stay in the inbox for the next sweep).
 """
 
 import time
@@ -18,6 +20,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 
 from csv_assets.components.csv_source.delivery_checks import loaded_results, rejected_result
 from csv_assets.components.csv_source.metadata import materialization_metadata
+from csv_assets.components.csv_source.recovery import run_lock
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.ingest import Delivery, SourceSpec, ingest_file
 from csv_assets.pipeline.errors import BadFileError, LoadError
@@ -41,19 +44,39 @@ def load_deliveries(
     """Load every delivery of the run's partitions, yielding each one's events as it commits.
 
     Raises:
-        dg.Failure: The database failed a delivery on every attempt (it stays in the inbox).
+        dg.Failure: A delivery failed on every attempt, or unexpectedly; it stays in the inbox.
     """
+    with run_lock(drop_folders.run_locks(), context.run.run_id):
+        yield from _load_each(context, source, rules, blocking, warehouse, drop_folders, reload)
+
+
+def _load_each(
+    context: dg.AssetExecutionContext,
+    source: SourceSpec,
+    rules: Sequence[Rule],
+    blocking: Mapping[str, bool],
+    warehouse: Warehouse,
+    drop_folders: DropFolders,
+    reload: bool,
+) -> Iterator[StepEvent]:
     folders = drop_folders.folders(source)
     uri = warehouse.engine.url.render_as_string(hide_password=True)
     pending = list(context.partition_keys)
-    errors: dict[str, LoadError] = {}
+    errors: dict[str, Exception] = {}
     for delay in (0.0, *RETRY_DELAYS):
         if not pending:
             break
         time.sleep(delay)
         held_back = []
         for key in pending:
-            delivery = Delivery.from_key(key)
+            try:
+                delivery = Delivery.from_key(key)
+            except ValueError as error:
+                refused = BadFileError(key, f"{error}; nothing was read", rule="not_a_delivery")
+                context.log.error(f"refused partition {key!r}: {error}")
+                result = rejected_result(source, refused)
+                yield _evaluation(context.asset_key, key, result, blocking)
+                continue
             try:
                 report = ingest_file(
                     source, delivery, folders, warehouse.engine, context.run.run_id, reload=reload
@@ -67,8 +90,16 @@ def load_deliveries(
                 errors[key] = error
                 held_back.append(key)
                 continue
+            except Exception as error:
+                # One file's surprise must not take the run's other deliveries with it: they
+                # load, and the step fails at the end naming this one (its file stays put).
+                context.log.exception(f"{delivery.name}: failed unexpectedly")
+                errors[key] = error
+                continue
             if report.status == "duplicate":
                 context.log.info(f"{delivery.name}: same content as {report.duplicate_of}")
+            if report.pending:
+                context.log.warning(f"{delivery.name}: loaded, but {report.pending}")
             yield dg.AssetMaterialization(
                 asset_key=context.asset_key,
                 partition=key,
@@ -78,8 +109,8 @@ def load_deliveries(
             for result in loaded_results(report, rules, source):
                 yield _evaluation(context.asset_key, key, result, blocking, target)
         pending = held_back
-    if pending:
-        raise failure([errors[key] for key in pending])
+    if errors:
+        raise failure(errors)
 
 
 def materialized(
@@ -116,10 +147,13 @@ def _evaluation(
     )
 
 
-def failure(failed: Sequence[LoadError]) -> dg.Failure:
-    """The step's failure: one line per delivery the database failed on every attempt."""
+def failure(failed: Mapping[str, Exception]) -> dg.Failure:
+    """The step's failure: one line per delivery not loaded, after every other one was tried."""
     return dg.Failure(
-        description="\n".join(str(error) for error in failed),
-        metadata={"database_errors": len(failed)},
+        description="\n".join(
+            f"{key}: {error}" if isinstance(error, LoadError) else f"{key}: {error!r}"
+            for key, error in failed.items()
+        ),
+        metadata={"deliveries_not_loaded": len(failed)},
         allow_retries=False,
     )

@@ -73,6 +73,10 @@ class DropFolders(dg.ConfigurableResource):
             sftp_known_hosts=self.sftp_known_hosts,
         )
 
+    def run_locks(self) -> Path:
+        """Where load steps hold their runs' locks: what tells a live run from a dead one."""
+        return self.settings().spool_dir / "runs"
+
     def folders(self, source: SourceSpec) -> Folders:
         """The inbox, archive and rejected folders of ``source``; one store per source a run."""
         if source.name not in self._opened:

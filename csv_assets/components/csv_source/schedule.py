@@ -6,8 +6,9 @@ import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from csv_assets.components.csv_source.asset import ensure_pool
+from csv_assets.components.csv_source.recovery import run_partitions
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.components.csv_source.sensor import batch_request, batches, run_partitions
+from csv_assets.components.csv_source.sensor import batch_request, batches
 from csv_assets.ingest import SourceSpec, ready_files
 
 IN_FLIGHT = [
@@ -63,4 +64,5 @@ def build_sweep_schedule(
 def in_flight(instance: dg.DagsterInstance, job_name: str, partitions_name: str) -> set[str]:
     """The delivery keys that a queued or running run of ``job_name`` is loading now."""
     runs = instance.get_runs(filters=dg.RunsFilter(job_name=job_name, statuses=IN_FLIGHT))
-    return {key for run in runs for key in run_partitions(instance, partitions_name, run)}
+    keys = instance.get_dynamic_partitions(partitions_name)
+    return {key for run in runs for key in run_partitions(keys, run)}

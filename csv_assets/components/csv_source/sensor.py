@@ -12,6 +12,7 @@ from dagster._core.storage.tags import (
 )
 
 from csv_assets.components.csv_source.asset import ensure_pool
+from csv_assets.components.csv_source.recovery import fail_dead_runs, retry_requests
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.ingest import (
     DroppedFile,
@@ -22,8 +23,6 @@ from csv_assets.ingest import (
     resume_point,
 )
 
-RECENT_FAILURES = 20
-"""How many of a job's latest failed runs a tick looks at for runs that never started."""
 LISTING_SECONDS = 0.75
 """How long a tick keeps asking a paged store (S3) for more of a big folder's listing; the
 next tick goes on where it stopped, so every tick stays short however many files wait."""
@@ -43,10 +42,12 @@ def build_drop_folder_sensor(
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Loads each file dropped into {source.inbox} once it has stopped changing "
         f"for {source.settle_seconds:g}s, up to {source.deliveries_per_run} files a run; "
-        "requests them again if their run failed to start.",
+        "fails the runs whose worker died, and requests again the files a run left behind.",
     )
     def _sensor(context: dg.SensorEvaluationContext, drop_folders: DropFolders) -> dg.SensorResult:
         ensure_pool(context.instance, source)
+        for run_id in fail_dead_runs(context.instance, job.name, drop_folders.run_locks()):
+            context.log.warning(f"run {run_id} of {job.name}: its worker is gone; marked failed")
         scanned_at = time.time()
         folders = drop_folders.folders(source)
         listing, resume = folders.scan_inbox(resume_point(context.cursor), LISTING_SECONDS)
@@ -88,55 +89,3 @@ def batch_request(files: Sequence[DroppedFile], prefix: str = "") -> dg.RunReque
         run_key=f"{prefix}{first}..{last}:{len(files)}:{digest}",
         tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
     )
-
-
-def retry_requests(
-    instance: dg.DagsterInstance, job_name: str, partitions_name: str, waiting: set[str]
-) -> list[dg.RunRequest]:
-    """Launch again the recent runs that failed before they started and whose files still wait.
-
-    A file stays in the inbox until a run loads or rejects it. A run that failed before it
-    started (a code server that timed out, a launch that failed) did neither; a run key naming
-    that run asks once more. A run that started and failed is retried by run_retries and the
-    load's own retries instead, and a canceled run stays canceled.
-    """
-    if not waiting:
-        return []
-    records = instance.get_run_records(
-        filters=dg.RunsFilter(job_name=job_name, statuses=[dg.DagsterRunStatus.FAILURE]),
-        limit=RECENT_FAILURES,
-    )
-    requests = []
-    for record in records:
-        run = record.dagster_run
-        if record.start_time or not waiting & set(run_partitions(instance, partitions_name, run)):
-            continue
-        tags = {
-            key: value
-            for key, value in run.tags.items()
-            if key in (ASSET_PARTITION_RANGE_START_TAG, ASSET_PARTITION_RANGE_END_TAG)
-        }
-        requests.append(
-            dg.RunRequest(
-                run_key=f"{run.tags.get('dagster/run_key', run.run_id)}:after:{run.run_id}",
-                partition_key=run.tags.get("dagster/partition"),
-                tags=tags,
-            )
-        )
-    return requests
-
-
-def run_partitions(
-    instance: dg.DagsterInstance, partitions_name: str, run: dg.DagsterRun
-) -> list[str]:
-    """The delivery keys a run of a load job was for: its partition, or its range's keys."""
-    if "dagster/partition" in run.tags:
-        return [run.tags["dagster/partition"]]
-    start = run.tags.get(ASSET_PARTITION_RANGE_START_TAG)
-    end = run.tags.get(ASSET_PARTITION_RANGE_END_TAG)
-    if start is None or end is None:
-        return []
-    keys = instance.get_dynamic_partitions(partitions_name)
-    if start not in keys or end not in keys:
-        return []
-    return keys[keys.index(start) : keys.index(end) + 1]
