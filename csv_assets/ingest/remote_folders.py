@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from csv_assets.ingest.deliveries import Delivery, DroppedFile, aside_name
+from csv_assets.ingest.snapshot import spool_folder
 from csv_assets.ingest.stores import RemoteSettings, Store
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.read import copy_lines
@@ -110,8 +110,7 @@ class RemoteFolders:
             yield None
             return
         key, remote = found
-        self.settings.spool_dir.mkdir(parents=True, exist_ok=True)
-        spool = Path(tempfile.mkdtemp(prefix="delivery-", dir=self.settings.spool_dir))
+        spool = spool_folder(self.settings.spool_dir)
         try:
             self._check_room(remote, spool)
             path = spool / delivery.name

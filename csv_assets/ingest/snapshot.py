@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import socket
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -134,15 +135,38 @@ def snapshot(origin: Path, spool: Path | None) -> Iterator[tuple[Path, PinnedFil
         LoadError: ``origin`` changed while it was copied.
     """
     with pin(origin) as pinned:
-        if spool is not None:
-            spool.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="delivery-", dir=spool))
+        folder = spool_folder(spool or Path(tempfile.gettempdir()))
         try:
             copy = folder / origin.name
             pinned.copy_to(copy)
             yield copy, pinned
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def spool_folder(spool: Path) -> Path:
+    """A new private folder in ``spool``, named after this host and process.
+
+    The folders that processes of this host left behind when they were killed mid-load are
+    removed first: the copies they hold were never committed.
+    """
+    spool.mkdir(parents=True, exist_ok=True)
+    host = socket.gethostname()
+    for left in spool.glob(f"delivery-{host}-*"):
+        pid = left.name.removeprefix(f"delivery-{host}-").partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(left, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"delivery-{host}-{os.getpid()}-", dir=spool))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def not_a_file(path: Path, what: str) -> BadFileError:
