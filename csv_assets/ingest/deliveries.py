@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -10,6 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
+REPORT = ".report.json"
+"""What a report's name adds to its delivery's."""
+NAME_BYTES = 255
+"""The longest file name a local disk (ext4, XFS, APFS, NTFS) or an SFTP server holds."""
 
 
 KEY = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})Z(~\d+)? (.+)", re.DOTALL)
@@ -147,7 +152,27 @@ def is_candidate(name: str) -> bool:
     return not (name.startswith((".", "~")) or name.lower().endswith(PARTIAL_SUFFIXES))
 
 
+def fitting(name: str, suffix: str = "") -> str:
+    """``name + suffix`` as a file name any disk holds: shortened past 255 bytes, never clashing.
+
+    A store allows longer names (an S3 key of 1,024 bytes) than the spool or an SFTP server
+    holds; such a name keeps its start and its extensions, with a hash of the whole between.
+    """
+    whole = name + suffix
+    if len(whole.encode()) <= NAME_BYTES:
+        return whole
+    extensions = "".join(s for s in Path(name).suffixes[-2:] if len(s) <= 8)
+    tail = f"~{hashlib.sha256(name.encode()).hexdigest()[:12]}{extensions}{suffix}"
+    room = NAME_BYTES - len(tail.encode())
+    return name.encode()[:room].decode(errors="ignore") + tail
+
+
+def report_name(name: str) -> str:
+    """The name of the report beside a rejected file or a set-aside named ``name``."""
+    return fitting(name, REPORT)
+
+
 def aside_name(delivery: Delivery, line: int) -> str:
     """The file name of a delivery's lines from ``line`` on, set aside: ``x.from-line-N.csv``."""
     name = Path(delivery.name.removesuffix(".gz").removesuffix(".zip"))
-    return f"{name.stem}.from-line-{line}{name.suffix or '.csv'}"
+    return fitting(f"{name.stem}.from-line-{line}{name.suffix or '.csv'}")

@@ -123,5 +123,7 @@ def _finish(report: IngestReport, folders: Folders, path: Path, delivery: Delive
 
 def _why(failure: OSError) -> str:
     """An OS error in a few words: its reason and the path it names."""
+    if not failure.strerror:
+        return str(failure) or type(failure).__name__
     where = f": {failure.filename}" if failure.filename else ""
-    return f"{failure.strerror or type(failure).__name__}{where}"
+    return f"{failure.strerror}{where}"

@@ -19,12 +19,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from csv_assets.ingest.deliveries import Delivery, DroppedFile, aside_name, list_local_folder
+from csv_assets.ingest.deliveries import (
+    REPORT,
+    Delivery,
+    DroppedFile,
+    aside_name,
+    list_local_folder,
+    report_name,
+)
 from csv_assets.ingest.snapshot import PinnedFile, copy_into_place, snapshot, write_whole
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.read import copy_lines
-
-REPORT = ".report.json"
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,7 @@ class SourceFolders:
     def reject_file(self, path: Path, delivery: Delivery, report: dict[str, Any]) -> Path:
         """Keep a delivery in the rejected folder and write its report beside it."""
         kept = self._keep(path, self.rejected / delivery.stamp)
-        report_path = kept.with_name(kept.name + REPORT)
+        report_path = kept.with_name(report_name(kept.name))
         write_whole(report_path, _json(report))
         return report_path
 
@@ -183,7 +188,7 @@ class SourceFolders:
         folder = self.rejected / delivery.stamp
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / aside_name(delivery, line)
-        report_path = target.with_name(target.name + REPORT)
+        report_path = target.with_name(report_name(target.name))
         if not report_path.is_file():
             part = target.with_name(f".{target.name}.{os.getpid()}.part")
             try:
@@ -220,7 +225,7 @@ class SourceFolders:
         else:
             copy_into_place(path, target)
         _take_away(origin, pinned)
-        report = origin.with_name(origin.name + REPORT)
+        report = origin.with_name(report_name(origin.name))
         if report.is_file() and not (folder / report.name).exists():
             os.replace(report, folder / report.name)
         return target
@@ -232,7 +237,7 @@ class SourceFolders:
         target = folder / origin.name
         os.link(origin, target, follow_symlinks=False)  # the entry itself, never its target
         os.unlink(origin)
-        report_path = target.with_name(target.name + REPORT)
+        report_path = target.with_name(report_name(target.name))
         write_whole(report_path, _json(error.as_report()))
         return report_path
 

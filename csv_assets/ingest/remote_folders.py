@@ -16,13 +16,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from csv_assets.ingest.deliveries import Delivery, DroppedFile, aside_name
+from csv_assets.ingest.deliveries import (
+    REPORT,
+    Delivery,
+    DroppedFile,
+    aside_name,
+    fitting,
+    report_name,
+)
 from csv_assets.ingest.snapshot import spool_folder
 from csv_assets.ingest.stores import RemoteSettings, Store
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.read import copy_lines
-
-REPORT = ".report.json"
 
 
 class RemoteFolders:
@@ -113,12 +118,12 @@ class RemoteFolders:
         spool = spool_folder(self.settings.spool_dir)
         try:
             self._check_room(remote, spool)
-            path = spool / delivery.name
+            path = spool / fitting(delivery.name)
             self.store.download(key, path)
             self._origins[path] = replace(remote, name=key)
             yield path
         finally:
-            self._origins.pop(spool / delivery.name, None)
+            self._origins.pop(spool / fitting(delivery.name), None)
             shutil.rmtree(spool, ignore_errors=True)
 
     def _check_room(self, remote: DroppedFile, spool: Path) -> None:
@@ -149,20 +154,22 @@ class RemoteFolders:
 
     def reject_file(self, path: Path, delivery: Delivery, report: dict[str, Any]) -> str:
         """Move a delivery into rejected/ and write its report beside it."""
-        target = f"rejected/{delivery.stamp}/{delivery.name}"
-        self._move(path, target)
-        self.store.put(target + REPORT, _json(report))
-        return self.store.url + target + REPORT
+        folder = f"rejected/{delivery.stamp}/"
+        # The report first: if it cannot be written, the file has not moved either.
+        self.store.put(folder + report_name(delivery.name), _json(report))
+        self._move(path, folder + delivery.name)
+        return self.store.url + folder + report_name(delivery.name)
 
     def set_aside(
         self, path: Path, delivery: Delivery, line: int, encoding: str, report: dict[str, Any]
     ) -> str:
         """Put the lines of the spooled file from ``line`` on into rejected/, with a report."""
-        target = f"rejected/{delivery.stamp}/{aside_name(delivery, line)}"
-        part = path.with_name(path.name + ".aside")
+        name = aside_name(delivery, line)
+        target = f"rejected/{delivery.stamp}/{name}"
+        part = path.parent / "aside.part"  # the spool folder is this delivery's alone
         copy_lines(path, encoding, line, part)
         self.store.put(target, part)
-        self.store.put(target + REPORT, _json(report))
+        self.store.put(f"rejected/{delivery.stamp}/{report_name(name)}", _json(report))
         return self.store.url + target
 
     def _move(self, path: Path, target: str) -> str:
@@ -173,9 +180,16 @@ class RemoteFolders:
             except FileNotFoundError:
                 if self.store.stat(target) is None:
                     raise  # neither here nor there: ingest_file looks for it again
-            if self.store.stat(origin + REPORT) is not None:
-                self.store.move(origin + REPORT, target + REPORT)
+            report, moved = (_report_of(key) for key in (origin, target))
+            if report != moved and self.store.stat(report) is not None:
+                self.store.move(report, moved)
         return self.store.url + target
+
+
+def _report_of(key: str) -> str:
+    """The key of the report beside the file at ``key``."""
+    folder, slash, name = key.rpartition("/")
+    return folder + slash + report_name(name)
 
 
 def _json(report: dict[str, Any]) -> bytes:

@@ -245,3 +245,15 @@ def test_a_full_disk_leaves_no_half_written_report(data_dir, engine, tmp_path):
         assert not bad.exists()
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_a_name_with_a_newline_is_a_delivery_like_any_other(data_dir, engine):
+    drop(data_dir, "payments", "new\nline.csv", ONE)
+    folders = folders_of(data_dir)
+    delivery = listed(folders, "new\nline.csv")
+
+    report = load(data_dir, engine, "new\nline.csv")
+
+    assert Delivery.from_key(delivery.key) == delivery
+    assert report.status == "loaded" and Path(report.file).read_text() == ONE
+    assert rows(engine, "SELECT file_name FROM csv_assets_ledger") == [("new\nline.csv",)]

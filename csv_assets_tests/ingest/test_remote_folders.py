@@ -220,3 +220,34 @@ def test_a_requeued_remote_file_is_a_new_delivery_and_its_report_stays(remote_fo
     assert again.name == "orders_bad.csv" and again.delivery != dropped.delivery
     assert remote_folder.files() == ["orders_bad.csv", f"rejected/{entry}.report.json"]
     assert folders.list_rejected() == []
+
+
+def test_names_a_local_disk_cannot_hold_load_beside_good_files(remote_folder, engine, tmp_path):
+    if remote_folder.url.startswith("s3://"):
+        odd = ["x" * 300 + ".psv"]  # a 304-byte key: S3 takes it, no local disk does
+    else:
+        odd = ["x" * 246 + ".psv", "new\nline.psv"]  # its report's name would pass 255 bytes
+    names = ["good.psv", *odd]
+    for i, name in enumerate(names):
+        remote_folder.put(name, write_payments(tmp_path / f"{i}.psv", 10, i * 100).read_bytes())
+    remote_folder.put("y" * 246 + ".psv", b"payment_id|order_id\nPAY-000001|x\n")
+    source = remote_source("payments", remote_folder.url)
+    folders = folders_for(source, tmp_path, remote_folder.settings)
+
+    outcomes = {}
+    for dropped in folders.list_inbox():
+        try:
+            report = ingest_file(source, dropped.delivery, folders, engine, "r")
+            outcomes[dropped.name] = report.status
+        except BadFileError as error:
+            outcomes[dropped.name] = error.rule
+
+    assert outcomes == {**dict.fromkeys(names, "loaded"), "y" * 246 + ".psv": "missing_column"}
+    assert count(engine, sa.select(sa.func.count()).select_from(sa.table("payments"))) == (
+        10 * len(names)
+    )
+    kept = remote_folder.files()
+    assert sorted(k.rpartition("/")[2] for k in kept if k.startswith("archive/")) == sorted(names)
+    rejected = sorted(k.rpartition("/")[2] for k in kept if k.startswith("rejected/"))
+    assert rejected[0] == "y" * 246 + ".psv"
+    assert len(rejected[1].encode()) == 255 and rejected[1].endswith(".psv.report.json")

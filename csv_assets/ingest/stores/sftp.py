@@ -121,7 +121,8 @@ class SftpStore:
     def put(self, key: str, data: bytes | Path) -> None:
         """Write beside the target (a local file a chunk at a time), then rename it into place."""
         self._makedirs(posixpath.dirname(key))
-        partial = self._path(f"{key}.{uuid.uuid4().hex[:8]}.part")
+        # A short name of its own: the key's name may already be as long as the disk allows.
+        partial = self._path(posixpath.join(posixpath.dirname(key), f".{uuid.uuid4().hex}.part"))
         if isinstance(data, Path):
             self.sftp.put(str(data), partial)
         else:
