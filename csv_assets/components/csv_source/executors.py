@@ -17,6 +17,19 @@ import dagster as dg
 
 DEFAULT_BROKER = "pyamqp://guest:guest@127.0.0.1:5672//"
 DEFAULT_BACKEND = "rpc://"
+RELIABLE_DELIVERY = {
+    # A step is acknowledged when it is done, not when a worker takes it: a worker killed
+    # mid-step (SIGKILL, OOM, a lost machine) gives it back to the broker for another worker,
+    # where the warehouse's ledger makes what it had committed a duplicate.
+    "task_acks_late": True,
+    "task_reject_on_worker_lost": True,
+    "worker_prefetch_multiplier": 1,
+    # A step that hangs past these is ended (soft: an exception in the step; hard: the
+    # worker process is replaced), so it cannot hold a worker forever.
+    "task_soft_time_limit": 6 * 3600,
+    "task_time_limit": 6 * 3600 + 300,
+}
+"""The Celery settings runs and workers share (``deploy/celery.yaml`` repeats them)."""
 
 
 def load_executor() -> dg.ExecutorDefinition:
@@ -32,7 +45,8 @@ def load_executor() -> dg.ExecutorDefinition:
                 "broker": os.environ.get("CSV_ASSETS_CELERY_BROKER", DEFAULT_BROKER),
                 "backend": os.environ.get("CSV_ASSETS_CELERY_BACKEND", DEFAULT_BACKEND),
                 "config_source": {
-                    "task_default_queue": os.environ.get("CSV_ASSETS_CELERY_QUEUE", "dagster")
+                    "task_default_queue": os.environ.get("CSV_ASSETS_CELERY_QUEUE", "dagster"),
+                    **RELIABLE_DELIVERY,
                 },
             },
             name="celery",
