@@ -173,8 +173,13 @@ class RemoteFolders:
         return self.store.url + target
 
     def _move(self, path: Path, target: str) -> str:
-        origin = self._origins[path].name
-        if origin != target:
+        fetched = self._origins[path]
+        origin = fetched.name
+        now = self.store.stat(origin) if origin != target else None
+        if now is not None and (now.size, now.mtime_ns) != (fetched.size, fetched.mtime_ns):
+            # Replaced since it was read: keep the bytes that loaded, leave the new upload be.
+            self.store.put(target, path)
+        elif origin != target:
             try:
                 self.store.move(origin, target)
             except FileNotFoundError:

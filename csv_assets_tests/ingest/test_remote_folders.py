@@ -251,3 +251,34 @@ def test_names_a_local_disk_cannot_hold_load_beside_good_files(remote_folder, en
     rejected = sorted(k.rpartition("/")[2] for k in kept if k.startswith("rejected/"))
     assert rejected[0] == "y" * 246 + ".psv"
     assert len(rejected[1].encode()) == 255 and rejected[1].endswith(".psv.report.json")
+
+
+def test_a_remote_file_replaced_while_it_loads_commits_nothing(
+    remote_folder, database_url, tmp_path
+):
+    big = write_payments(tmp_path / "big.psv", 200_000)
+    remote_folder.put("big.psv", big.read_bytes(), mtime=time.time() - 3600)
+    source = remote_source("payments", remote_folder.url)
+    (dropped,) = folders_for(source, tmp_path, remote_folder.settings).list_inbox()
+    args = [remote_folder.url, dropped.delivery.key, database_url, str(tmp_path / "data")]
+    loader = subprocess.Popen(
+        [sys.executable, "-c", LOADER, *args],
+        env={**os.environ, **remote_env(remote_folder)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(remote_folder.settings.spool_dir.glob("delivery-*/big.psv")):
+        assert time.monotonic() < deadline and loader.poll() is None, loader.communicate()
+        time.sleep(0.001)
+    newer = write_payments(tmp_path / "newer.psv", 10, first_id=900_000)
+    remote_folder.put("big.psv", newer.read_bytes())  # the partner uploads again
+    _, err = loader.communicate(timeout=120)
+
+    assert loader.returncode == 1 and "replaced while it was read" in err, err
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("payments")
+    engine.dispose()
+    assert remote_folder.read("big.psv") == newer.read_bytes()  # the new upload waits, whole
