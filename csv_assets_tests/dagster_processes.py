@@ -67,11 +67,11 @@ def start(
     )
 
 
-def graphql(url: str, query: str) -> dict:
-    """POST a GraphQL query to the webserver at ``url``; its ``data``."""
+def graphql(url: str, query: str, variables: Mapping[str, object] | None = None) -> dict:
+    """POST a GraphQL query (with its ``variables``) to the webserver at ``url``; its ``data``."""
     request = urllib.request.Request(
         f"{url}/graphql",
-        data=json.dumps({"query": query}).encode(),
+        data=json.dumps({"query": query, "variables": dict(variables or {})}).encode(),
         headers={"Content-Type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
