@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from csv_assets.ingest import create_warehouse_engine
@@ -100,3 +102,16 @@ def one_line(stderr: str) -> bool:
     """Whether a failure was said the way people read it: one line, no trace, no SQL."""
     lines = stderr.strip().splitlines()
     return len(lines) == 1 and "Traceback" not in stderr and "[SQL" not in stderr
+
+
+@contextmanager
+def immutable(folder: Path) -> Iterator[None]:
+    """``folder`` refuses every change, root's included (chattr +i), for the block's time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+    if done.returncode:
+        pytest.skip(f"chattr +i is not allowed here: {done.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)

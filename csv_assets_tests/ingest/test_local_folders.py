@@ -7,8 +7,6 @@ import hashlib
 import json
 import os
 import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import sqlalchemy as sa
 from csv_assets.ingest import Delivery, SourceFolders, ingest_file, load_catalog
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets_tests.conftest import drop
+from csv_assets_tests.faults.loads import immutable
 
 CATALOG = load_catalog()
 PAYMENTS = CATALOG["payments"]
@@ -49,19 +48,6 @@ def rows(engine: sa.Engine, sql: str) -> list[tuple]:
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-@contextmanager
-def immutable(folder: Path) -> Iterator[None]:
-    """``folder`` refuses every change, root's included (chattr +i), for the block's time."""
-    folder.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
-    if done.returncode:
-        pytest.skip(f"chattr +i is not allowed here: {done.stderr.strip()}")
-    try:
-        yield
-    finally:
-        subprocess.run(["chattr", "-i", str(folder)], check=True)
 
 
 def test_a_link_named_like_an_archived_delivery_is_refused_and_the_archive_kept(data_dir, engine):

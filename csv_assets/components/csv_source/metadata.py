@@ -98,6 +98,8 @@ def materialization_metadata(report: IngestReport, database_uri: str) -> dict[st
         metadata["ignored_columns"] = ", ".join(report.ignored_columns)
     if report.set_aside:
         metadata["set_aside"] = dg.MetadataValue.path(report.set_aside)
+    if report.pending:
+        metadata["pending"] = report.pending
     return metadata
 
 

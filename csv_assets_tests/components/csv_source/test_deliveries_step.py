@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.definitions import defs
 from csv_assets.ingest import load_catalog
-from csv_assets_tests.faults.loads import write_payments
+from csv_assets_tests.faults.loads import immutable, write_payments
 
 
 def stored_zip(name: str, content: bytes, *, flags: int = 0, method: int = 0) -> bytes:
@@ -100,3 +100,30 @@ def test_poisoned_deliveries_do_not_take_the_runs_other_deliveries_with_them(
         assert conn.execute(sa.text("SELECT count(*) FROM payments")).scalar_one() == 100
     engine.dispose()
     assert [p.name for p in good if p.exists()] == []  # archived
+
+
+def test_a_delivery_whose_archiving_fails_is_materialized_with_what_is_pending(
+    data_dir, database_url
+):
+    inbox = data_dir / "inbox" / "payments"
+    (sample,) = inbox.iterdir()
+    definitions = defs()
+    folders = DropFolders(data_dir=str(data_dir))
+    (dropped,) = folders.folders(load_catalog()["payments"]).list_inbox()
+
+    with (
+        immutable(data_dir / "archive" / "payments"),
+        dg.instance_for_test() as instance,
+    ):
+        instance.add_dynamic_partitions("payments_deliveries", [dropped.delivery.key])
+        run = definitions.resolve_job_def("load_payments").execute_in_process(
+            instance=instance,
+            partition_key=dropped.delivery.key,
+            resources={"warehouse": Warehouse(database_url=database_url), "drop_folders": folders},
+        )
+        (event,) = run.get_asset_materialization_events()
+
+    metadata = event.materialization.metadata
+    assert run.success and metadata["rows_loaded"].value == 12
+    assert "moving it to" in metadata["pending"].value
+    assert sample.is_file()  # still in the inbox, for the next tick to finish

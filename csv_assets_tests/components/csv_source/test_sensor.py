@@ -229,6 +229,45 @@ def test_a_canceled_run_stays_canceled(data_dir, monkeypatch):
         assert settled_requests(data_dir, instance) == {}
 
 
+def test_a_file_a_successful_run_left_in_the_inbox_is_requested_again(data_dir, monkeypatch):
+    configure(monkeypatch, data_dir)  # as when its move to a read-only archive failed
+    monkeypatch.setattr(recovery, "RETRY_AFTER_SECONDS", 0.0)
+    with dg.instance_for_test() as instance:
+        ((key, first_key),) = settled_requests(data_dir, instance).items()
+        run = create_run(instance, key, **{"dagster/run_key": first_key})
+        start_run(instance, run)
+        done = dg.DagsterEvent(
+            event_type_value=dg.DagsterEventType.RUN_SUCCESS.value, job_name=run.job_name
+        )
+        instance.report_dagster_event(done, run_id=run.run_id)
+
+        again = settled_requests(data_dir, instance)
+
+    assert again == {key: f"{first_key}:after:{run.run_id}"}
+
+
+def test_a_new_file_with_a_loaded_files_name_and_mtime_is_a_partition_of_its_own(
+    data_dir, monkeypatch
+):
+    configure(monkeypatch, data_dir)
+    inbox = data_dir / "inbox" / "payments"
+    (loaded,) = inbox.iterdir()
+    mtime = loaded.stat().st_mtime_ns
+    first = Delivery.of(loaded.name, mtime)
+    archived = data_dir / "archive" / "payments" / first.stamp / loaded.name
+    archived.parent.mkdir(parents=True)
+    loaded.rename(archived)  # loaded and archived, as a run leaves it
+    loaded.write_text(archived.read_text() + "\n")  # cp -p of a corrected export: same mtime
+    os.utime(loaded, ns=(mtime, mtime))
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("payments_deliveries", [first.key])
+
+        requests = settled_requests(data_dir, instance)
+
+    assert list(requests) == [first.next().key]
+    assert first.next().key.startswith(first.key[:24] + "~2 ")
+
+
 def hold_lock(folder: Path, run_id: str) -> subprocess.Popen:
     """A process holding ``run_id``'s run lock, as a load step does, until it is killed."""
     code = (
