@@ -16,10 +16,11 @@ import shutil
 import socket
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from csv_assets.pipeline.errors import BadFileError, LoadError
 
@@ -185,17 +186,8 @@ def copy_into_place(source: Path, target: Path) -> None:
     Raises:
         FileExistsError: ``target`` exists.
     """
-    part = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        with source.open("rb") as src, part.open("xb") as out:
-            while block := src.read(COPY_BLOCK):
-                out.write(block)
-            out.flush()
-            os.fsync(out.fileno())
-        os.link(part, target)
-    finally:
-        with suppress(FileNotFoundError):
-            part.unlink()
+    with source.open("rb") as src:
+        _write_beside(target, lambda out: shutil.copyfileobj(src, out, COPY_BLOCK), os.link)
 
 
 def write_whole(target: Path, content: bytes) -> None:
@@ -204,13 +196,20 @@ def write_whole(target: Path, content: bytes) -> None:
     An earlier version of the file is replaced: a report is rewritten when its delivery is
     rejected again.
     """
+    _write_beside(target, lambda out: out.write(content), os.replace)
+
+
+def _write_beside(
+    target: Path, write: Callable[[BinaryIO], object], place: Callable[[Path, Path], None]
+) -> None:
+    """Write a hidden file beside ``target``, sync it, then ``place`` it (link or rename)."""
     part = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         with part.open("wb") as out:
-            out.write(content)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(part, target)
+        place(part, target)
     finally:
         with suppress(FileNotFoundError):
             part.unlink()

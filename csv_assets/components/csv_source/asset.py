@@ -11,6 +11,7 @@ from pydantic import Field
 from csv_assets.components.csv_source.deliveries_step import StepEvent, load_deliveries
 from csv_assets.components.csv_source.delivery_checks import check_specs
 from csv_assets.components.csv_source.metadata import column_schema
+from csv_assets.components.csv_source.recovery import run_lock
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.ingest import SourceSpec
 from csv_assets.pipeline.validate import columns_of, contract_rules, import_model
@@ -89,9 +90,11 @@ def build_csv_asset(
                 allow_retries=False,
             )
         blocking = {spec.name: spec.blocking for spec in specs}
-        yield from load_deliveries(
-            context, source, rules, blocking, warehouse, drop_folders, config.reload
-        )
+        # The lock says the run's worker lives: the sensor fails runs whose lock is free.
+        with run_lock(drop_folders.run_locks(), context.run.run_id):
+            yield from load_deliveries(
+                context, source, rules, blocking, warehouse, drop_folders, config.reload
+            )
 
     return _load
 

@@ -20,7 +20,6 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 
 from csv_assets.components.csv_source.delivery_checks import loaded_results, rejected_result
 from csv_assets.components.csv_source.metadata import materialization_metadata
-from csv_assets.components.csv_source.recovery import run_lock
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.ingest import Delivery, SourceSpec, ingest_file
 from csv_assets.pipeline.errors import BadFileError, LoadError
@@ -46,19 +45,6 @@ def load_deliveries(
     Raises:
         dg.Failure: A delivery failed on every attempt, or unexpectedly; it stays in the inbox.
     """
-    with run_lock(drop_folders.run_locks(), context.run.run_id):
-        yield from _load_each(context, source, rules, blocking, warehouse, drop_folders, reload)
-
-
-def _load_each(
-    context: dg.AssetExecutionContext,
-    source: SourceSpec,
-    rules: Sequence[Rule],
-    blocking: Mapping[str, bool],
-    warehouse: Warehouse,
-    drop_folders: DropFolders,
-    reload: bool,
-) -> Iterator[StepEvent]:
     folders = drop_folders.folders(source)
     uri = warehouse.engine.url.render_as_string(hide_password=True)
     pending = list(context.partition_keys)
