@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             try:
                 target = folders.requeue(entry)
-            except FileExistsError as error:
+            except (FileExistsError, ValueError) as error:
                 print(f"skipped {entry}: {error}")
                 continue
             print(f"requeued {str(folders.rejected).rstrip('/')}/{entry} -> {target}")

@@ -24,6 +24,7 @@ from csv_assets.ingest.deliveries import (
     Delivery,
     DroppedFile,
     aside_name,
+    is_candidate,
     list_local_folder,
     report_name,
 )
@@ -94,7 +95,7 @@ class SourceFolders:
         return sorted(
             f"{path.parent.name}/{path.name}"
             for path in self.rejected.glob("*/*")
-            if path.is_file() and not path.name.startswith(".") and not path.name.endswith(REPORT)
+            if path.is_file() and is_candidate(path.name) and not path.name.endswith(REPORT)
         )
 
     def requeue(self, entry: str) -> str:

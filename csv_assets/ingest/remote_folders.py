@@ -73,9 +73,11 @@ class RemoteFolders:
         """Move a rejected file (``stamp/name``) back into the drop folder as a new delivery.
 
         Raises:
+            ValueError: ``entry`` names no rejected delivery.
             FileExistsError: A file of that name already waits in the drop folder.
         """
-        name = entry.rpartition("/")[2]
+        stamp, _, name = entry.partition("/")
+        Delivery(name, stamp)  # refuses a path out of the rejected folder
         if self.store.stat(name) is not None:
             raise FileExistsError(f"{self.inbox}{name} already waits in the drop folder")
         self.store.move(f"rejected/{entry}", name)
