@@ -82,6 +82,9 @@ def _ingest_where_it_is(
                 source, path, delivery.key, engine, run_id, reload, lambda: folders.check(path)
             )
         except BadFileError as error:
+            # What was read may be torn (an upload rewritten in place): then it is no verdict
+            # on the file, which changed and loads later as what it became (LoadError).
+            folders.check(path)
             try:
                 error.report_location = str(folders.reject_file(path, delivery, error.as_report()))
             except OSError as failure:
