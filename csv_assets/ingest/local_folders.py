@@ -226,8 +226,10 @@ class SourceFolders:
         else:
             copy_into_place(path, target)
         _take_away(origin, pinned)
+        # An earlier rejection's report goes with its file; a partner's file of that name in
+        # the inbox is a delivery of its own, never swept along.
         report = origin.with_name(report_name(origin.name))
-        if report.is_file() and not (folder / report.name).exists():
+        if origin.parent != self.inbox and report.is_file() and not (folder / report.name).exists():
             os.replace(report, folder / report.name)
         return target
 

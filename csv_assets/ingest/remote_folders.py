@@ -188,7 +188,8 @@ class RemoteFolders:
                 if self.store.stat(target) is None:
                     raise  # neither here nor there: ingest_file looks for it again
             report, moved = (_report_of(key) for key in (origin, target))
-            if report != moved and self.store.stat(report) is not None:
+            # Only a report of an earlier rejection travels; the drop folder's are partners'.
+            if "/" in origin and report != moved and self.store.stat(report) is not None:
                 self.store.move(report, moved)
         return self.store.url + target
 

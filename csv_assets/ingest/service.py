@@ -95,21 +95,27 @@ def dry_run(source: SourceSpec, path: Path, engine: sa.Engine) -> IngestReport:
 
     It is the real load, every stage of it (drift, column plan, quarantine, keys, budget), in
     one transaction that is rolled back whatever happens: what it reports is what a load would
-    do now. (On PostgreSQL a delivery id drawn from its sequence is not given back.)
+    do now. (On PostgreSQL a delivery id drawn from its sequence is not given back.) Like a
+    load, it reads a private copy of the file, and never through a link.
 
     Raises:
         BadFileError: The file would be rejected (the reason, as a real load would give it).
         LoadError: The database failed.
     """
-    with database_errors(engine, path), engine.connect() as conn:
+    with (
+        database_errors(engine, path),
+        snapshot(path, None) as (copy, _),
+        engine.connect() as conn,
+    ):
         conn.begin()
         try:
             ensure_control_tables(conn)
-            return _ingest(
-                source, path, f"dry run {path.name}", conn, lambda: nullcontext(conn), "dry-run"
+            report = _ingest(
+                source, copy, f"dry run {path.name}", conn, lambda: nullcontext(conn), "dry-run"
             )
         finally:
             conn.rollback()
+    return replace(report, file=str(path))
 
 
 def _ingest(

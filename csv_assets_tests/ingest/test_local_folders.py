@@ -243,3 +243,14 @@ def test_a_name_with_a_newline_is_a_delivery_like_any_other(data_dir, engine):
     assert Delivery.from_key(delivery.key) == delivery
     assert report.status == "loaded" and Path(report.file).read_text() == ONE
     assert rows(engine, "SELECT file_name FROM csv_assets_ledger") == [("new\nline.csv",)]
+
+
+def test_a_partners_file_named_like_a_report_is_not_swept_into_the_archive(data_dir, engine):
+    drop(data_dir, "payments", "p.csv", ONE)
+    partner = drop(data_dir, "payments", "p.csv.report.json", TWO)
+
+    report = load(data_dir, engine, "p.csv")
+
+    assert Path(report.file).read_text() == ONE
+    assert partner.read_text() == TWO  # still in the inbox, a delivery of its own
+    assert not Path(report.file).with_name("p.csv.report.json").exists()
