@@ -9,7 +9,7 @@ source, and the engine.
 from csv_assets.ingest.catalog import DIALECT_PINS, IDENTIFIER, SourceSpec, load_catalog
 from csv_assets.ingest.deliveries import Delivery, DroppedFile, is_candidate, list_local_folder
 from csv_assets.ingest.draft import draft_source
-from csv_assets.ingest.engine import create_warehouse_engine
+from csv_assets.ingest.engine import create_warehouse_engine, redacted_url
 from csv_assets.ingest.events import configure_logging
 from csv_assets.ingest.folders import Folders, folders_for
 from csv_assets.ingest.intake import ingest_file
@@ -56,6 +56,7 @@ __all__ = [
     "load_catalog",
     "load_path",
     "ready_files",
+    "redacted_url",
     "replay_quarantine",
     "resume_point",
     "scan_drop_folder",

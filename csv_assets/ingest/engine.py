@@ -8,6 +8,21 @@ from typing import Any
 import sqlalchemy as sa
 
 APPLICATION_NAME = "csv-assets"
+SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "credential")
+"""Query parameters of a URL whose values are never shown (libpq takes ``?password=``)."""
+
+
+def redacted_url(url: sa.URL) -> str:
+    """``url`` as it may be shown in metadata, logs and terminals: no password anywhere.
+
+    The user's password and any query parameter named like a secret read ``***``.
+    """
+    query = {
+        name: "***" if any(word in name.lower() for word in SECRET_WORDS) else value
+        for name, value in url.query.items()
+    }
+    shown = url.set(query=query).render_as_string(hide_password=True)
+    return shown.replace("=%2A%2A%2A", "=***")  # the mask, not its percent-encoding
 
 
 def create_warehouse_engine(url: str) -> sa.Engine:

@@ -21,7 +21,7 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
 from csv_assets.components.csv_source.delivery_checks import loaded_results, rejected_result
 from csv_assets.components.csv_source.metadata import materialization_metadata
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import Delivery, SourceSpec, ingest_file
+from csv_assets.ingest import Delivery, SourceSpec, ingest_file, redacted_url
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.validate import Rule
 
@@ -46,7 +46,7 @@ def load_deliveries(
         dg.Failure: A delivery failed on every attempt, or unexpectedly; it stays in the inbox.
     """
     folders = drop_folders.folders(source)
-    uri = warehouse.engine.url.render_as_string(hide_password=True)
+    uri = redacted_url(warehouse.engine.url)
     pending = list(context.partition_keys)
     errors: dict[str, Exception] = {}
     for delay in (0.0, *RETRY_DELAYS):

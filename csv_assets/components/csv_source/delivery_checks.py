@@ -13,6 +13,7 @@ What each label means is what the load does:
   loaded within its error budget.
 """
 
+import shlex
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -109,7 +110,8 @@ def rejected_result(source: SourceSpec, error: BadFileError) -> dg.AssetCheckRes
         "column": error.column or "",
         "rejected_file": dg.MetadataValue.path(report.removesuffix(".report.json")),
         "report": dg.MetadataValue.path(report),
-        "requeue": f"csv-assets requeue {source.name} {error.file.rpartition('/')[2]}",
+        # Quoted: the name is the sender's, and the line is made to be pasted into a shell.
+        "requeue": f"csv-assets requeue {source.name} {shlex.quote(error.file.rpartition('/')[2])}",
     }
     if error.details.get("top_rules"):
         metadata["rows_by_rule"] = table(top_rule_rows(error.details["top_rules"]))

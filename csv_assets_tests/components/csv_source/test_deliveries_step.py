@@ -6,11 +6,14 @@ import struct
 import zipfile
 
 import dagster as dg
+import pytest
 import sqlalchemy as sa
 
+from csv_assets.components.csv_source.delivery_checks import rejected_result
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.definitions import defs
 from csv_assets.ingest import load_catalog
+from csv_assets.pipeline.errors import BadFileError
 from csv_assets_tests.faults.loads import immutable, write_payments
 
 
@@ -127,3 +130,39 @@ def test_a_delivery_whose_archiving_fails_is_materialized_with_what_is_pending(
     assert run.success and metadata["rows_loaded"].value == 12
     assert "moving it to" in metadata["pending"].value
     assert sample.is_file()  # still in the inbox, for the next tick to finish
+
+
+def test_a_rejections_requeue_line_is_safe_to_paste_whatever_the_file_is_called():
+    name = "bad $(touch PWNED) x.psv"
+    refused = BadFileError(name, "header missing", rule="missing_column")
+
+    result = rejected_result(load_catalog()["payments"], refused)
+
+    assert result.metadata["requeue"].value == f"csv-assets requeue payments '{name}'"
+    assert "'bad $(touch PWNED) x.psv'" in result.description
+
+
+def test_a_password_passed_as_a_query_parameter_never_reaches_the_metadata(data_dir, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a password as a query parameter is libpq's (PostgreSQL)")
+    url = sa.make_url(database_url).update_query_dict({"password": "hunter2"})
+    folders = DropFolders(data_dir=str(data_dir))
+    (dropped,) = folders.folders(load_catalog()["payments"]).list_inbox()
+    warehouse = Warehouse(database_url=url.render_as_string(hide_password=False))
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("payments_deliveries", [dropped.delivery.key])
+        run = (
+            defs()
+            .resolve_job_def("load_payments")
+            .execute_in_process(
+                instance=instance,
+                partition_key=dropped.delivery.key,
+                resources={"warehouse": warehouse, "drop_folders": folders},
+            )
+        )
+        stored = [str(e.dagster_event) for e in instance.all_logs(run.run_id)]
+
+    (event,) = run.get_asset_materialization_events()
+    assert "password=***" in event.materialization.metadata["dagster/uri"].value
+    assert not [line for line in stored if "hunter2" in line]  # nor in the run's history
