@@ -7,6 +7,7 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 # Defaults for the embedded setup; a variable already in the environment wins.
 export CSV_ASSETS_DATABASE_URL ?= sqlite:///data/warehouse.db
 export CSV_ASSETS_DATA_DIR ?= data
+PORT ?= 3000
 
 .PHONY: dev test lint format bench screenshots clean-venv
 
@@ -17,10 +18,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-## dev: the webserver and daemon on http://127.0.0.1:3000, sensors on, loading data/inbox/
+## dev: the webserver and daemon on http://127.0.0.1:3000 (make dev PORT=3001 for another
+## port), sensors on, loading data/inbox/
 dev: $(STAMP)
-	@echo "Lineage, every group open: http://127.0.0.1:3000/asset-groups?expanded=global@global:csv_sources,global@global:reporting"
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@echo "Lineage, every group open: http://127.0.0.1:$(PORT)/asset-groups?expanded=global@global:csv_sources,global@global:reporting"
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
 
 ## test: ruff, then every test (PostgreSQL cases skip unless CSV_ASSETS_TEST_POSTGRES_URL is set)
 test: $(STAMP)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,8 @@ def sniff_file(args: argparse.Namespace, *, whole_file: bool = True) -> Any:
     from csv_assets.pipeline.sniff import sniff_csv
 
     try:
+        if not stat.S_ISREG(os.stat(args.file).st_mode):  # a FIFO would wait for a writer
+            raise ValueError("not a regular file (a FIFO, device or folder); nothing was read")
         return sniff_csv(args.file, pins_of(args), whole_file=whole_file)
     except BadFileError as error:
         print(f"csv-assets: {error.describe()}", file=sys.stderr)

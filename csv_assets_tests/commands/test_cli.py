@@ -2,10 +2,12 @@
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from csv_assets.ingest import load_catalog, load_path
@@ -208,3 +210,24 @@ def test_init_source_writes_its_pins_into_the_drafted_dialect(tmp_path, engine):
     source = spec.model_copy(update={"schema_model": "people:People"})
     report = load_path(source, sample, "people.csv@1", engine, "test")
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (40, 40, 0)
+
+
+@pytest.mark.parametrize("command", ["sniff", "parse", "init-source"])
+def test_a_fifo_is_refused_at_once_instead_of_waiting_for_a_writer(tmp_path, command):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    extra = ("--name", "piped", "--package-dir", str(tmp_path)) if command == "init-source" else ()
+
+    result = subprocess.run(
+        [sys.executable, "-m", "csv_assets.cli", command, str(fifo), *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        "pipe.csv: not a regular file (a FIFO, device or folder); nothing was read"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -161,8 +161,8 @@ def plan_columns(
     if ignored and policy == "fail":
         raise BadFileError(
             file,
-            f"unexpected column(s) {', '.join(map(repr, ignored))}; declare them in the schema "
-            "or set on_new_column: ignore",
+            f"unexpected column(s) {', '.join(map(repr, ignored))}; declare them in the schema, "
+            "set on_new_column: add (a new column of the table) or ignore (not loaded)",
             line=header_line,
             column=ignored[0],
             rule="unexpected_column",
