@@ -56,8 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from csv_assets.ingest import configure_logging
 
     configure_logging()  # CSV_ASSETS_LOG_FORMAT=json: delivery events as JSON lines
+    from csv_assets.ingest import CatalogError
+
     try:
         return int(_command(args.command).run(args) or 0)
+    except CatalogError as error:
+        print(f"csv-assets: {error}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (`| head`): not an error; keep Python from reporting it at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

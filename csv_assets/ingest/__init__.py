@@ -6,7 +6,13 @@ deliveries' folders (inbox, archive, rejected: local, or in S3 or SFTP), replay,
 source, and the engine.
 """
 
-from csv_assets.ingest.catalog import DIALECT_PINS, IDENTIFIER, SourceSpec, load_catalog
+from csv_assets.ingest.catalog import (
+    DIALECT_PINS,
+    IDENTIFIER,
+    CatalogError,
+    SourceSpec,
+    load_catalog,
+)
 from csv_assets.ingest.deliveries import Delivery, DroppedFile, is_candidate, list_local_folder
 from csv_assets.ingest.draft import draft_source
 from csv_assets.ingest.engine import create_warehouse_engine, redacted_url
@@ -32,6 +38,7 @@ __all__ = [
     "DIALECT_PINS",
     "IDENTIFIER",
     "SETTINGS_ENV",
+    "CatalogError",
     "Delivery",
     "DroppedFile",
     "Folders",

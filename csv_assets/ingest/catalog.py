@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from csv_assets.ingest.stores.base import is_remote
 
@@ -35,7 +42,8 @@ DIALECT_PINS = frozenset(
 class SourceSpec(BaseModel):
     """A CSV source: where its files drop, what they must look like, and where they load."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # inf and NaN pass every bound and fail later (a sensor tick's OverflowError): refused.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(pattern=IDENTIFIER, description="Source name; also the asset key.")
     schema_model: str = Field(
@@ -58,7 +66,10 @@ class SourceSpec(BaseModel):
         default=None, description="Drop folder, relative to the data folder; inbox/<name> if unset."
     )
     settle_seconds: float = Field(
-        default=10.0, ge=0, description="How long size and mtime must hold still before a load."
+        default=10.0,
+        ge=0,
+        le=86_400,
+        description="How long size and mtime must hold still before a load (a day at most).",
     )
     max_rejected_rows: int | None = Field(
         default=None, ge=0, description="Error budget: most rejected rows a file may have."
@@ -122,6 +133,27 @@ class SourceSpec(BaseModel):
         default="0 6 * * *", description="When the sweep schedule checks the drop folder."
     )
 
+    @field_validator("drop_folder")
+    @classmethod
+    def _inside_the_data_folder(cls, value: str | None) -> str | None:
+        # Every regular file of a drop folder is moved away once loaded or rejected: one that
+        # names the data folder itself, its archive, or a folder outside it would empty it.
+        if value is None or is_remote(value):
+            return value
+        path = PurePosixPath(value)
+        if (
+            path.is_absolute()
+            or ".." in path.parts
+            or not path.parts
+            or path.parts[0] in ("archive", "rejected", "spool")
+        ):
+            raise ValueError(
+                f"drop_folder {value!r} must be a folder below the data folder (such as "
+                "inbox/<name>) or an s3:// or sftp:// URL; absolute paths, '..', the data "
+                "folder itself and its archive, rejected and spool folders are refused"
+            )
+        return value
+
     @field_validator("dialect")
     @classmethod
     def _known_pins(cls, value: dict[str, Any]) -> dict[str, Any]:
@@ -174,14 +206,37 @@ class SourceSpec(BaseModel):
         return over_rows or over_share
 
 
+class CatalogError(ValueError):
+    """A source's YAML is not a valid source: one line naming the file, the field and why."""
+
+
 def load_catalog(sources_dir: Path = SOURCES_DIR) -> dict[str, SourceSpec]:
-    """Read every ``defs.yaml`` of type CsvSource below ``sources_dir``, keyed by source name."""
+    """Read every ``defs.yaml`` of type CsvSource below ``sources_dir``, keyed by source name.
+
+    Raises:
+        CatalogError: A YAML file does not parse, or does not describe a valid source.
+    """
     catalog: dict[str, SourceSpec] = {}
     for path in sorted(sources_dir.rglob("defs.yaml")):
-        document = yaml.safe_load(path.read_text())
+        try:
+            document = yaml.safe_load(path.read_text()) or {}
+        except yaml.YAMLError as error:
+            raise CatalogError(f"{path}: not YAML ({str(error).splitlines()[0]})") from error
         if str(document.get("type", "")).endswith("CsvSource"):
-            spec = SourceSpec.model_validate(document.get("attributes", {}))
+            try:
+                spec = SourceSpec.model_validate(document.get("attributes", {}))
+            except ValidationError as error:
+                raise CatalogError(f"{path}: {_first_problem(error)}") from error
             if spec.name in catalog:
-                raise ValueError(f"{path}: source {spec.name!r} is declared twice")
+                raise CatalogError(f"{path}: source {spec.name!r} is declared twice")
             catalog[spec.name] = spec
     return catalog
+
+
+def _first_problem(error: ValidationError) -> str:
+    """The first of a validation error's problems, as 'field: why', and how many there are."""
+    problems = error.errors()
+    first = problems[0]
+    where = ".".join(str(part) for part in first["loc"]) or "attributes"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}{more}"

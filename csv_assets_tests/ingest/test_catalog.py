@@ -1,0 +1,71 @@
+"""The catalog refuses, in one line naming file and field, settings that would bite later."""
+
+import pytest
+from pydantic import ValidationError
+
+from csv_assets import cli
+from csv_assets.ingest import CatalogError, SourceSpec, load_catalog
+
+ORDERS = load_catalog()["orders"].model_dump()
+
+
+@pytest.mark.parametrize(
+    "folder", ["/", "/srv/app", "../..", "inbox/../../etc", ".", "", "archive/orders", "spool"]
+)
+def test_a_drop_folder_outside_the_data_folder_or_on_its_own_folders_is_refused(folder):
+    with pytest.raises(ValidationError, match="must be a folder below the data folder"):
+        SourceSpec.model_validate({**ORDERS, "drop_folder": folder})
+
+
+@pytest.mark.parametrize("folder", ["inbox/orders", "partners/acme/orders", "s3://b/drops/"])
+def test_a_drop_folder_below_the_data_folder_or_remote_is_taken(folder):
+    assert SourceSpec.model_validate({**ORDERS, "drop_folder": folder}).inbox == folder
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("settle_seconds", float("inf")),
+        ("settle_seconds", float("nan")),
+        ("settle_seconds", 1e300),
+        ("max_rejected_fraction", float("nan")),
+        ("freshness_hours", float("inf")),
+        ("max_shrink", float("nan")),
+    ],
+)
+def test_numbers_that_pass_a_bound_and_break_later_are_refused(field, value):
+    with pytest.raises(ValidationError, match=field):
+        SourceSpec.model_validate({**ORDERS, field: value})
+
+
+def test_an_invalid_source_yaml_is_one_line_naming_its_file_and_field(tmp_path):
+    good, bad = tmp_path / "good" / "defs.yaml", tmp_path / "bad" / "defs.yaml"
+    for path in (good, bad):
+        path.parent.mkdir()
+    good.write_text(
+        "type: csv_assets.components.CsvSource\nattributes:\n  name: good\n"
+        "  schema_model: csv_assets.schemas.orders:Orders\n"
+    )
+    bad.write_text(
+        "type: csv_assets.components.CsvSource\nattributes:\n  name: bad\n"
+        "  schema_model: csv_assets.schemas.orders:Orders\n  max_rejected_rows: -1\n"
+    )
+
+    with pytest.raises(CatalogError) as refused:
+        load_catalog(tmp_path)
+
+    assert str(refused.value).startswith(f"{bad}: max_rejected_rows: ")
+    assert "\n" not in str(refused.value)
+
+
+def test_the_cli_says_a_catalog_error_in_one_line(monkeypatch, capsys):
+    def broken():
+        raise CatalogError("csv_assets/defs/sources/x/defs.yaml: settle_seconds: too big")
+
+    monkeypatch.setattr("csv_assets.ingest.load_catalog", broken)
+
+    code = cli.main(["status"])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == "csv-assets: csv_assets/defs/sources/x/defs.yaml: settle_seconds: too big\n"
