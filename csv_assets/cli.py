@@ -56,17 +56,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     from csv_assets.ingest import configure_logging
 
     configure_logging()  # CSV_ASSETS_LOG_FORMAT=json: delivery events as JSON lines
+    import sqlalchemy as sa
+
     from csv_assets.ingest import CatalogError
+    from csv_assets.pipeline.errors import server_reason
 
     try:
         return int(_command(args.command).run(args) or 0)
     except CatalogError as error:
         print(f"csv-assets: {error}", file=sys.stderr)
         return 2
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as error:
+        logging.getLogger(__name__).debug("bad database URL", exc_info=True)
+        print(f"csv-assets: {bad_url(error)}", file=sys.stderr)
+        return 2
+    except sa.exc.DBAPIError as error:
+        logging.getLogger(__name__).debug("database error", exc_info=True)
+        reason = server_reason(error, type(error.orig))
+        print(
+            f"csv-assets: database error: {reason}; nothing was changed. Check that the "
+            "database is up and that --database-url (CSV_ASSETS_DATABASE_URL) names it",
+            file=sys.stderr,
+        )
+        return 1
     except BrokenPipeError:
         # The reader went away (`| head`): not an error; keep Python from reporting it at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def bad_url(error: Exception) -> str:
+    """What is wrong with a database URL SQLAlchemy cannot use, and what to write instead."""
+    if "postgres" in str(error) and "postgresql" not in str(error):
+        return "the database URL says postgres://; write postgresql+psycopg://user@host/db"
+    return (
+        f"the database URL is not one SQLAlchemy can use ({str(error).splitlines()[0]}); "
+        "write sqlite:///path/to/warehouse.db or postgresql+psycopg://user@host:5432/db"
+    )
 
 
 def _command(name: str):

@@ -231,3 +231,25 @@ def test_a_fifo_is_refused_at_once_instead_of_waiting_for_a_writer(tmp_path, com
         "pipe.csv: not a regular file (a FIFO, device or folder); nothing was read"
     )
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("postgresql+psycopg://postgres@127.0.0.1:1/test", "database error: connection failed"),
+        ("postgres://loader@db.internal/warehouse", "write postgresql+psycopg://"),
+        ("not a url", "not one SQLAlchemy can use"),
+        ("mysql+nodriver://loader@db.internal/warehouse", "not one SQLAlchemy can use"),
+    ],
+)
+@pytest.mark.parametrize("command", ["status", "replay"])
+def test_a_database_that_cannot_be_reached_is_one_line_not_a_traceback(
+    tmp_path, command, url, says
+):
+    args = [command] if command == "status" else [command, "orders"]
+
+    result = csv_assets(*args, "--database-url", url, data_dir=tmp_path, database_url=url)
+
+    assert result.returncode in (1, 2)
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
