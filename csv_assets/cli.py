@@ -45,6 +45,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the exit code is 0 on success, 2 for a bad file, 1 otherwise."""
     args = build_parser().parse_args(argv)
+    from csv_assets.commands.terminal import printable
+
+    # A sender's file name cannot drive the terminal. parse's stdout is the CSV itself (cells
+    # as they are, CRLF line ends): only its stderr.
+    with printable(stdout=args.command != "parse"):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
+    """Run the parsed command, each kind of failure said in one line."""
     # A failure reaches the terminal as one line; its trace and the drivers' own warnings
     # (psycopg's about a COPY on a closed connection, say) only with --verbose.
     handler = logging.StreamHandler()

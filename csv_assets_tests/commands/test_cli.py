@@ -253,3 +253,23 @@ def test_a_database_that_cannot_be_reached_is_one_line_not_a_traceback(
     assert result.returncode in (1, 2)
     assert says in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_file_name_with_terminal_escapes_is_shown_not_obeyed(data_dir, database_url):
+    name = "x\x1b]0;pwned\x07\x1b[2J.psv"
+    inbox = data_dir / "inbox" / "payments"
+    (inbox / name).write_bytes((inbox / "payments_2026-11-01.psv").read_bytes())
+
+    result = csv_assets(
+        "load",
+        str(inbox / name),
+        "--source",
+        "payments",
+        data_dir=data_dir,
+        database_url=database_url,
+    )
+
+    shown = result.stdout + result.stderr
+    assert result.returncode == 0, shown
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "x\\x1b]0;pwned\\x07\\x1b[2J.psv" in shown

@@ -1,0 +1,62 @@
+r"""What the CLI writes to a terminal: the control characters of senders' names made visible.
+
+A file name is the sender's: one holding ``ESC ]0;...`` would set the window title, one with
+``ESC [2J`` clear the screen. Every line the CLI prints goes through ``Printable``, which writes
+such characters as ``\x1b``; tabs and newlines stay what they are.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+CONTROLS = {
+    code: f"\\x{code:02x}"
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))
+    if code not in (0x09, 0x0A)
+}
+
+
+class Printable(io.TextIOBase):
+    r"""A text stream that writes control characters (but tab and newline) as ``\xNN``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        """Write ``text`` with its control characters shown, not acted on."""
+        self._stream.write(text.translate(CONTROLS))
+        return len(text)
+
+    def flush(self) -> None:
+        """Flush the stream below."""
+        self._stream.flush()
+
+    def fileno(self) -> int:
+        """The stream below's file descriptor."""
+        return self._stream.fileno()
+
+    def isatty(self) -> bool:
+        """Whether the stream below is a terminal."""
+        return self._stream.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        """The stream below's encoding."""
+        return self._stream.encoding
+
+
+@contextmanager
+def printable(*, stdout: bool = True) -> Iterator[None]:
+    """Show control characters on stderr (and stdout, unless it carries data) for the block."""
+    saved = sys.stdout, sys.stderr
+    sys.stderr = Printable(sys.stderr)  # type: ignore[assignment]
+    if stdout:
+        sys.stdout = Printable(sys.stdout)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
