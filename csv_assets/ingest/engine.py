@@ -25,6 +25,19 @@ def redacted_url(url: sa.URL) -> str:
     return shown.replace("=%2A%2A%2A", "=***")  # the mask, not its percent-encoding
 
 
+def _in_utc(dbapi_connection: Any, _record: Any) -> None:
+    """Make a new PostgreSQL session's time zone UTC, whatever the server's or role's.
+
+    A day (daily_revenue's) or a time without a zone is then the same on every server. A SET,
+    not a startup option, so that it passes through connection poolers too.
+    """
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.autocommit = autocommit
+
+
 def create_warehouse_engine(url: str) -> sa.Engine:
     """Return an engine for ``url``; a SQLite file gets its folder, WAL and a busy timeout.
 
@@ -35,13 +48,17 @@ def create_warehouse_engine(url: str) -> sa.Engine:
     ``BEGIN IMMEDIATE``: a transaction holds the database's one write lock from its first
     statement, so two loaders of one file can never both find it unloaded (the claims of
     ``csv_assets.pipeline.load`` rely on it). PostgreSQL connections say they are csv-assets'
-    (``application_name``), so an operator finds a load in ``pg_stat_activity``.
+    (``application_name``), so an operator finds a load in ``pg_stat_activity``, and work in
+    UTC whatever the server's time zone.
     """
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
         if "application_name" not in parsed.query:
             parsed = parsed.update_query_dict({"application_name": APPLICATION_NAME})
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        engine = sa.create_engine(parsed, pool_pre_ping=True)
+        if parsed.get_backend_name() == "postgresql":
+            sa.event.listen(engine, "connect", _in_utc)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, connect_args={"timeout": 60})

@@ -3,10 +3,11 @@
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from csv_assets.defs.reporting.revenue_sql import build_daily_revenue
-from csv_assets.ingest import load_catalog, load_path
+from csv_assets.ingest import create_warehouse_engine, load_catalog, load_path
 
 CATALOG = load_catalog()
 CUSTOMERS = """Customer ID,Name,Email,Country,Signup Date,Credit Limit
@@ -63,3 +64,29 @@ def test_rebuilding_daily_revenue_replaces_it_whole(engine, tmp_path):
     assert build_daily_revenue(engine) == build_daily_revenue(engine)
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM daily_revenue")).scalar_one() == 3
+
+
+def test_a_day_is_a_utc_day_whatever_the_servers_time_zone(database_url, tmp_path):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a server time zone is PostgreSQL's (SQLite keeps the text it was given)")
+    tokyo = sa.make_url(database_url)
+    options = f"{tokyo.query.get('options', '')} -c timezone=Asia/Tokyo".strip()
+    engine = create_warehouse_engine(
+        tokyo.update_query_dict({"options": options}).render_as_string(hide_password=False)
+    )
+    late = "10,1001,2026-11-01T20:00:00Z,paid,ABC-1001,1,1.00,Tokyo's 2 November already\n"
+    try:
+        load(engine, tmp_path, "customers", "customers.csv", CUSTOMERS)
+        load(engine, tmp_path, "orders", "orders.csv", ORDERS + late)
+        build_daily_revenue(engine)
+        with engine.connect() as conn:
+            days = conn.execute(
+                sa.text("SELECT day, sum(orders) FROM daily_revenue GROUP BY day ORDER BY day")
+            ).all()
+    finally:
+        engine.dispose()
+
+    assert [(str(day)[:10], int(orders)) for day, orders in days] == [
+        ("2026-11-01", 7),
+        ("2026-11-02", 1),
+    ]
