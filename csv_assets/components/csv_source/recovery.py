@@ -16,11 +16,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
 
+RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+"""The run tags naming a run's range of partitions, as Dagster documents them."""
 RECENT_RUNS = 200
 """How many of a job's latest runs a tick looks through for the runs of waiting files."""
 GRACE_SECONDS = 60.0
@@ -131,11 +129,7 @@ def retry_requests(
 
 def _again(run: dg.DagsterRun) -> dg.RunRequest:
     """The same request as ``run``: its partition or its range, under a run key of its own."""
-    tags = {
-        key: value
-        for key, value in run.tags.items()
-        if key in (ASSET_PARTITION_RANGE_START_TAG, ASSET_PARTITION_RANGE_END_TAG)
-    }
+    tags = {key: value for key, value in run.tags.items() if key in (RANGE_START, RANGE_END)}
     return dg.RunRequest(
         run_key=f"{run.tags.get('dagster/run_key', run.run_id)}:after:{run.run_id}",
         partition_key=run.tags.get("dagster/partition"),
@@ -147,8 +141,8 @@ def run_partitions(keys: list[str], run: dg.DagsterRun) -> list[str]:
     """The delivery keys a run of a load job was for: its partition, or its range's keys."""
     if "dagster/partition" in run.tags:
         return [run.tags["dagster/partition"]]
-    start = run.tags.get(ASSET_PARTITION_RANGE_START_TAG)
-    end = run.tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    start = run.tags.get(RANGE_START)
+    end = run.tags.get(RANGE_END)
     if start not in keys or end not in keys:
         return []
     return keys[keys.index(start) : keys.index(end) + 1]

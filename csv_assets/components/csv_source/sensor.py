@@ -6,13 +6,14 @@ from collections.abc import Sequence
 
 import dagster as dg
 from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
-from dagster._core.storage.tags import (
-    ASSET_PARTITION_RANGE_END_TAG,
-    ASSET_PARTITION_RANGE_START_TAG,
-)
 
 from csv_assets.components.csv_source.asset import ensure_pool
-from csv_assets.components.csv_source.recovery import fail_dead_runs, retry_requests
+from csv_assets.components.csv_source.recovery import (
+    RANGE_END,
+    RANGE_START,
+    fail_dead_runs,
+    retry_requests,
+)
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.ingest import (
     DroppedFile,
@@ -87,5 +88,5 @@ def batch_request(files: Sequence[DroppedFile], prefix: str = "") -> dg.RunReque
         return dg.RunRequest(run_key=prefix + files[0].run_key, partition_key=first)
     return dg.RunRequest(
         run_key=f"{prefix}{first}..{last}:{len(files)}:{digest}",
-        tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
+        tags={RANGE_START: first, RANGE_END: last},
     )
