@@ -1,4 +1,4 @@
-"""The terminal errors of a load that must not commit: over budget, blocked, shrinking a table."""
+"""The terminal errors of a load that must not commit: over budget, blocked, drifted, shrinking."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from csv_assets.ingest.catalog import SourceSpec
 from csv_assets.ingest.report import FailureTally
 from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.sniff import Drift
 
 
 def over_budget(
@@ -96,5 +97,22 @@ def blocked(path: Path, tally: FailureTally, rule: str) -> BadFileError:
             "rows_rejected": tally.rows,
             "top_rules": tally.top_rules(),
             "failure_samples": tally.samples,
+        },
+    )
+
+
+def drifted(file: str, drift: Drift) -> BadFileError:
+    """The terminal error of a drifted delivery whose source says ``on_drift: fail``."""
+    changes = "; ".join(change.detail for change in drift.changes)
+    return BadFileError(
+        file,
+        f"written differently from {drift.against} ({changes}); the source's on_drift: fail "
+        "holds it back, nothing was loaded. If the new way is right, set on_drift: warn for "
+        "one load (or pin the dialect) and requeue it",
+        rule="dialect_drift",
+        details={
+            "check": "dialect_drift",
+            "drift": [change.as_dict() for change in drift.changes],
+            "drift_against": drift.against,
         },
     )

@@ -14,6 +14,7 @@ from csv_assets.ingest.catalog import SourceSpec
 from csv_assets.ingest.events import logged
 from csv_assets.ingest.extra_tables import extra_table
 from csv_assets.ingest.file_load import FileLoad, timed
+from csv_assets.ingest.refusals import drifted
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.snapshot import snapshot
 from csv_assets.pipeline.dialect import Dialect
@@ -30,7 +31,7 @@ from csv_assets.pipeline.load import (
     target_table,
 )
 from csv_assets.pipeline.read import hash_drop
-from csv_assets.pipeline.sniff import Drift, sniff_csv, sniff_header
+from csv_assets.pipeline.sniff import sniff_csv, sniff_header
 from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, plan_columns
 
 log = logging.getLogger(__name__)
@@ -295,20 +296,3 @@ def plan_file(
     """
     known = existing_kinds(conn, source.table_name)
     return plan_columns(dialect, contract.columns, source.on_new_column, file, known)
-
-
-def drifted(file: str, drift: Drift) -> BadFileError:
-    """The terminal error of a drifted delivery whose source says ``on_drift: fail``."""
-    changes = "; ".join(change.detail for change in drift.changes)
-    return BadFileError(
-        file,
-        f"written differently from {drift.against} ({changes}); the source's on_drift: fail "
-        "holds it back, nothing was loaded. If the new way is right, set on_drift: warn for "
-        "one load (or pin the dialect) and requeue it",
-        rule="dialect_drift",
-        details={
-            "check": "dialect_drift",
-            "drift": [change.as_dict() for change in drift.changes],
-            "drift_against": drift.against,
-        },
-    )
