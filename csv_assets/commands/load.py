@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"rejected: {error.describe()}", file=sys.stderr)
         return 2
     except LoadError as error:
-        print(f"not loaded (retry later): {error}", file=sys.stderr)
+        print(f"not loaded{'' if error.permanent else ' (retry later)'}: {error}", file=sys.stderr)
         return 1
     finally:
         engine.dispose()

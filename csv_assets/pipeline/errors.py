@@ -60,7 +60,31 @@ class BadFileError(Exception):
 
 
 class LoadError(Exception):
-    """The database or file system failed for a reason outside the file: retry later."""
+    """The database or file system failed for a reason outside the file: retry later.
+
+    Attributes:
+        permanent: No retry can help (a database or role that does not exist, a password the
+            server refuses): the configuration must change first.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+PERMANENT_REASONS = (
+    "does not exist",
+    "password authentication failed",
+    "no pg_hba.conf entry",
+    "permission denied",
+    "unable to open database file",
+)
+"""What a server says when waiting cannot help: the URL, the database or the role is wrong."""
+
+
+def is_permanent(reason: str) -> bool:
+    """Whether a database failure's reason (``server_reason``) is one no retry gets past."""
+    return any(words in reason.lower() for words in PERMANENT_REASONS)
 
 
 def server_reason(error: BaseException, driver_error: type[BaseException]) -> str:

@@ -273,3 +273,22 @@ def test_a_file_name_with_terminal_escapes_is_shown_not_obeyed(data_dir, databas
     assert result.returncode == 0, shown
     assert "\x1b" not in shown and "\x07" not in shown
     assert "x\\x1b]0;pwned\\x07\\x1b[2J.psv" in shown
+
+
+@pytest.mark.parametrize("wrong", ["database", "username"])
+def test_a_database_or_role_that_does_not_exist_is_not_worth_a_retry(data_dir, database_url, wrong):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("databases and roles are a server's (PostgreSQL)")
+    url = sa.make_url(database_url).set(**{wrong: "no_such_thing_csv_assets"})
+    url = url.render_as_string(hide_password=False)
+    sample = data_dir / "inbox" / "payments" / "payments_2026-11-01.psv"
+
+    result = csv_assets(
+        "load", str(sample), "--source", "payments", data_dir=data_dir, database_url=url
+    )
+
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr and "will not pass by itself" in result.stderr
+    assert "retry later" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert sample.is_file()  # nothing moved

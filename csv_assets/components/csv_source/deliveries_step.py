@@ -72,8 +72,11 @@ def load_deliveries(
                 yield _evaluation(context.asset_key, key, rejected_result(source, error), blocking)
                 continue
             except LoadError as error:
-                context.log.warning(f"{error}; trying again in a while")
                 errors[key] = error
+                if error.permanent:  # no retry gets past a wrong URL, database or role
+                    context.log.error(str(error))
+                    continue
+                context.log.warning(f"{error}; trying again in a while")
                 held_back.append(key)
                 continue
             except Exception as error:

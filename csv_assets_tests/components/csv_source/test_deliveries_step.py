@@ -166,3 +166,31 @@ def test_a_password_passed_as_a_query_parameter_never_reaches_the_metadata(data_
     (event,) = run.get_asset_materialization_events()
     assert "password=***" in event.materialization.metadata["dagster/uri"].value
     assert not [line for line in stored if "hunter2" in line]  # nor in the run's history
+
+
+def test_a_database_that_does_not_exist_fails_the_step_without_retry_rounds(data_dir, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a database that does not exist is a server's (PostgreSQL)")
+    url = sa.make_url(database_url).set(database="no_such_thing_csv_assets")
+    folders = DropFolders(data_dir=str(data_dir))
+    (dropped,) = folders.folders(load_catalog()["payments"]).list_inbox()
+    warehouse = Warehouse(database_url=url.render_as_string(hide_password=False))
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("payments_deliveries", [dropped.delivery.key])
+        run = (
+            defs()
+            .resolve_job_def("load_payments")
+            .execute_in_process(
+                instance=instance,
+                partition_key=dropped.delivery.key,
+                resources={"warehouse": warehouse, "drop_folders": folders},
+                raise_on_error=False,
+            )
+        )
+        messages = [e.message for e in instance.all_logs(run.run_id)]
+
+    assert not run.success
+    assert not [m for m in messages if "trying again" in m]  # no 15 + 30 + 60 s of waiting
+    (failure,) = [m for m in messages if "will not pass by itself" in m and "does not exist" in m]
+    assert dropped.delivery.key in failure or "payments_2026-11-01.psv" in failure
