@@ -7,13 +7,14 @@ import dagster as dg
 
 from csv_assets.components.csv_source.jobs import replay_quarantine_job, validate_file_job
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import SETTINGS_ENV, configure_logging
+from csv_assets.ingest import SETTINGS_ENV, configure_logging, load_catalog
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
     """Load the defs/ folder (one CsvSource per source) and bind the resources to env vars."""
     configure_logging()  # CSV_ASSETS_LOG_FORMAT=json: delivery events as JSON lines on stderr
+    load_catalog()  # what one source's YAML cannot check alone: two sources on one table
     return dg.Definitions.merge(
         dg.load_from_defs_folder(path_within_project=Path(__file__).parent.parent),
         dg.Definitions(

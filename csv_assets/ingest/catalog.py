@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from csv_assets.ingest.stores.base import is_remote
+from csv_assets.pipeline.validate import import_model
 
 SOURCES_DIR = Path(__file__).parent.parent / "defs" / "sources"
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
@@ -162,6 +163,11 @@ class SourceSpec(BaseModel):
             raise ValueError(
                 f"unknown dialect pins {sorted(unknown)}; known: {sorted(DIALECT_PINS)}"
             )
+        if "encoding" in value:
+            try:
+                "x".encode(str(value["encoding"]))  # rot13 is a codec, not a text encoding
+            except LookupError as error:
+                raise ValueError(f"dialect encoding {value['encoding']!r}: {error}") from None
         return value
 
     @model_validator(mode="after")
@@ -170,6 +176,16 @@ class SourceSpec(BaseModel):
             raise ValueError("schema_model must look like 'package.module:ClassName'")
         if self.load_mode == "upsert" and not self.key_columns:
             raise ValueError("load_mode upsert needs key_columns")
+        try:
+            columns = list(import_model(self.schema_model).to_schema().columns)
+        except (ImportError, AttributeError, TypeError) as error:
+            raise ValueError(f"schema_model {self.schema_model!r} does not load: {error}") from None
+        missing = [key for key in self.key_columns if key not in columns]
+        if missing:
+            raise ValueError(
+                f"key_columns {missing} are not columns of {self.schema_model} "
+                f"(it has {', '.join(columns)})"
+            )
         return self
 
     @property
@@ -229,6 +245,12 @@ def load_catalog(sources_dir: Path = SOURCES_DIR) -> dict[str, SourceSpec]:
                 raise CatalogError(f"{path}: {_first_problem(error)}") from error
             if spec.name in catalog:
                 raise CatalogError(f"{path}: source {spec.name!r} is declared twice")
+            for other in catalog.values():
+                if other.table_name == spec.table_name and other.schema_model != spec.schema_model:
+                    raise CatalogError(
+                        f"{path}: source {spec.name!r} loads into table {spec.table_name!r}, as "
+                        f"{other.name!r} does, with another schema_model; give one its own table"
+                    )
             catalog[spec.name] = spec
     return catalog
 

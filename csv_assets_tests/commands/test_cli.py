@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import yaml
 
-from csv_assets.ingest import load_catalog, load_path
+from csv_assets.ingest import SourceSpec, load_path
 from csv_assets.pipeline.load import ledger
 from csv_assets_tests.conftest import CASES, REPO
 
@@ -202,12 +203,17 @@ def test_init_source_writes_its_pins_into_the_drafted_dialect(tmp_path, engine):
     drafted = cli(*args, "--pin", "has_header=false", "--pin", "delimiter=,")
 
     assert drafted.returncode == 0, drafted.stderr
-    spec = load_catalog(tmp_path / "defs" / "sources")["people"]
-    assert spec.dialect == {"has_header": False, "delimiter": ","}
+    drafted_yaml = yaml.safe_load(
+        (tmp_path / "defs" / "sources" / "people" / "defs.yaml").read_text()
+    )
+    assert drafted_yaml["attributes"]["dialect"] == {"has_header": False, "delimiter": ","}
     module = importlib.util.spec_from_file_location("people", tmp_path / "schemas" / "people.py")
     sys.modules["people"] = importlib.util.module_from_spec(module)
     module.loader.exec_module(sys.modules["people"])
-    source = spec.model_copy(update={"schema_model": "people:People"})
+    # The drafted YAML and model, checked together as the catalog checks a source.
+    source = SourceSpec.model_validate(
+        {**drafted_yaml["attributes"], "schema_model": "people:People"}
+    )
     report = load_path(source, sample, "people.csv@1", engine, "test")
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (40, 40, 0)
 

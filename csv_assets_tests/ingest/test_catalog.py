@@ -69,3 +69,32 @@ def test_the_cli_says_a_catalog_error_in_one_line(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert err == "csv-assets: csv_assets/defs/sources/x/defs.yaml: settle_seconds: too big\n"
+
+
+@pytest.mark.parametrize("encoding", ["no-such-enc", "rot13"])
+def test_an_encoding_pin_that_is_not_a_text_encoding_is_refused(encoding):
+    with pytest.raises(ValidationError, match=f"dialect encoding '{encoding}'"):
+        SourceSpec.model_validate({**ORDERS, "dialect": {"encoding": encoding}})
+
+
+def test_a_key_column_the_model_does_not_have_is_refused_naming_the_ones_it_has():
+    with pytest.raises(ValidationError, match=r"key_columns \['order_no'\] are not columns"):
+        SourceSpec.model_validate({**ORDERS, "key_columns": ["order_no"]})
+
+
+def test_a_schema_model_that_does_not_load_is_refused():
+    with pytest.raises(ValidationError, match="does not load"):
+        SourceSpec.model_validate({**ORDERS, "schema_model": "csv_assets.schemas.orders:Nope"})
+
+
+def test_two_sources_with_other_models_on_one_table_are_refused(tmp_path):
+    for name, model in (("orders", "orders:Orders"), ("orders_eu", "customers:Customers")):
+        path = tmp_path / name / "defs.yaml"
+        path.parent.mkdir()
+        path.write_text(
+            "type: csv_assets.components.CsvSource\nattributes:\n"
+            f"  name: {name}\n  table: orders\n  schema_model: csv_assets.schemas.{model}\n"
+        )
+
+    with pytest.raises(CatalogError, match="loads into table 'orders', as 'orders' does"):
+        load_catalog(tmp_path)
