@@ -18,7 +18,7 @@ from csv_assets.ingest.refusals import drifted
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.snapshot import snapshot
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.errors import BadFileError, LoadError, is_permanent, server_reason
+from csv_assets.pipeline.errors import BadFileError, database_failure, server_reason
 from csv_assets.pipeline.load import (
     Lineage,
     claim_table,
@@ -209,13 +209,7 @@ def database_errors(engine: sa.Engine, path: Path) -> Iterator[None]:
     except (sa.exc.DBAPIError, driver_error) as error:
         log.debug("loading %s failed", path, exc_info=True)
         reason = server_reason(error, driver_error)
-        if is_permanent(reason):
-            raise LoadError(
-                f"{path.name}: database error, nothing was committed: {reason}; this will not "
-                "pass by itself: check the database URL, the database and the role",
-                permanent=True,
-            ) from error
-        raise LoadError(f"{path.name}: database error, nothing was committed: {reason}") from error
+        raise database_failure(path.name, reason) from error
 
 
 def _sniff(

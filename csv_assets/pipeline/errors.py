@@ -82,9 +82,16 @@ PERMANENT_REASONS = (
 """What a server says when waiting cannot help: the URL, the database or the role is wrong."""
 
 
-def is_permanent(reason: str) -> bool:
-    """Whether a database failure's reason (``server_reason``) is one no retry gets past."""
-    return any(words in reason.lower() for words in PERMANENT_REASONS)
+def database_failure(file: str, reason: str) -> LoadError:
+    """The ``LoadError`` of a load of ``file`` the database failed, for the server's ``reason``.
+
+    It is permanent, and says so, when no retry gets past the reason (``PERMANENT_REASONS``).
+    """
+    message = f"{file}: database error, nothing was committed: {reason}"
+    if any(words in reason.lower() for words in PERMANENT_REASONS):
+        hint = "this will not pass by itself: check the database URL, the database and the role"
+        return LoadError(f"{message}; {hint}", permanent=True)
+    return LoadError(message)
 
 
 def server_reason(error: BaseException, driver_error: type[BaseException]) -> str:
