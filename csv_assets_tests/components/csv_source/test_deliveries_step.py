@@ -142,40 +142,14 @@ def test_a_rejections_requeue_line_is_safe_to_paste_whatever_the_file_is_called(
     assert "'bad $(touch PWNED) x.psv'" in result.description
 
 
-def test_a_password_passed_as_a_query_parameter_never_reaches_the_metadata(data_dir, database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a password as a query parameter is libpq's (PostgreSQL)")
-    url = sa.make_url(database_url).update_query_dict({"password": "hunter2"})
+def load_sample(data_dir, url: sa.URL):
+    """Run load_payments over the sample payments delivery against the warehouse at ``url``.
+
+    Returns the run's result, its stored event log and the delivery's key.
+    """
     folders = DropFolders(data_dir=str(data_dir))
     (dropped,) = folders.folders(load_catalog()["payments"]).list_inbox()
     warehouse = Warehouse(database_url=url.render_as_string(hide_password=False))
-
-    with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions("payments_deliveries", [dropped.delivery.key])
-        run = (
-            defs()
-            .resolve_job_def("load_payments")
-            .execute_in_process(
-                instance=instance,
-                partition_key=dropped.delivery.key,
-                resources={"warehouse": warehouse, "drop_folders": folders},
-            )
-        )
-        stored = [str(e.dagster_event) for e in instance.all_logs(run.run_id)]
-
-    (event,) = run.get_asset_materialization_events()
-    assert "password=***" in event.materialization.metadata["dagster/uri"].value
-    assert not [line for line in stored if "hunter2" in line]  # nor in the run's history
-
-
-def test_a_database_that_does_not_exist_fails_the_step_without_retry_rounds(data_dir, database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a database that does not exist is a server's (PostgreSQL)")
-    url = sa.make_url(database_url).set(database="no_such_thing_csv_assets")
-    folders = DropFolders(data_dir=str(data_dir))
-    (dropped,) = folders.folders(load_catalog()["payments"]).list_inbox()
-    warehouse = Warehouse(database_url=url.render_as_string(hide_password=False))
-
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("payments_deliveries", [dropped.delivery.key])
         run = (
@@ -188,9 +162,31 @@ def test_a_database_that_does_not_exist_fails_the_step_without_retry_rounds(data
                 raise_on_error=False,
             )
         )
-        messages = [e.message for e in instance.all_logs(run.run_id)]
+        return run, instance.all_logs(run.run_id), dropped.delivery.key
+
+
+def test_a_password_passed_as_a_query_parameter_never_reaches_the_metadata(data_dir, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a password as a query parameter is libpq's (PostgreSQL)")
+    url = sa.make_url(database_url).update_query_dict({"password": "hunter2"})
+
+    run, entries, _ = load_sample(data_dir, url)
+    stored = [str(e.dagster_event) for e in entries]
+
+    (event,) = run.get_asset_materialization_events()
+    assert "password=***" in event.materialization.metadata["dagster/uri"].value
+    assert not [line for line in stored if "hunter2" in line]  # nor in the run's history
+
+
+def test_a_database_that_does_not_exist_fails_the_step_without_retry_rounds(data_dir, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a database that does not exist is a server's (PostgreSQL)")
+    url = sa.make_url(database_url).set(database="no_such_thing_csv_assets")
+
+    run, entries, key = load_sample(data_dir, url)
+    messages = [e.message for e in entries]
 
     assert not run.success
     assert not [m for m in messages if "trying again" in m]  # no 15 + 30 + 60 s of waiting
     (failure,) = [m for m in messages if "will not pass by itself" in m and "does not exist" in m]
-    assert dropped.delivery.key in failure or "payments_2026-11-01.psv" in failure
+    assert key in failure or "payments_2026-11-01.psv" in failure
