@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         RemoteSettings,
         create_warehouse_engine,
         load_catalog,
+        reader,
         source_status,
     )
 
@@ -39,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
     engine = create_warehouse_engine(args.database_url)
     try:
         settings = RemoteSettings.from_env(args.data_dir)
-        statuses = source_status(sources, engine, args.data_dir, settings)
-        rows, quarantined = ledger_rows(engine, args.source, args.limit)
+        statuses = source_status(sources, reader(engine), args.data_dir, settings)
+        rows, quarantined = ledger_rows(reader(engine), args.source, args.limit)
     finally:
         engine.dispose()
     if args.json:

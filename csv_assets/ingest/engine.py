@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 
 APPLICATION_NAME = "csv-assets"
+READS_ONLY = "csv_assets_reads_only"
+"""Execution option of an engine whose SQLite transactions never take the write lock."""
 SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "credential")
 """Query parameters of a URL whose values are never shown (libpq takes ``?password=``)."""
 
@@ -23,6 +25,18 @@ def redacted_url(url: sa.URL) -> str:
     }
     shown = url.set(query=query).render_as_string(hide_password=True)
     return shown.replace("=%2A%2A%2A", "=***")  # the mask, not its percent-encoding
+
+
+def reader(engine: sa.Engine) -> sa.Engine:
+    """``engine`` for work that only reads: it shares the pool, never the write lock.
+
+    On SQLite its transactions are a plain (deferred) ``BEGIN``, so under WAL they read the
+    last commit at once while a load writes; every other transaction of the warehouse engine
+    is ``BEGIN IMMEDIATE`` (see ``create_warehouse_engine``). A write through it fails on
+    SQLite only if another writer committed first. Other databases read without blocking
+    writers anyway.
+    """
+    return engine.execution_options(**{READS_ONLY: True})
 
 
 def _in_utc(dbapi_connection: Any, _record: Any) -> None:
@@ -47,9 +61,10 @@ def create_warehouse_engine(url: str) -> sa.Engine:
     (used to retry a file with the exact reader) work as documented by SQLAlchemy. That BEGIN is
     ``BEGIN IMMEDIATE``: a transaction holds the database's one write lock from its first
     statement, so two loaders of one file can never both find it unloaded (the claims of
-    ``csv_assets.pipeline.load`` rely on it). PostgreSQL connections say they are csv-assets'
-    (``application_name``), so an operator finds a load in ``pg_stat_activity``, and work in
-    UTC whatever the server's time zone.
+    ``csv_assets.pipeline.load`` rely on it). Writers claim; readers read: ``reader(engine)``
+    is the same engine for work that only reads, and never waits for a load. PostgreSQL
+    connections say they are csv-assets' (``application_name``), so an operator finds a load
+    in ``pg_stat_activity``, and work in UTC whatever the server's time zone.
     """
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -75,6 +90,7 @@ def create_warehouse_engine(url: str) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        reads_only = conn.get_execution_options().get(READS_ONLY, False)
+        conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine

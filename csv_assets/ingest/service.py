@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.ingest.engine import reader
 from csv_assets.ingest.events import logged
 from csv_assets.ingest.extra_tables import extra_table
 from csv_assets.ingest.file_load import FileLoad, timed
@@ -282,8 +283,8 @@ def check_header(
 
 
 def _reading(bind: sa.Engine | sa.Connection) -> AbstractContextManager[sa.Connection]:
-    """A connection to read with: a new one from an engine, or the caller's own."""
-    return bind.connect() if isinstance(bind, sa.Engine) else nullcontext(bind)
+    """A connection to read with: a new one that never waits for a load, or the caller's own."""
+    return reader(bind).connect() if isinstance(bind, sa.Engine) else nullcontext(bind)
 
 
 def plan_file(

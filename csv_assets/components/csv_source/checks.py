@@ -20,7 +20,7 @@ def build_key_check(source: SourceSpec) -> dg.AssetChecksDefinition | None:
         description=f"No two rows share ({', '.join(source.key_columns)}) across all deliveries.",
     )
     def _unique_keys(warehouse: Warehouse) -> dg.AssetCheckResult:
-        table = sa.Table(source.table_name, sa.MetaData(), autoload_with=warehouse.engine)
+        table = sa.Table(source.table_name, sa.MetaData(), autoload_with=warehouse.reader)
         keys = [table.c[name] for name in source.key_columns]
         duplicates = (
             sa.select(*keys, sa.func.count().label("copies"))
@@ -28,7 +28,7 @@ def build_key_check(source: SourceSpec) -> dg.AssetChecksDefinition | None:
             .having(sa.func.count() > 1)
             .subquery()
         )
-        with warehouse.engine.connect() as conn:
+        with warehouse.reader.connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(duplicates)).scalar_one()
             sample = conn.execute(sa.select(duplicates).limit(SAMPLE_KEYS)).mappings().all()
         return dg.AssetCheckResult(

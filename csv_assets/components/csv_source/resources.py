@@ -12,6 +12,7 @@ from csv_assets.ingest import (
     SourceSpec,
     create_warehouse_engine,
     folders_for,
+    reader,
 )
 
 
@@ -39,6 +40,11 @@ class Warehouse(dg.ConfigurableResource):
         if self._engine is None:
             self._engine = create_warehouse_engine(self.database_url)
         return self._engine
+
+    @property
+    def reader(self) -> sa.Engine:
+        """The run's engine for work that only reads: it never waits for a load to commit."""
+        return reader(self.engine)
 
 
 class DropFolders(dg.ConfigurableResource):

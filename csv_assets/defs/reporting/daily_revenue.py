@@ -101,10 +101,10 @@ def daily_revenue(warehouse: Warehouse) -> Iterator[dg.MaterializeResult | dg.As
             "dagster/row_count": rows,
             "dagster/column_schema": COLUMNS,
             "dagster/column_lineage": COLUMN_LINEAGE,
-            "preview": table(revenue_preview(warehouse.engine)),
+            "preview": table(revenue_preview(warehouse.reader)),
         }
     )
-    totals = revenue_totals(warehouse.engine)
+    totals = revenue_totals(warehouse.reader)
     source, summary = totals["orders"], totals["daily_revenue"]
     differ = [name for name in source if source[name] != summary[name]]
     yield dg.AssetCheckResult(

@@ -1,0 +1,54 @@
+"""``csv-assets status`` while a load writes: writers claim, readers read the last commit."""
+
+import subprocess
+import sys
+import textwrap
+
+from csv_assets_tests.commands.test_cli import csv_assets
+from csv_assets_tests.conftest import REPO
+
+# A writer that deletes the whole ledger and holds its transaction open, as a long load would.
+_HOLD_A_WRITE = textwrap.dedent(
+    """
+    import sys, time
+    from csv_assets.ingest import create_warehouse_engine
+    engine = create_warehouse_engine(sys.argv[1])
+    with engine.connect() as conn:
+        conn.begin()
+        conn.exec_driver_sql("DELETE FROM csv_assets_ledger")
+        print("holding", flush=True)
+        time.sleep(600)
+    """
+)
+
+
+def test_status_reads_the_last_commit_while_a_writer_holds_the_database(data_dir, database_url):
+    sample = data_dir / "inbox" / "orders" / "orders_2026-11-01.csv"
+    where = {"data_dir": data_dir, "database_url": database_url}
+    assert csv_assets("load", str(sample), "--source", "orders", **where).returncode == 0
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_A_WRITE, database_url],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "holding\n"
+
+        # The busy timeout is 60 s: a reader that queued for the write lock would not finish.
+        status = subprocess.run(
+            [sys.executable, "-m", "csv_assets.cli", "status", "orders"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env={"CSV_ASSETS_DATABASE_URL": database_url, "CSV_ASSETS_DATA_DIR": str(data_dir)},
+            timeout=30,
+            check=False,
+        )
+
+        assert writer.poll() is None, "the writer still holds its transaction"
+        assert status.returncode == 0, status.stderr
+        assert "orders_2026-11-01.csv" in status.stdout  # the committed ledger, not the delete
+    finally:
+        writer.kill()
+        writer.wait()
