@@ -97,6 +97,10 @@ def _main(args: argparse.Namespace) -> int:
 
 def bad_url(error: Exception) -> str:
     """What is wrong with a database URL SQLAlchemy cannot use, and what to write instead."""
+    from csv_assets.ingest.engine import NoSuchFolderError
+
+    if isinstance(error, NoSuchFolderError):
+        return str(error)
     if "postgres" in str(error) and "postgresql" not in str(error):
         return "the database URL says postgres://; write postgresql+psycopg://user@host/db"
     return (

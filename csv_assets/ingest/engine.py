@@ -7,7 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from csv_assets.ingest.pg_session import bound_sessions
+
 APPLICATION_NAME = "csv-assets"
+SQLITE_BUSY_SECONDS = 60.0
+"""How long a SQLite writer waits for another's write lock (``?timeout=`` in the URL wins)."""
 READS_ONLY = "csv_assets_reads_only"
 """Execution option of an engine whose SQLite transactions never take the write lock."""
 SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "credential")
@@ -27,6 +31,10 @@ def redacted_url(url: sa.URL) -> str:
     return shown.replace("=%2A%2A%2A", "=***")  # the mask, not its percent-encoding
 
 
+class NoSuchFolderError(sa.exc.ArgumentError):
+    """A SQLite URL names a file in a folder that does not exist: a typo, most likely."""
+
+
 def reader(engine: sa.Engine) -> sa.Engine:
     """``engine`` for work that only reads: it shares the pool, never the write lock.
 
@@ -39,21 +47,10 @@ def reader(engine: sa.Engine) -> sa.Engine:
     return engine.execution_options(**{READS_ONLY: True})
 
 
-def _in_utc(dbapi_connection: Any, _record: Any) -> None:
-    """Make a new PostgreSQL session's time zone UTC, whatever the server's or role's.
-
-    A day (daily_revenue's) or a time without a zone is then the same on every server. A SET,
-    not a startup option, so that it passes through connection poolers too.
-    """
-    autocommit = dbapi_connection.autocommit
-    dbapi_connection.autocommit = True
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute("SET TIME ZONE 'UTC'")
-    dbapi_connection.autocommit = autocommit
-
-
 def create_warehouse_engine(url: str) -> sa.Engine:
-    """Return an engine for ``url``; a SQLite file gets its folder, WAL and a busy timeout.
+    """Return an engine for ``url``; a SQLite file gets WAL and a busy timeout.
+
+    A SQLite database must be in a folder that exists (the file is created if need be).
 
     WAL lets the UI, checks and downstream assets read while a load writes; the busy timeout
     makes a second writer wait for the first rather than fail. The driver's own transaction
@@ -72,18 +69,23 @@ def create_warehouse_engine(url: str) -> sa.Engine:
             parsed = parsed.update_query_dict({"application_name": APPLICATION_NAME})
         engine = sa.create_engine(parsed, pool_pre_ping=True)
         if parsed.get_backend_name() == "postgresql":
-            sa.event.listen(engine, "connect", _in_utc)
+            bound_sessions(engine, parsed)
         return engine
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(parsed, connect_args={"timeout": 60})
+    folder = Path(parsed.database).parent if parsed.database not in (None, "", ":memory:") else None
+    if folder is not None and not folder.is_dir():  # a typo must not become a new folder
+        raise NoSuchFolderError(
+            f"the folder of the SQLite database, {folder}, does not exist: create it or "
+            "correct the database URL"
+        )
+    busy = float(parsed.query.get("timeout", SQLITE_BUSY_SECONDS))  # type: ignore[arg-type]
+    engine = sa.create_engine(parsed, connect_args={"timeout": busy})
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         cursor.execute("PRAGMA cache_size=-16384")  # 16 MiB: a load appends, its index is ints
         cursor.close()
         dbapi_connection.isolation_level = None

@@ -112,7 +112,7 @@ def server_reason(error: BaseException, driver_error: type[BaseException]) -> st
     seen: BaseException | None = error
     while seen is not None and seen not in chain:
         chain.append(seen)
-        seen = seen.__cause__ or seen.__context__
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
     failures = [getattr(e, "orig", None) or e for e in chain]
     failures = [e for e in failures if isinstance(e, driver_error)] or failures
     first = failures[-1]
