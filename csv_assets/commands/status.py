@@ -86,6 +86,11 @@ def print_sources(statuses: list[SourceStatus]) -> None:
         )
         if s.folder_error:
             print(f"{'':<14}cannot list the drop folder: {s.folder_error}")
+        if s.future_dated:
+            print(
+                f"{'':<14}{s.future_dated} waiting file(s) dated in the future (a writer's "
+                "clock is wrong): the sensor loads each once it held still for settle_seconds"
+            )
     if any(s.rejected for s in statuses):
         print("rejected files wait beside their reports: csv-assets requeue SOURCE after a fix")
 

@@ -17,6 +17,11 @@ NAME_BYTES = 255
 """The longest file name a local disk (ext4, XFS, APFS, NTFS) or an SFTP server holds."""
 
 
+FIRST_SECOND = int(datetime(1, 1, 1, tzinfo=UTC).timestamp())
+LAST_SECOND = int(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
+"""The times a key can spell: a file's mtime outside them (a broken clock) is taken as the
+nearest, so the file still loads."""
+
 KEY = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})Z(~\d+)? (.+)", re.DOTALL)
 """A partition key: the delivery's time (UTC, to the millisecond), a space, its file name.
 
@@ -81,9 +86,11 @@ class Delivery:
     @classmethod
     def of(cls, name: str, mtime_ns: int) -> Delivery:
         """The delivery of a file named ``name`` last modified at ``mtime_ns``."""
-        moment = datetime.fromtimestamp(mtime_ns // 1_000_000_000, UTC)
+        seconds = min(max(mtime_ns // 1_000_000_000, FIRST_SECOND), LAST_SECOND)
+        moment = datetime.fromtimestamp(seconds, UTC)
         millis = mtime_ns // 1_000_000 % 1000
-        return cls(name, f"{moment:%Y%m%dT%H%M%S}.{millis:03d}Z")
+        # The year by hand: strftime's %Y drops the zeros of years before 1000 on glibc.
+        return cls(name, f"{moment.year:04d}{moment:%m%dT%H%M%S}.{millis:03d}Z")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from csv_assets.ingest.catalog import SourceSpec
 from csv_assets.ingest.folders import folders_for
+from csv_assets.ingest.scan import is_future_dated
 from csv_assets.ingest.stores import RemoteSettings
 from csv_assets.pipeline.load import ledger
 
@@ -28,6 +29,8 @@ class SourceStatus:
     waiting: int | None
     rejected: int | None
     folder_error: str | None = None
+    future_dated: int = 0
+    """Waiting files whose mtime lies ahead of this machine's clock (a writer's is wrong)."""
 
     @property
     def fresh(self) -> str:
@@ -60,9 +63,12 @@ def source_status(
     for source in sources:
         key, loaded_at = last.get(source.name, (None, None))
         waiting = rejected = error = None
+        future = 0
         folders = folders_for(source, data_dir, settings)
         try:
-            waiting = len(folders.list_inbox())
+            inbox = folders.list_inbox()
+            waiting = len(inbox)
+            future = sum(is_future_dated(f, now.timestamp()) for f in inbox)
             rejected = len(folders.list_rejected())
         except OSError as failure:  # a server down (StoreError) is news, not a crash
             error = str(failure).splitlines()[0]
@@ -80,6 +86,7 @@ def source_status(
                 waiting,
                 rejected,
                 error,
+                future,
             )
         )
     return statuses

@@ -30,6 +30,44 @@ def ready_files(
     return [f for f in listing if f.mtime_ns < before and f.mtime_ns <= settled]
 
 
+def is_future_dated(file: DroppedFile, now: float) -> bool:
+    """Whether ``file``'s mtime lies ahead of ``now``: a writer's clock is wrong (or set so)."""
+    return file.mtime_ns > int(now * 1e9) + CLOCK_MARGIN_NS
+
+
+def held_still(
+    listing: Iterable[DroppedFile],
+    seen: dict[str, float],
+    now: float,
+    settle_seconds: float,
+    complete: bool = True,
+) -> tuple[list[DroppedFile], dict[str, float]]:
+    """The future-dated files of ``listing`` seen unchanged for ``settle_seconds``.
+
+    Their mtime says nothing of when they last changed, so the scans remember when each was
+    first seen as it is (by ``run_key``: its name, time and size); a change is a new entry.
+
+    Args:
+        listing: The files the scan listed.
+        seen: When each future-dated file was first seen, from the previous scan's cursor.
+        now: When this scan began.
+        settle_seconds: How long a file must have held still.
+        complete: Whether ``listing`` is the whole folder; a page of it (S3) keeps what was
+            seen of the other pages.
+
+    Returns:
+        The files ready now, and what the next scan should remember.
+    """
+    future = [f for f in listing if is_future_dated(f, now)]
+    # A page keeps the other pages' entries for a day past settling: a file gone by then was
+    # loaded or removed.
+    forget_before = now - settle_seconds - 86_400
+    remembered = {} if complete else {k: t for k, t in seen.items() if t > forget_before}
+    remembered.update({f.run_key: seen.get(f.run_key, now) for f in future})
+    ready = [f for f in future if remembered[f.run_key] <= now - settle_seconds]
+    return ready, remembered
+
+
 def scan_drop_folder(
     folder: Path, previous_scan: float | None, now: float, settle_seconds: float
 ) -> list[DroppedFile]:
@@ -37,15 +75,20 @@ def scan_drop_folder(
     return ready_files(list_local_folder(folder), previous_scan, now, settle_seconds)
 
 
-def encode_cursor(scanned_at: float, resume_after: str | None = None) -> str:
-    """The sensor cursor: when this scan began, and nothing per file.
+def encode_cursor(
+    scanned_at: float, resume_after: str | None = None, seen: dict[str, float] | None = None
+) -> str:
+    """The sensor cursor: when this scan began, and nothing per file but the future-dated.
 
     ``resume_after``: the name a paged listing (S3) goes on after at the next tick, when this
-    tick listed only part of a big folder.
+    tick listed only part of a big folder. ``seen``: when each future-dated file was first
+    seen as it is (see ``held_still``).
     """
     cursor: dict[str, object] = {"v": 2, "scanned_at": scanned_at}
     if resume_after is not None:
         cursor["resume_after"] = resume_after
+    if seen:
+        cursor["future_dated"] = seen
     return json.dumps(cursor)
 
 
@@ -65,3 +108,12 @@ def resume_point(cursor: str | None) -> str | None:
     except (ValueError, AttributeError):
         return None
     return value if isinstance(value, str) else None
+
+
+def future_dated_seen(cursor: str | None) -> dict[str, float]:
+    """When the previous scans first saw each future-dated file (see ``held_still``)."""
+    try:
+        value = json.loads(cursor or "{}").get("future_dated", {})
+        return {str(k): float(v) for k, v in value.items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}

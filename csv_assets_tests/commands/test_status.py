@@ -1,5 +1,6 @@
 """``csv-assets status`` while a load writes: writers claim, readers read the last commit."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -52,3 +53,13 @@ def test_status_reads_the_last_commit_while_a_writer_holds_the_database(data_dir
     finally:
         writer.kill()
         writer.wait()
+
+
+def test_status_says_why_a_file_dated_in_the_future_is_still_waiting(data_dir, database_url):
+    (sample,) = (data_dir / "inbox" / "payments").iterdir()
+    os.utime(sample, (4_102_444_800, 4_102_444_800))  # 2100: a partner's clock is wrong
+
+    status = csv_assets("status", "payments", data_dir=data_dir, database_url=database_url)
+
+    assert status.returncode == 0, status.stderr
+    assert "1 waiting file(s) dated in the future" in status.stdout

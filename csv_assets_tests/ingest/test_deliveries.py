@@ -1,5 +1,7 @@
 """Delivery keys: time first, then the file name; the keys of earlier versions still parse."""
 
+from datetime import UTC, datetime
+
 from csv_assets.ingest import Delivery
 
 
@@ -25,3 +27,18 @@ def test_a_key_of_an_earlier_version_keeps_naming_its_partition():
 
     assert (delivery.name, delivery.stamp) == ("orders.csv", "20261123T101515.123Z")
     assert delivery.key == old
+
+
+def test_a_file_dated_before_year_1000_or_past_9999_still_has_a_key_that_parses():
+    year_999 = (
+        int(datetime(999, 1, 1, tzinfo=UTC).timestamp()) * 10**9
+    )  # 0999-01-01: tmpfs and SFTP servers keep such times
+    for mtime_ns, spelled in [
+        (year_999, "0999-01-01 00:00:00.000Z"),
+        (-(10**20), "0001-01-01 00:00:00.000Z"),  # before year 1: the nearest time a key holds
+        (10**21, "9999-12-31 23:59:59.000Z"),
+    ]:
+        delivery = Delivery.of("old.csv", mtime_ns)
+
+        assert delivery.key == f"{spelled} old.csv"
+        assert Delivery.from_key(delivery.key) == delivery

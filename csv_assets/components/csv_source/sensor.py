@@ -20,6 +20,8 @@ from csv_assets.ingest import (
     SourceSpec,
     decode_cursor,
     encode_cursor,
+    future_dated_seen,
+    held_still,
     ready_files,
     resume_point,
 )
@@ -51,10 +53,24 @@ def build_drop_folder_sensor(
             context.log.warning(f"run {run_id} of {job.name}: its worker is gone; marked failed")
         scanned_at = time.time()
         folders = drop_folders.folders(source)
-        listing, resume = folders.scan_inbox(resume_point(context.cursor), LISTING_SECONDS)
+        resumed = resume_point(context.cursor)
+        listing, resume = folders.scan_inbox(resumed, LISTING_SECONDS)
         ready = ready_files(
             listing, decode_cursor(context.cursor), scanned_at, source.settle_seconds
         )
+        early, seen = held_still(
+            listing,
+            future_dated_seen(context.cursor),
+            scanned_at,
+            source.settle_seconds,
+            complete=resumed is None and resume is None,
+        )
+        if early:
+            context.log.warning(
+                f"{len(early)} file(s) in {source.inbox} are dated in the future (a writer's "
+                "clock is wrong); loading them because they held still"
+            )
+        ready += early
         known = set(context.instance.get_dynamic_partitions(partitions.name))
         fresh = [f for f in ready if f.delivery.key not in known]
         new = sorted({f.delivery.key for f in fresh})
@@ -64,7 +80,7 @@ def build_drop_folder_sensor(
         return dg.SensorResult(
             run_requests=requests,
             dynamic_partitions_requests=[partitions.build_add_request(new)] if new else [],
-            cursor=encode_cursor(scanned_at, resume),
+            cursor=encode_cursor(scanned_at, resume, seen),
         )
 
     return _sensor

@@ -11,6 +11,7 @@ from csv_assets.ingest import (
     Delivery,
     decode_cursor,
     encode_cursor,
+    held_still,
     list_local_folder,
     load_catalog,
     scan_drop_folder,
@@ -23,6 +24,7 @@ from csv_assets_tests.components.csv_source.ticks import (
     tick,
 )
 from csv_assets_tests.conftest import drop
+from csv_assets_tests.faults.loads import counts, write_payments
 
 
 def test_a_file_is_ready_only_once_a_scan_saw_it_as_it_is_and_it_settled(tmp_path):
@@ -184,3 +186,51 @@ def test_the_sensors_give_their_table_pools_a_limit_before_the_first_run(data_di
     payments = load_catalog()["payments"]
     for mode in ("replace", "upsert"):
         assert pool_limit(payments.model_copy(update={"load_mode": mode})) == 1
+
+
+def test_a_file_dated_in_the_future_loads_once_two_ticks_saw_it_hold_still(
+    data_dir, database_url, monkeypatch
+):
+    configure(monkeypatch, data_dir)
+    monkeypatch.setenv("CSV_ASSETS_DATABASE_URL", database_url)
+    for existing in (data_dir / "inbox" / "payments").iterdir():
+        existing.unlink()
+    ahead = write_payments(data_dir / "inbox" / "payments" / "skewed.psv", 20, first_id=500)
+    year_2100 = 4_102_444_800
+    os.utime(ahead, (year_2100, year_2100))
+    sensor = defs().get_sensor_def("payments_drop_folder")
+
+    with dg.instance_for_test() as instance:
+        first = tick(sensor, instance, data_dir)
+        early = tick(sensor, instance, data_dir, first.cursor)
+        time.sleep(SETTLE)
+        settled = tick(sensor, instance, data_dir, early.cursor)
+        job = defs().resolve_job_def("load_payments")
+        (request,) = settled.run_requests
+        (added,) = settled.dynamic_partitions_requests  # as the daemon applies it
+        instance.add_dynamic_partitions("payments_deliveries", list(added.partition_keys))
+        run = job.execute_in_process(instance=instance, partition_key=request.partition_key)
+
+    key = Delivery.of("skewed.psv", year_2100 * 10**9).key
+    assert not any(key in str(r.partition_key) for r in early.run_requests)
+    assert request.partition_key == key
+    assert run.success
+    assert counts(database_url, "SELECT count(*) FROM payments WHERE payment_id >= 'PAY-000500'")[
+        0
+    ] == (20,)
+    assert not ahead.exists()  # archived
+
+
+def test_a_future_dated_file_that_changes_starts_holding_still_again(tmp_path):
+    path = tmp_path / "skewed.csv"
+    path.write_text("x\n1\n")
+    os.utime(path, (4_102_444_800, 4_102_444_800))
+    start = time.time()
+    _, seen = held_still(list_local_folder(tmp_path), {}, start, SETTLE)
+    path.write_text("x\n1\n2\n")
+    os.utime(path, (4_102_444_800, 4_102_444_800))  # same time, new size
+
+    ready, again = held_still(list_local_folder(tmp_path), seen, start + SETTLE, SETTLE)
+    later, _ = held_still(list_local_folder(tmp_path), again, start + 2 * SETTLE, SETTLE)
+
+    assert ready == [] and [f.name for f in later] == ["skewed.csv"]
