@@ -1,9 +1,8 @@
-"""What a cell's text is (null, number, boolean, date, datetime) and safe column names."""
+"""What a cell's text is: null, number, boolean, date, datetime."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -140,18 +139,3 @@ def guess_number_style(cells: Iterable[str], delimiter: str) -> NumberStyle:
     if votes["decimal_comma"] + votes["thousands_dot"] > votes["decimal_point"]:
         return NumberStyle(decimal=",", thousands="." if votes["thousands_dot"] else None)
     return NumberStyle(decimal=".", thousands="," if votes["thousands_comma"] else None)
-
-
-def safe_names(raw: Iterable[str]) -> tuple[str, ...]:
-    """Turn header cells into unique lowercase SQL identifiers (``Order ID`` -> ``order_id``)."""
-    names: list[str] = []
-    seen: Counter[str] = Counter()
-    for position, cell in enumerate(raw, start=1):
-        ascii_text = unicodedata.normalize("NFKD", cell).encode("ascii", "ignore").decode()
-        name = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_text).strip("_").lower() or f"column_{position}"
-        if name[0].isdigit():
-            name = f"c_{name}"
-        name = name[:60]
-        seen[name] += 1
-        names.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-    return tuple(names)

@@ -13,8 +13,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from csv_assets.pipeline.cells import NumberStyle, guess_number_style, safe_names
+from csv_assets.pipeline.cells import NumberStyle, guess_number_style
 from csv_assets.pipeline.dialect import PINNED, Dialect, comment_prefixes
+from csv_assets.pipeline.names import collisions, safe_names
 from csv_assets.pipeline.read import fit_record, open_bytes
 from csv_assets.pipeline.sniff.calibration import PINS, calibrated
 from csv_assets.pipeline.sniff.encoding import Encoding, decode_sample, detect_encoding
@@ -110,7 +111,8 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
         names = tuple(f"column_{i + 1}" for i in range(len(first)))
         below = infer_sample(sample_table(names, rest), style)
     raw_header = (layout.group or tuple(first)) if has_header else names
-    notes = list(layout.notes)
+    columns = safe_names(raw_header)
+    notes = [*layout.notes, *(collisions(raw_header, columns) if has_header else ())]
     if encoding.replaced:
         notes.append(
             f"{encoding.replaced} bytes of the first {len(head) // 1024} KiB are not valid "
@@ -132,7 +134,7 @@ def sniff_head(path: Path, pins: dict[str, Any]) -> Head:
         comment_prefixes=comments,
         encoding_errors=encoding.errors,
         raw_header=raw_header,
-        columns=safe_names(raw_header),
+        columns=columns,
         number_style=style,
         notes=tuple(notes),
         runner_up=_runner_up(encoding, found, has_header, pins),

@@ -9,9 +9,10 @@ from typing import Literal
 
 import pandera.pandas as pa
 
-from csv_assets.pipeline.cells import Kind, safe_names
+from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.names import fold, safe_names
 
 NewColumnPolicy = Literal["fail", "ignore", "add"]
 ADD_CONFIDENCE = 0.99  # below this, a new column is added as TEXT rather than a guessed type
@@ -138,8 +139,12 @@ def plan_columns(
                 rule="column_count",
             )
         return ColumnPlan(columns, tuple(range(len(columns))))
-    lookup = {raw: i for i, raw in enumerate(dialect.raw_header)}
+    # A cell spelled as the column's name wins over one that folds to it; names folded as
+    # before 0.3 (letters like ß dropped) come last, so older models keep their columns.
+    raw_header = dialect.raw_header
+    lookup = {fold(raw, i + 1, spell=False): i for i, raw in enumerate(raw_header)}
     lookup.update({safe: i for i, safe in enumerate(dialect.columns)})
+    lookup.update({raw: i for i, raw in enumerate(raw_header)})
     positions: list[int | None] = []
     for column in columns:
         position = lookup.get(column.name, lookup.get(safe_names([column.name])[0]))

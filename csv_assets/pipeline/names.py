@@ -1,0 +1,97 @@
+"""Column names: header cells as unique lowercase SQL identifiers, and the cells that collide.
+
+Letters outside ASCII are spelled in ASCII as people spell them (``Straße`` -> ``strasse``,
+``Æble`` -> ``aeble``, ``Łódź`` -> ``lodz``); accents are dropped (``Nöte`` -> ``note``). Two
+cells that come out as one name are told apart, and the cell that was already that name keeps
+it: in ``Nöte,note`` the column ``note`` is ``note`` and ``Nöte`` is ``note_2``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+MAX_NAME = 60
+
+# Letters Unicode does not decompose into a base letter and a mark, as they are spelled in ASCII.
+_SPELLED = str.maketrans(
+    {
+        "ß": "ss",
+        "ẞ": "SS",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "\u0131": "i",  # dotless i
+    }
+)
+
+
+def fold(cell: str, position: int, *, spell: bool = True) -> str:
+    """``cell`` as a lowercase SQL identifier before it is made unique (``column_N`` if empty).
+
+    ``spell=False`` drops the letters of ``_SPELLED`` instead, as versions before 0.3 did
+    (``Straße`` -> ``strae``): a model written then still finds its columns.
+    """
+    text = cell.translate(_SPELLED) if spell else cell
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_text).strip("_").lower() or f"column_{position}"
+    if name[0].isdigit():
+        name = f"c_{name}"
+    return name[:MAX_NAME]
+
+
+def safe_names(raw: Iterable[str]) -> tuple[str, ...]:
+    """Turn header cells into unique lowercase SQL identifiers (``Order ID`` -> ``order_id``).
+
+    Where cells fold to one name, the cell that is that name already keeps it (else the first);
+    the others get ``_2``, ``_3``... in header order, skipping names another cell has.
+    """
+    cells = list(raw)
+    folded = [fold(cell, i) for i, cell in enumerate(cells, start=1)]
+    owners: dict[str, int] = {}
+    for i, name in enumerate(folded):
+        if name not in owners or (cells[i] == name and cells[owners[name]] != name):
+            owners[name] = i
+    taken = set(folded)
+    names: list[str] = []
+    for i, name in enumerate(folded):
+        if owners[name] == i:
+            names.append(name)
+            continue
+        n = 2
+        while f"{name}_{n}" in taken:
+            n += 1
+        taken.add(f"{name}_{n}")
+        names.append(f"{name}_{n}")
+    return tuple(names)
+
+
+def collisions(raw: Sequence[str], names: Sequence[str]) -> list[str]:
+    """One sentence per group of header cells that fold to one name, saying who got which.
+
+    Args:
+        raw: The header's cells.
+        names: Their column names, from ``safe_names(raw)``.
+    """
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, cell in enumerate(raw, start=1):
+        groups[fold(cell, i)].append(i - 1)
+    notes = []
+    for name, members in groups.items():
+        if len(members) > 1:
+            said = ", ".join(f"{raw[i]!r} (column {i + 1}) is {names[i]}" for i in members)
+            notes.append(f"header cells that read alike as {name!r}: {said}")
+    return notes
