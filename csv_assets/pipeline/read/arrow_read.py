@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import BinaryIO
 
@@ -103,20 +104,23 @@ def iter_arrow_batches(
             reader = _open_arrow(binary, dialect, set_aside, skip_blank)
         except pa.ArrowInvalid as error:  # a record bigger than a block, read at the open
             raise IrregularRows(f"{path.name}: {error}") from error
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                if irregular:  # every record of the last blocks was set aside
-                    raise IrregularRows(
-                        f"{path.name}: record {irregular[0]!r} has the wrong width"
-                    ) from None
-                return
-            except pa.ArrowInvalid as error:
-                raise IrregularRows(f"{path.name}: {error}") from error
-            if irregular:
-                raise IrregularRows(f"{path.name}: record {irregular[0]!r} has the wrong width")
-            yield batch
+        # Closed however the reading ends: Arrow's read-ahead thread must not outlive the file
+        # (one still reading at interpreter exit aborts the process).
+        with closing(reader):
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    if irregular:  # every record of the last blocks was set aside
+                        raise IrregularRows(
+                            f"{path.name}: record {irregular[0]!r} has the wrong width"
+                        ) from None
+                    return
+                except pa.ArrowInvalid as error:
+                    raise IrregularRows(f"{path.name}: {error}") from error
+                if irregular:
+                    raise IrregularRows(f"{path.name}: record {irregular[0]!r} has the wrong width")
+                yield batch
 
 
 def _open_arrow(
