@@ -10,6 +10,7 @@ event log says every step ran in a worker process.
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -86,8 +87,7 @@ def celery_project(
     inbox = project / "data" / "inbox" / "payments"
     for n in range(deliveries):
         write_payments(inbox / f"payments_{n:03d}.psv", rows, first_id=n * rows)
-    config = {"broker": broker, "backend": "rpc://", "config_source": RELIABLE_DELIVERY}
-    (project / "celery.yaml").write_text(json.dumps({"execution": {"config": config}}))
+    shutil.copy(REPO / "deploy" / "celery.yaml", project / "celery.yaml")  # as deployed
     env = {
         **postgres_instance_env(instance_url),
         "CSV_ASSETS_DATABASE_URL": warehouse_url.render_as_string(hide_password=False),
@@ -95,6 +95,7 @@ def celery_project(
         "CSV_ASSETS_EXECUTOR": "celery",
         "CSV_ASSETS_CELERY_BROKER": broker,
         "CSV_ASSETS_CELERY_QUEUE": queue,
+        "CELERY_BROKER_URL": broker,  # the workers' broker, from the environment only
     }
     for name, value in postgres_instance_env(instance_url).items():
         monkeypatch.setenv(name, value)  # this process reads the instance too
@@ -128,6 +129,9 @@ def test_load_runs_on_celery_workers_load_every_delivery_once(
     assert [run.returncode for run in runs] == [0] * len(runs), f"see {project}/run*.log"
     assert celery.loaded() == (DELIVERIES, DELIVERIES, DELIVERIES * ROWS)
     assert list(inbox.iterdir()) == []
+    # dagster-celery copies the worker's config into world-readable modules: no secret there.
+    written = list((project / "dagster_home" / "dagster_celery" / "config").rglob("*.py"))
+    assert written and not any(celery.env["CELERY_BROKER_URL"] in p.read_text() for p in written)
     engine = sa.create_engine(instance_url)
     with engine.connect() as conn:
         bodies = conn.execute(
@@ -173,6 +177,7 @@ def test_a_celery_worker_killed_mid_step_gives_its_step_to_another(
 def test_the_deployed_workers_share_the_runs_reliable_delivery_settings():
     deployed = yaml.safe_load((REPO / "deploy" / "celery.yaml").read_text())
     assert deployed["execution"]["config"]["config_source"] == RELIABLE_DELIVERY
+    assert {"broker", "backend"}.isdisjoint(deployed["execution"]["config"])  # credentials
 
 
 def range_tags(keys: list[str]) -> dict[str, str]:
