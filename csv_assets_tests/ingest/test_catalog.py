@@ -1,10 +1,14 @@
 """The catalog refuses, in one line naming file and field, settings that would bite later."""
 
+import subprocess
+import sys
+
 import pytest
 from pydantic import ValidationError
 
 from csv_assets import cli
 from csv_assets.ingest import CatalogError, SourceSpec, load_catalog
+from csv_assets_tests.conftest import REPO
 
 ORDERS = load_catalog()["orders"].model_dump()
 
@@ -98,3 +102,21 @@ def test_two_sources_with_other_models_on_one_table_are_refused(tmp_path):
 
     with pytest.raises(CatalogError, match="loads into table 'orders', as 'orders' does"):
         load_catalog(tmp_path)
+
+
+def test_a_schema_model_is_read_before_it_runs_so_a_wrong_one_runs_nothing():
+    # In a fresh interpreter: importing `this` prints the Zen of Python, once per process.
+    check = (
+        "from csv_assets.ingest import SourceSpec, load_catalog\n"
+        "orders = load_catalog()['orders'].model_dump()\n"
+        "try:\n"
+        "    SourceSpec.model_validate({**orders, 'schema_model': 'this:s'})\n"
+        "except ValueError as error:\n"
+        "    print('refused:', 'declares no class s' in str(error))\n"
+    )
+
+    done = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO, capture_output=True, text=True, check=True
+    )
+
+    assert done.stdout == "refused: True\n"  # and not a line of the Zen

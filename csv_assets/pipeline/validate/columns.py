@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import pandera.pandas as pa
@@ -65,12 +69,37 @@ class ColumnPlan:
 
 
 def import_model(reference: str) -> type[pa.DataFrameModel]:
-    """Import a pandera model from ``"package.module:ClassName"``."""
+    """Import a pandera model from ``"package.module:ClassName"``.
+
+    A module not yet imported is read before it runs: it must be Python source with a
+    top-level ``class ClassName``, so a mistyped or hostile reference (``this:s``) runs
+    nothing. Its parent packages are imported to find it, as any import does.
+
+    Raises:
+        ImportError: No such module.
+        TypeError: The module declares no such class, or it is not a pandera model.
+    """
     module_name, _, class_name = reference.partition(":")
+    if module_name not in sys.modules:
+        _declares_class(module_name, class_name)
     model = getattr(importlib.import_module(module_name), class_name)
     if not (isinstance(model, type) and issubclass(model, pa.DataFrameModel)):
         raise TypeError(f"{reference} is not a pandera DataFrameModel")
     return model
+
+
+def _declares_class(module_name: str, class_name: str) -> None:
+    """Refuse, before it runs, a module without a top-level ``class class_name``."""
+    if not all(part.isidentifier() for part in [*module_name.split("."), class_name]):
+        raise ImportError(f"{module_name}:{class_name} is not 'package.module:ClassName'")
+    spec = importlib.util.find_spec(module_name)
+    if spec is None:
+        raise ImportError(f"no module named {module_name!r}")
+    if not (spec.origin or "").endswith(".py"):
+        raise TypeError(f"{module_name} is not a Python source module; not imported")
+    tree = ast.parse(Path(spec.origin).read_bytes(), spec.origin)
+    if not any(isinstance(n, ast.ClassDef) and n.name == class_name for n in tree.body):
+        raise TypeError(f"{module_name} declares no class {class_name}; not imported")
 
 
 def columns_of(schema: pa.DataFrameSchema) -> tuple[ColumnSpec, ...]:
