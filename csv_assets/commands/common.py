@@ -82,14 +82,18 @@ def sniff_file(args: argparse.Namespace, *, whole_file: bool = True) -> Any:
 
 
 def find_source(name: str) -> Any:
-    """The catalog's ``SourceSpec`` called ``name``; exit with the known names if there is none."""
-    from csv_assets.ingest import load_catalog
+    """The catalog's ``SourceSpec`` called ``name``, whatever other sources' YAML says.
 
-    catalog = load_catalog()
-    if name not in catalog:
-        known = ", ".join(sorted(catalog)) or "none"
-        raise SystemExit(f"csv-assets: no source {name!r} in the catalog (known: {known})")
-    return catalog[name]
+    Exits with the known names if there is none, and the first broken YAML's line, if any.
+    """
+    from csv_assets.ingest import read_catalog
+
+    catalog, problems = read_catalog()
+    if name in catalog:
+        return catalog[name]
+    known = ", ".join(sorted(catalog)) or "none"
+    broken = f"; a broken one may be it: {problems[0]}" if problems else ""
+    raise SystemExit(f"csv-assets: no source {name!r} in the catalog (known: {known}){broken}")
 
 
 def print_json(value: Any) -> None:

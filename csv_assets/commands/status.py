@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
 
 from csv_assets.commands.common import add_location_arguments, find_source, print_json
@@ -31,12 +32,13 @@ def run(args: argparse.Namespace) -> int:
     from csv_assets.ingest import (
         RemoteSettings,
         create_warehouse_engine,
-        load_catalog,
+        read_catalog,
         reader,
         source_status,
     )
 
-    sources = [find_source(args.source)] if args.source else list(load_catalog().values())
+    catalog, broken = read_catalog()
+    sources = [find_source(args.source)] if args.source else list(catalog.values())
     engine = create_warehouse_engine(args.database_url)
     try:
         settings = RemoteSettings.from_env(args.data_dir)
@@ -44,19 +46,29 @@ def run(args: argparse.Namespace) -> int:
         rows, quarantined = ledger_rows(reader(engine), args.source, args.limit)
     finally:
         engine.dispose()
+    problems = [] if args.source else [str(problem) for problem in broken]
     if args.json:
         print_json(
             {
                 "sources": [s.as_dict() for s in statuses],
                 "ledger": rows,
                 "quarantined": quarantined,
+                "broken": problems,
             }
         )
-        return 0
-    print_sources(statuses)
+    else:
+        print_sources(statuses)
+        print_ledger(rows, quarantined)
+    for problem in problems:  # the other sources were shown: a broken one is said, last
+        print(f"csv-assets: {problem}", file=sys.stderr)
+    return 2 if problems else 0
+
+
+def print_ledger(rows: list[dict[str, Any]], quarantined: dict[str, int]) -> None:
+    """One line per loaded file, newest first, then the rows each source holds in quarantine."""
     if not rows:
         print("\nnothing loaded yet")
-        return 0
+        return
     print(f"\n{'source':<14}{'file':<34}{'loaded':>9}{'rejected':>9}  {'when (UTC)':<20}run")
     for r in rows:
         print(
@@ -65,7 +77,6 @@ def run(args: argparse.Namespace) -> int:
         )
     for source, count in sorted(quarantined.items()):
         print(f"{source}: {count:,} row(s) in quarantine (csv-assets replay {source})")
-    return 0
 
 
 def print_sources(statuses: list[SourceStatus]) -> None:

@@ -12,6 +12,7 @@ from csv_assets.ingest.catalog import (
     CatalogError,
     SourceSpec,
     load_catalog,
+    read_catalog,
 )
 from csv_assets.ingest.deliveries import Delivery, DroppedFile, is_candidate, list_local_folder
 from csv_assets.ingest.draft import draft_source
@@ -68,6 +69,7 @@ __all__ = [
     "list_local_folder",
     "load_catalog",
     "load_path",
+    "read_catalog",
     "reader",
     "ready_files",
     "redacted_url",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from csv_assets.ingest.drop_paths import checked_drop_folder
 from csv_assets.ingest.stores.base import is_remote
 from csv_assets.pipeline.validate import import_model
 
@@ -64,7 +65,16 @@ class SourceSpec(BaseModel):
     owners: list[str] = Field(default_factory=list, description="Emails or team:name owners.")
     group: str = Field(default="csv_sources", description="Asset group in the UI.")
     drop_folder: str | None = Field(
-        default=None, description="Drop folder, relative to the data folder; inbox/<name> if unset."
+        default=None,
+        description="Drop folder: below the data folder (inbox/<name> if unset), an s3:// or "
+        "sftp:// URL, or an absolute path below a folder listed in CSV_ASSETS_DROP_ROOTS.",
+    )
+    file_pattern: str | None = Field(
+        default=None,
+        min_length=1,
+        pattern=r"^[^/\x00]+$",
+        description="Only files whose name matches this glob are deliveries ('*.csv', "
+        "'orders_*.csv.gz'; case-insensitive); others are left where they are, unread.",
     )
     settle_seconds: float = Field(
         default=10.0,
@@ -137,23 +147,7 @@ class SourceSpec(BaseModel):
     @field_validator("drop_folder")
     @classmethod
     def _inside_the_data_folder(cls, value: str | None) -> str | None:
-        # Every regular file of a drop folder is moved away once loaded or rejected: one that
-        # names the data folder itself, its archive, or a folder outside it would empty it.
-        if value is None or is_remote(value):
-            return value
-        path = PurePosixPath(value)
-        if (
-            path.is_absolute()
-            or ".." in path.parts
-            or not path.parts
-            or path.parts[0] in ("archive", "rejected", "spool")
-        ):
-            raise ValueError(
-                f"drop_folder {value!r} must be a folder below the data folder (such as "
-                "inbox/<name>) or an s3:// or sftp:// URL; absolute paths, '..', the data "
-                "folder itself and its archive, rejected and spool folders are refused"
-            )
-        return value
+        return checked_drop_folder(value)
 
     @field_validator("dialect")
     @classmethod
@@ -232,27 +226,53 @@ def load_catalog(sources_dir: Path = SOURCES_DIR) -> dict[str, SourceSpec]:
     Raises:
         CatalogError: A YAML file does not parse, or does not describe a valid source.
     """
+    catalog, problems = read_catalog(sources_dir)
+    if problems:
+        raise problems[0]
+    return catalog
+
+
+def read_catalog(
+    sources_dir: Path = SOURCES_DIR,
+) -> tuple[dict[str, SourceSpec], list[CatalogError]]:
+    """The valid sources below ``sources_dir``, and one ``CatalogError`` per broken YAML.
+
+    What an operator's tool works from: one broken source is said, and the others still work.
+    """
     catalog: dict[str, SourceSpec] = {}
+    problems: list[CatalogError] = []
     for path in sorted(sources_dir.rglob("defs.yaml")):
         try:
-            document = yaml.safe_load(path.read_text()) or {}
-        except yaml.YAMLError as error:
-            raise CatalogError(f"{path}: not YAML ({str(error).splitlines()[0]})") from error
-        if str(document.get("type", "")).endswith("CsvSource"):
-            try:
-                spec = SourceSpec.model_validate(document.get("attributes", {}))
-            except ValidationError as error:
-                raise CatalogError(f"{path}: {_first_problem(error)}") from error
-            if spec.name in catalog:
-                raise CatalogError(f"{path}: source {spec.name!r} is declared twice")
-            for other in catalog.values():
-                if other.table_name == spec.table_name and other.schema_model != spec.schema_model:
-                    raise CatalogError(
-                        f"{path}: source {spec.name!r} loads into table {spec.table_name!r}, as "
-                        f"{other.name!r} does, with another schema_model; give one its own table"
-                    )
+            spec = _read_source(path, catalog)
+        except CatalogError as problem:
+            problems.append(problem)
+            continue
+        if spec is not None:
             catalog[spec.name] = spec
-    return catalog
+    return catalog, problems
+
+
+def _read_source(path: Path, catalog: dict[str, SourceSpec]) -> SourceSpec | None:
+    """The source ``path`` declares (None for another component), checked against ``catalog``."""
+    try:
+        document = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        raise CatalogError(f"{path}: not YAML ({str(error).splitlines()[0]})") from None
+    if not str(document.get("type", "")).endswith("CsvSource"):
+        return None
+    try:
+        spec = SourceSpec.model_validate(document.get("attributes", {}))
+    except ValidationError as error:
+        raise CatalogError(f"{path}: {_first_problem(error)}") from None
+    if spec.name in catalog:
+        raise CatalogError(f"{path}: source {spec.name!r} is declared twice")
+    for other in catalog.values():
+        if other.table_name == spec.table_name and other.schema_model != spec.schema_model:
+            raise CatalogError(
+                f"{path}: source {spec.name!r} loads into table {spec.table_name!r}, as "
+                f"{other.name!r} does, with another schema_model; give one its own table"
+            )
+    return spec
 
 
 def _first_problem(error: ValidationError) -> str:

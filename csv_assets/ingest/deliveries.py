@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import re
@@ -152,6 +153,11 @@ def list_local_folder(folder: Path) -> list[DroppedFile]:
 def is_plain_name(name: str) -> bool:
     """Whether ``name`` names a file in a folder and nothing else: no path, no NUL."""
     return name not in ("", ".", "..") and "/" not in name and "\0" not in name
+
+
+def matches(name: str, pattern: str | None) -> bool:
+    """Whether ``name`` matches a source's ``file_pattern`` glob (any name if None), any case."""
+    return pattern is None or fnmatch.fnmatchcase(name.lower(), pattern.lower())
 
 
 def is_candidate(name: str) -> bool:

@@ -83,5 +83,7 @@ class Folders(Protocol):
 def folders_for(source: SourceSpec, data_dir: Path, settings: RemoteSettings) -> Folders:
     """The folders of ``source``: below ``data_dir``, or in the store its drop folder names."""
     if is_remote(source.inbox):
-        return RemoteFolders(open_store(source.inbox, settings), settings)
-    return SourceFolders.under(data_dir, source.name, source.inbox, settings.spool_dir)
+        return RemoteFolders(open_store(source.inbox, settings), settings, source.file_pattern)
+    return SourceFolders.under(
+        data_dir, source.name, source.inbox, settings.spool_dir, source.file_pattern
+    )

@@ -26,6 +26,7 @@ from csv_assets.ingest.deliveries import (
     aside_name,
     is_candidate,
     list_local_folder,
+    matches,
     report_name,
 )
 from csv_assets.ingest.snapshot import PinnedFile, copy_into_place, snapshot, write_whole
@@ -41,13 +42,20 @@ class SourceFolders:
     archive: Path
     rejected: Path
     spool: Path
+    pattern: str | None = None
+    """The source's ``file_pattern``: files of the inbox whose name does not match stay there."""
     _origins: dict[Path, tuple[Path, PinnedFile]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
     @classmethod
     def under(
-        cls, data_dir: Path, source: str, inbox: str, spool: Path | None = None
+        cls,
+        data_dir: Path,
+        source: str,
+        inbox: str,
+        spool: Path | None = None,
+        pattern: str | None = None,
     ) -> SourceFolders:
         """The folders of ``source`` below ``data_dir`` (``inbox`` relative to it).
 
@@ -59,6 +67,7 @@ class SourceFolders:
             data_dir / "archive" / source,
             data_dir / "rejected" / source,
             spool or data_dir / "spool",
+            pattern,
         )
 
     def close(self) -> None:
@@ -66,7 +75,11 @@ class SourceFolders:
 
     def list_inbox(self) -> list[DroppedFile]:
         """The candidate files in the inbox with their sizes, mtimes and sequences; none opened."""
-        return [self._sequenced(dropped) for dropped in list_local_folder(self.inbox)]
+        return [
+            self._sequenced(dropped)
+            for dropped in list_local_folder(self.inbox)
+            if matches(dropped.name, self.pattern)
+        ]
 
     def scan_inbox(
         self, resume_after: str | None, budget_seconds: float

@@ -22,6 +22,7 @@ from csv_assets.ingest.deliveries import (
     DroppedFile,
     aside_name,
     fitting,
+    matches,
     report_name,
 )
 from csv_assets.ingest.snapshot import spool_folder
@@ -33,9 +34,10 @@ from csv_assets.pipeline.read import copy_lines
 class RemoteFolders:
     """The folders of a source whose deliveries drop into a remote store."""
 
-    def __init__(self, store: Store, settings: RemoteSettings) -> None:
+    def __init__(self, store: Store, settings: RemoteSettings, pattern: str | None = None) -> None:
         self.store = store
         self.settings = settings
+        self.pattern = pattern
         self.inbox = store.url
         self.archive = store.url + "archive/"
         self.rejected = store.url + "rejected/"
@@ -47,7 +49,7 @@ class RemoteFolders:
 
     def list_inbox(self) -> list[DroppedFile]:
         """One listing of the drop folder: names, sizes and mtimes, no content."""
-        return self.store.list()
+        return [f for f in self.store.list() if matches(f.name, self.pattern)]
 
     def scan_inbox(
         self, resume_after: str | None, budget_seconds: float
@@ -58,8 +60,9 @@ class RemoteFolders:
         """
         part = getattr(self.store, "list_part", None)
         if part is None:
-            return self.store.list(), None
-        return part(resume_after, budget_seconds)
+            return self.list_inbox(), None
+        listing, resume = part(resume_after, budget_seconds)
+        return [f for f in listing if matches(f.name, self.pattern)], resume
 
     def list_rejected(self) -> list[str]:
         """The rejected deliveries still waiting, as ``stamp/name``."""

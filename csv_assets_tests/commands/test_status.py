@@ -1,12 +1,14 @@
 """``csv-assets status`` while a load writes: writers claim, readers read the last commit."""
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
 
 from csv_assets_tests.commands.test_cli import csv_assets
 from csv_assets_tests.conftest import REPO
+from csv_assets_tests.dagster_processes import scratch_project
 
 # A writer that deletes the whole ledger and holds its transaction open, as a long load would.
 _HOLD_A_WRITE = textwrap.dedent(
@@ -63,3 +65,39 @@ def test_status_says_why_a_file_dated_in_the_future_is_still_waiting(data_dir, d
 
     assert status.returncode == 0, status.stderr
     assert "1 waiting file(s) dated in the future" in status.stdout
+
+
+def test_a_broken_source_is_said_in_one_line_and_the_others_still_work(tmp_path, database_url):
+    project = scratch_project(tmp_path, REPO / "deploy" / "dagster.yaml")
+    broken = project / "csv_assets" / "defs" / "sources" / "broken" / "defs.yaml"
+    broken.parent.mkdir()
+    broken.write_text(
+        "type: csv_assets.components.CsvSource\nattributes:\n  name: broken\n"
+        "  schema_model: csv_assets.schemas.orders:Orders\n  max_rejected_rows: -1\n"
+    )
+    shutil.copytree(REPO / "data" / "inbox" / "payments", project / "data" / "inbox" / "payments")
+    sample = next((project / "data" / "inbox" / "payments").iterdir())
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "csv_assets.cli", *args],
+            cwd=project,  # this copy's csv_assets, with its broken source
+            capture_output=True,
+            text=True,
+            env={"CSV_ASSETS_DATABASE_URL": database_url, "CSV_ASSETS_DATA_DIR": "data"},
+            check=False,
+        )
+
+    load = cli("load", str(sample), "--source", "payments")
+    status = cli("status")
+
+    assert load.returncode == 0, load.stderr
+    assert status.returncode == 2
+    assert [line.split()[0] for line in status.stdout.splitlines()[1:4]] == [
+        "customers",
+        "orders",
+        "payments",
+    ]
+    assert status.stderr == (
+        f"csv-assets: {broken}: max_rejected_rows: Input should be greater than or equal to 0\n"
+    )

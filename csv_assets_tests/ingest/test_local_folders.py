@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import Delivery, SourceFolders, ingest_file, load_catalog
+from csv_assets.ingest import (
+    Delivery,
+    RemoteSettings,
+    SourceFolders,
+    folders_for,
+    ingest_file,
+    load_catalog,
+)
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets_tests.conftest import drop
 from csv_assets_tests.faults.loads import immutable
@@ -254,3 +261,27 @@ def test_a_partners_file_named_like_a_report_is_not_swept_into_the_archive(data_
     assert Path(report.file).read_text() == ONE
     assert partner.read_text() == TWO  # still in the inbox, a delivery of its own
     assert not Path(report.file).with_name("p.csv.report.json").exists()
+
+
+def test_a_file_pattern_leaves_every_other_file_of_a_shared_folder_where_it_is(
+    tmp_path, monkeypatch, engine
+):
+    shared = tmp_path / "mnt" / "app"  # an operator's folder, listed as a drop root
+    shared.mkdir(parents=True)
+    (shared / "app.conf").write_text("listen=8080\n")
+    (shared / "run.sh").write_text("#!/bin/sh\n")
+    (shared / "Payments.PSV").write_text(ONE)
+    monkeypatch.setenv("CSV_ASSETS_DROP_ROOTS", str(tmp_path / "mnt"))
+    source = PAYMENTS.model_validate(
+        {**PAYMENTS.model_dump(), "drop_folder": str(shared), "file_pattern": "*.psv"}
+    )
+    folders = folders_for(source, tmp_path / "data", RemoteSettings(tmp_path / "spool"))
+
+    for dropped in folders.list_inbox():
+        ingest_file(source, dropped.delivery, folders, engine, "run-1")
+
+    assert sorted(p.name for p in shared.iterdir()) == ["app.conf", "run.sh"]
+    with engine.connect() as conn:
+        loaded = conn.execute(sa.text("SELECT file_name FROM csv_assets_ledger")).scalars()
+        assert list(loaded) == ["Payments.PSV"]
+    assert not (tmp_path / "data" / "rejected").exists()
