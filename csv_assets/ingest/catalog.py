@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from csv_assets.ingest.drop_paths import checked_drop_folder
+from csv_assets.ingest.field_checks import checked_cron, checked_owners
 from csv_assets.ingest.stores.base import is_remote
 from csv_assets.pipeline.validate import import_model
 
@@ -148,6 +149,16 @@ class SourceSpec(BaseModel):
     @classmethod
     def _inside_the_data_folder(cls, value: str | None) -> str | None:
         return checked_drop_folder(value)
+
+    @field_validator("owners")
+    @classmethod
+    def _owners(cls, value: list[str]) -> list[str]:
+        return checked_owners(value)
+
+    @field_validator("sweep_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        return checked_cron(value)
 
     @field_validator("dialect")
     @classmethod

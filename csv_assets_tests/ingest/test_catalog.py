@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import dagster as dg
 import pytest
 from pydantic import ValidationError
 
@@ -144,3 +145,31 @@ def test_a_schema_model_is_read_before_it_runs_so_a_wrong_one_runs_nothing():
 def test_a_file_pattern_is_one_name_glob_never_a_path(pattern):
     with pytest.raises(ValidationError, match="file_pattern"):
         SourceSpec.model_validate({**ORDERS, "file_pattern": pattern})
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("owners", ["bob"], "e-mail address or team:<name>"),
+        ("owners", ["team:"], "e-mail address or team:<name>"),
+        ("sweep_cron", "every day", "five-field cron expression"),
+        ("sweep_cron", "0 6 * *", "five-field cron expression"),
+    ],
+)
+def test_what_dagster_would_refuse_later_the_catalog_refuses_first(field, value, says):
+    with pytest.raises(ValidationError, match=says):
+        SourceSpec.model_validate({**ORDERS, field: value})
+    with pytest.raises(dg.DagsterInvalidDefinitionError):  # the same YAML, as Dagster reads it
+        if field == "owners":
+            dg.AssetSpec("orders", owners=value)
+        else:
+            dg.ScheduleDefinition(name="sweep", cron_schedule=value, job_name="load_orders")
+
+
+def test_owners_and_a_cron_that_dagster_takes_are_taken():
+    spec = SourceSpec.model_validate(
+        {**ORDERS, "owners": ["ana@example.com", "team:finance"], "sweep_cron": "*/15 6-18 * * 1-5"}
+    )
+
+    assert dg.AssetSpec("orders", owners=spec.owners).owners == ["ana@example.com", "team:finance"]
+    dg.ScheduleDefinition(name="sweep", cron_schedule=spec.sweep_cron, job_name="load_orders")
