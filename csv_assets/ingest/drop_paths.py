@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from csv_assets.ingest.stores.base import is_remote
 
@@ -29,7 +30,14 @@ def checked_drop_folder(value: str | None) -> str | None:
     Raises:
         ValueError: Why not, and what to write instead.
     """
-    if value is None or is_remote(value):
+    if value is None:
+        return value
+    if is_remote(value):
+        if urlsplit(value).password is not None:  # shown in the UI, the logs and status
+            raise ValueError(
+                "drop_folder holds a password: remove it and set CSV_ASSETS_SFTP_PASSWORD (or "
+                "CSV_ASSETS_SFTP_KEY_FILE) instead; a YAML is no place for a secret"
+            )
         return value
     path = PurePosixPath(value)
     if ".." in path.parts:

@@ -173,3 +173,18 @@ def test_owners_and_a_cron_that_dagster_takes_are_taken():
 
     assert dg.AssetSpec("orders", owners=spec.owners).owners == ["ana@example.com", "team:finance"]
     dg.ScheduleDefinition(name="sweep", cron_schedule=spec.sweep_cron, job_name="load_orders")
+
+
+def test_a_password_in_a_remote_drop_folder_is_refused_without_showing_it(tmp_path):
+    path = tmp_path / "acme" / "defs.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "type: csv_assets.components.CsvSource\nattributes:\n  name: acme\n"
+        "  schema_model: csv_assets.schemas.orders:Orders\n"
+        "  drop_folder: sftp://acme:hunter2@sftp.acme/out/\n"
+    )
+
+    with pytest.raises(CatalogError, match="drop_folder holds a password") as refused:
+        load_catalog(tmp_path)
+
+    assert "hunter2" not in str(refused.value)
