@@ -61,6 +61,6 @@ class CsvSource(SourceSpec, dg.Component, dg.Resolvable):
             assets=[asset],
             asset_checks=[key_check] if key_check else None,
             jobs=[job],
-            sensors=[build_drop_folder_sensor(self, job, partitions)],
-            schedules=[build_sweep_schedule(self, job, partitions)],
+            sensors=[build_drop_folder_sensor(self, job.name, partitions)],
+            schedules=[build_sweep_schedule(self, job.name, partitions)],
         )

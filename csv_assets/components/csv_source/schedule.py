@@ -3,7 +3,6 @@
 import time
 
 import dagster as dg
-from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from csv_assets.components.csv_source.asset import ensure_pool
 from csv_assets.components.csv_source.recovery import run_partitions
@@ -21,14 +20,14 @@ IN_FLIGHT = [
 
 def build_sweep_schedule(
     source: SourceSpec,
-    job: dg.JobDefinition | UnresolvedAssetJobDefinition,
+    job_name: str,
     partitions: dg.DynamicPartitionsDefinition,
 ) -> dg.ScheduleDefinition:
     """Build the schedule that requests a load for every settled file left in the inbox."""
 
     @dg.schedule(
         name=f"{source.name}_sweep",
-        job=job,
+        job_name=job_name,
         cron_schedule=source.sweep_cron,
         default_status=dg.DefaultScheduleStatus.RUNNING,
         description=f"Sweeps {source.inbox} ({source.sweep_cron}) for files no sensor picked up.",
@@ -41,7 +40,7 @@ def build_sweep_schedule(
         # One listing is enough here: a file untouched for settle_seconds has held still.
         now = time.time()
         ready = ready_files(folders.list_inbox(), now, now, source.settle_seconds)
-        busy = in_flight(context.instance, job.name, partitions.name)
+        busy = in_flight(context.instance, job_name, partitions.name)
         known = set(context.instance.get_dynamic_partitions(partitions.name))
         fresh = [f for f in ready if f.delivery.key not in known]
         context.instance.add_dynamic_partitions(

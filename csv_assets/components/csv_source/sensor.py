@@ -5,7 +5,6 @@ import time
 from collections.abc import Sequence
 
 import dagster as dg
-from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 from csv_assets.components.csv_source.asset import ensure_pool
 from csv_assets.components.csv_source.recovery import (
@@ -33,14 +32,14 @@ next tick goes on where it stopped, so every tick stays short however many files
 
 def build_drop_folder_sensor(
     source: SourceSpec,
-    job: dg.JobDefinition | UnresolvedAssetJobDefinition,
+    job_name: str,
     partitions: dg.DynamicPartitionsDefinition,
 ) -> dg.SensorDefinition:
     """Build the sensor that turns settled files in ``source``'s inbox into partitions and runs."""
 
     @dg.sensor(
         name=f"{source.name}_drop_folder",
-        job=job,
+        job_name=job_name,
         minimum_interval_seconds=5,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description=f"Loads each file dropped into {source.inbox} once it has stopped changing "
@@ -49,8 +48,8 @@ def build_drop_folder_sensor(
     )
     def _sensor(context: dg.SensorEvaluationContext, drop_folders: DropFolders) -> dg.SensorResult:
         ensure_pool(context.instance, source)
-        for run_id in fail_dead_runs(context.instance, job.name, drop_folders.run_locks()):
-            context.log.warning(f"run {run_id} of {job.name}: its worker is gone; marked failed")
+        for run_id in fail_dead_runs(context.instance, job_name, drop_folders.run_locks()):
+            context.log.warning(f"run {run_id} of {job_name}: its worker is gone; marked failed")
         scanned_at = time.time()
         folders = drop_folders.folders(source)
         resumed = resume_point(context.cursor)
@@ -76,7 +75,7 @@ def build_drop_folder_sensor(
         new = sorted({f.delivery.key for f in fresh})
         requests = [batch_request(b) for b in batches(fresh, source.deliveries_per_run)]
         waiting = {f.delivery.key for f in ready} & known
-        requests += retry_requests(context.instance, job.name, partitions.name, waiting)
+        requests += retry_requests(context.instance, job_name, partitions.name, waiting)
         return dg.SensorResult(
             run_requests=requests,
             dynamic_partitions_requests=[partitions.build_add_request(new)] if new else [],

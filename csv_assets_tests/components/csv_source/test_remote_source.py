@@ -26,7 +26,7 @@ def remote_definitions(url: str):
         partitions_def=partitions,
         executor_def=dg.in_process_executor,
     )
-    return asset, job, build_drop_folder_sensor(source, job, partitions)
+    return asset, job, build_drop_folder_sensor(source, job.name, partitions)
 
 
 def test_files_dropped_remotely_are_listed_by_the_sensor_and_loaded_by_a_run(
