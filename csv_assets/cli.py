@@ -97,7 +97,7 @@ def _main(args: argparse.Namespace) -> int:
 
 def bad_url(error: Exception) -> str:
     """What is wrong with a database URL SQLAlchemy cannot use, and what to write instead."""
-    from csv_assets.ingest.engine import NoSuchFolderError
+    from csv_assets.ingest import NoSuchFolderError
 
     if isinstance(error, NoSuchFolderError):
         return str(error)

@@ -3,7 +3,7 @@
 Layers, top down: the Dagster wing (``definitions.py``, ``components/``, ``defs/``) and the
 operator's commands (``cli.py``, ``commands/``) side by side, then the ingest service, then the
 pipeline. Only the wing imports Dagster. Inside the pipeline the stages rank read < sniff <
-validate < load, with ``errors``, ``dialect`` and ``cells`` below them all.
+validate < load, with ``errors``, ``dialect``, ``cells`` and ``names`` below them all.
 """
 
 import ast
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "csv_assets"
-SHARED = ("errors", "dialect", "cells")
+SHARED = ("errors", "dialect", "cells", "names")
 STAGES = ("read", "sniff", "validate", "load")
 MAY_IMPORT = {
     "wing": {"wing", "ingest", "pipeline"},
@@ -166,3 +166,43 @@ def test_the_pipeline_creates_no_engine_and_reads_no_environment():
             if name in ("create_engine", "create_warehouse_engine", "environ", "getenv"):
                 impure.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} uses {name}")
     assert not impure, "engines and settings come from the caller (resources, CLI flags)"
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another, directly or round about (Tarjan)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for other in graph[module]:
+            if other not in order:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in stack:
+                low[module] = min(low[module], order[other])
+        if low[module] == order[module]:
+            group = []
+            while not group or group[-1] != module:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in graph:
+        if module not in order:
+            visit(module)
+    return found
+
+
+def test_no_module_imports_itself_round_about():
+    # Every import counts: at the top, inside a function, or for type checking only.
+    graph: dict[str, set[str]] = {module_name(path): set() for path in SOURCES}
+    for i in OURS:
+        if i.module in graph and i.module != module_name(i.file):
+            graph[module_name(i.file)].add(i.module)
+
+    assert not cycles(graph)
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -16,7 +16,12 @@ from csv_assets.ingest.catalog import (
 )
 from csv_assets.ingest.deliveries import Delivery, DroppedFile, is_candidate, list_local_folder
 from csv_assets.ingest.draft import draft_source
-from csv_assets.ingest.engine import create_warehouse_engine, reader, redacted_url
+from csv_assets.ingest.engine import (
+    NoSuchFolderError,
+    create_warehouse_engine,
+    reader,
+    redacted_url,
+)
 from csv_assets.ingest.events import configure_logging
 from csv_assets.ingest.folders import Folders, folders_for
 from csv_assets.ingest.intake import ingest_file
@@ -47,6 +52,7 @@ __all__ = [
     "DroppedFile",
     "Folders",
     "IngestReport",
+    "NoSuchFolderError",
     "RemoteSettings",
     "ReplayReport",
     "SourceFolders",

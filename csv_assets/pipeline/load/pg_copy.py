@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql as pg
 
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load.ledger_entries import Lineage
-from csv_assets.pipeline.load.write import lineage_columns
+from csv_assets.pipeline.load.lineage import lineage_columns
 
 COPY_BLOCK_BYTES = 1 << 20
 SEND_QUEUE_BLOCKS = 4

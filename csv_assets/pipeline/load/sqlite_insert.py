@@ -7,7 +7,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from csv_assets.pipeline.load.ledger_entries import Lineage
-from csv_assets.pipeline.load.write import lineage_columns
+from csv_assets.pipeline.load.lineage import lineage_columns
 
 
 class InsertWriter:

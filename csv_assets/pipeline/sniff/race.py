@@ -1,14 +1,16 @@
 """Race cells through the candidate kinds, several columns at once, and measure numbers.
 
 Each cell carries the index of its column; every kernel runs once over all of them, and the
-counts go to each column's ``ColumnTally`` by ``bincount``. One column is the case of one
-index (``ColumnTally``'s own cells).
+counts go to each column's ``Counts`` by ``bincount``. One column is the case of one index
+(a ``ColumnTally``'s own cells). ``Counts`` is what the race needs of a column's tally, so the
+race depends on no tally.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import pyarrow as pa
@@ -25,14 +27,22 @@ from csv_assets.pipeline.sniff.kinds import (
     test_cells,
 )
 
-if TYPE_CHECKING:
-    from csv_assets.pipeline.sniff.tally import ColumnTally
+
+class Counts(Protocol):
+    """One column's counts that a race adds to: hits per kind, leading zeros, number widths."""
+
+    leading_zeros: int
+    scale: int
+    whole_digits: int
+    hits: Counter[Candidate]
+    viable: list[Candidate]
+
 
 _LEADING_ZERO = r"^[+-]?0\d"
 
 
 def race_columns(
-    tallies: list[ColumnTally], cells: pa.Array, ids: np.ndarray, style: NumberStyle
+    tallies: Sequence[Counts], cells: pa.Array, ids: np.ndarray, style: NumberStyle
 ) -> None:
     """Race present, trimmed cells, each of the column ``ids`` names, through the candidates.
 
@@ -80,7 +90,7 @@ def race_columns(
 
 
 def measure_numbers(
-    tallies: list[ColumnTally], numbers: pa.Array, ids: np.ndarray, *, integers: bool = False
+    tallies: Sequence[Counts], numbers: pa.Array, ids: np.ndarray, *, integers: bool = False
 ) -> None:
     """Leading zeros (an identifier, not a number) and the widest whole and fraction parts.
 
@@ -124,7 +134,7 @@ def measure_numbers(
     _widen(tallies, widest, finest)
 
 
-def _widen(tallies: list[ColumnTally], widest: Sequence[int], finest: Sequence[int]) -> None:
+def _widen(tallies: Sequence[Counts], widest: Sequence[int], finest: Sequence[int]) -> None:
     for tally, wide, fine in zip(tallies, widest, finest, strict=True):
         tally.whole_digits = max(tally.whole_digits, int(wide))
         tally.scale = max(tally.scale, int(fine))
