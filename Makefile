@@ -24,10 +24,9 @@ dev: $(STAMP)
 	@echo "Lineage, every group open: http://127.0.0.1:$(PORT)/asset-groups?expanded=global@global:csv_sources,global@global:reporting"
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
 
-## test: ruff, then every test (PostgreSQL cases skip unless CSV_ASSETS_TEST_POSTGRES_URL is set)
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## test: ruff and mypy, then every test (PostgreSQL cases skip unless CSV_ASSETS_TEST_POSTGRES_URL
+## is set)
+test: lint
 	$(BIN)/pytest
 
 ## screenshots: the browser suite (needs Chromium: apt-get install -y chromium), saving the
@@ -36,9 +35,11 @@ screenshots: $(STAMP)
 	CSV_ASSETS_SCREENSHOTS=$(CURDIR)/docs/screenshots CSV_ASSETS_REQUIRE_BROWSER=1 \
 		$(BIN)/pytest csv_assets_tests/ui -p no:cacheprovider
 
+## lint: ruff, then mypy (strict, configured in pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 COMMANDS = {
     "sniff": "Show how a file is written (encoding, dialect, shape, types) and how sure that is.",
@@ -82,7 +83,7 @@ def _main(args: argparse.Namespace) -> int:
         return 2
     except sa.exc.DBAPIError as error:
         logging.getLogger(__name__).debug("database error", exc_info=True)
-        reason = server_reason(error, type(error.orig))
+        reason = server_reason(error, type(error.orig) if error.orig else sa.exc.DBAPIError)
         print(
             f"csv-assets: database error: {reason}; nothing was changed. Check that the "
             "database is up and that --database-url (CSV_ASSETS_DATABASE_URL) names it",
@@ -109,7 +110,7 @@ def bad_url(error: Exception) -> str:
     )
 
 
-def _command(name: str):
+def _command(name: str) -> ModuleType:
     return importlib.import_module(f"csv_assets.commands.{name.replace('-', '_')}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
@@ -65,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _open(path: Path | None) -> AbstractContextManager[TextIO]:
     if path is None:
-        sys.stdout.reconfigure(encoding="utf-8", newline="")  # type: ignore[attr-defined]
+        if isinstance(sys.stdout, io.TextIOWrapper):  # a terminal or a pipe; not a test's capture
+            sys.stdout.reconfigure(encoding="utf-8", newline="")
         return nullcontext(sys.stdout)
     return path.open("w", encoding="utf-8", newline="")

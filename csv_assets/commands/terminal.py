@@ -53,9 +53,9 @@ class Printable(io.TextIOBase):
 def printable(*, stdout: bool = True) -> Iterator[None]:
     """Show control characters on stderr (and stdout, unless it carries data) for the block."""
     saved = sys.stdout, sys.stderr
-    sys.stderr = Printable(sys.stderr)  # type: ignore[assignment]
+    sys.stderr = Printable(sys.stderr)
     if stdout:
-        sys.stdout = Printable(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = Printable(sys.stdout)
     try:
         yield
     finally:

@@ -71,7 +71,8 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         if parsed.get_backend_name() == "postgresql":
             bound_sessions(engine, parsed)
         return engine
-    folder = Path(parsed.database).parent if parsed.database not in (None, "", ":memory:") else None
+    database = parsed.database or ""
+    folder = Path(database).parent if database not in ("", ":memory:") else None
     if folder is not None and not folder.is_dir():  # a typo must not become a new folder
         raise NoSuchFolderError(
             f"the folder of the SQLite database, {folder}, does not exist: create it or "

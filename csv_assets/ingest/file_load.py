@@ -174,7 +174,7 @@ class FileLoad:
             return 0
         if self.source.max_rejected_rows is None and self.source.max_rejected_fraction is not None:
             return 0
-        return rows.num_rows - rows.select(keys).group_by(keys).aggregate([]).num_rows
+        return int(rows.num_rows - rows.select(keys).group_by(keys).aggregate([]).num_rows)
 
     def _quarantine_repeated_keys(
         self, conn: sa.Connection, written: sa.Table, outcome: Outcome

@@ -107,7 +107,7 @@ def _last_deliveries(engine: sa.Engine) -> dict[str, tuple[str, datetime]]:
                 (ledger.c.source == newest.c.source) & (ledger.c.loaded_at == newest.c.at),
             )
         ).all()
-    return {source: (key, _utc(at)) for source, key, at in rows}
+    return {str(row[0]): (str(row[1]), _utc(row[2])) for row in rows}
 
 
 def _utc(moment: datetime) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -53,7 +54,7 @@ def replay_quarantine(
         if file_name:
             held = held.where(quarantine.c.file_name == file_name)
         rows = conn.execute(held.order_by(quarantine.c.sha256, quarantine.c.line)).all()
-        by_file: dict[str, list[sa.Row]] = {}
+        by_file: dict[str, list[sa.Row[Any]]] = {}
         for row in rows:
             by_file.setdefault(row.sha256, []).append(row)
         for sha256, group in by_file.items():
@@ -70,7 +71,7 @@ def _replay_file(
     source: SourceSpec,
     contract: Contract,
     sha256: str,
-    held: list[sa.Row],
+    held: list[sa.Row[Any]],
     run_id: str,
 ) -> dict[str, int | str]:
     entry = conn.execute(
@@ -131,7 +132,7 @@ def _superseded(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> bool:
 
 
 def _refresh_reasons(
-    conn: sa.Connection, held: list[sa.Row], rejected: list, lineage: Lineage
+    conn: sa.Connection, held: list[sa.Row[Any]], rejected: list[Any], lineage: Lineage
 ) -> None:
     """Rows that still fail keep their place, with the reasons today's contract gives."""
     lines = {r.line for r in rejected}

@@ -103,7 +103,7 @@ def accepted_result(report: IngestReport) -> dg.AssetCheckResult:
 def rejected_result(source: SourceSpec, error: BadFileError) -> dg.AssetCheckResult:
     """``delivery_accepted`` of a rejected delivery: why, where it is now, how to requeue it."""
     report = error.report_location or ""
-    metadata = {
+    metadata: dict[str, Any] = {
         "reason": error.reason,
         "rule": error.rule,
         "line": str(error.line) if error.line is not None else "",  # text: not a series to plot

@@ -1,6 +1,7 @@
 """Operator jobs in the UI: check a file before it drops (a dry run); replay a quarantine."""
 
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from pydantic import Field
@@ -27,7 +28,7 @@ def validate_file_op(
         raise dg.Failure(f"{path} is not a file on this worker", allow_retries=False)
     verdict = validate_file(_source(config.source), path, warehouse.engine)
     context.log.info(verdict.summary())
-    metadata = {
+    metadata: dict[str, Any] = {
         "verdict": verdict.outcome,
         "rows_read": verdict.rows_read,
         "rows_would_load": verdict.rows_loaded,

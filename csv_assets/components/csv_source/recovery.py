@@ -11,7 +11,7 @@ once holds however this goes: the warehouse's claim and ledger decide, not the r
 import fcntl
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -137,7 +137,7 @@ def _again(run: dg.DagsterRun) -> dg.RunRequest:
     )
 
 
-def run_partitions(keys: list[str], run: dg.DagsterRun) -> list[str]:
+def run_partitions(keys: Sequence[str], run: dg.DagsterRun) -> list[str]:
     """The delivery keys a run of a load job was for: its partition, or its range's keys."""
     if "dagster/partition" in run.tags:
         return [run.tags["dagster/partition"]]
@@ -145,4 +145,4 @@ def run_partitions(keys: list[str], run: dg.DagsterRun) -> list[str]:
     end = run.tags.get(RANGE_END)
     if start not in keys or end not in keys:
         return []
-    return keys[keys.index(start) : keys.index(end) + 1]
+    return list(keys[keys.index(start) : keys.index(end) + 1])

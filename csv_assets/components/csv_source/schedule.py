@@ -7,7 +7,7 @@ import dagster as dg
 from csv_assets.components.csv_source.asset import ensure_pool
 from csv_assets.components.csv_source.recovery import run_partitions
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.components.csv_source.sensor import batch_request, batches
+from csv_assets.components.csv_source.sensor import batch_request, batches, named
 from csv_assets.ingest import SourceSpec, ready_files
 
 IN_FLIGHT = [
@@ -24,6 +24,7 @@ def build_sweep_schedule(
     partitions: dg.DynamicPartitionsDefinition,
 ) -> dg.ScheduleDefinition:
     """Build the schedule that requests a load for every settled file left in the inbox."""
+    deliveries = named(partitions)
 
     @dg.schedule(
         name=f"{source.name}_sweep",
@@ -40,12 +41,10 @@ def build_sweep_schedule(
         # One listing is enough here: a file untouched for settle_seconds has held still.
         now = time.time()
         ready = ready_files(folders.list_inbox(), now, now, source.settle_seconds)
-        busy = in_flight(context.instance, job_name, partitions.name)
-        known = set(context.instance.get_dynamic_partitions(partitions.name))
+        busy = in_flight(context.instance, job_name, deliveries)
+        known = set(context.instance.get_dynamic_partitions(deliveries))
         fresh = [f for f in ready if f.delivery.key not in known]
-        context.instance.add_dynamic_partitions(
-            partitions.name, sorted({f.delivery.key for f in fresh})
-        )
+        context.instance.add_dynamic_partitions(deliveries, sorted({f.delivery.key for f in fresh}))
         requests = [
             dg.RunRequest(run_key=f"sweep:{f.run_key}", partition_key=f.delivery.key)
             for f in ready

@@ -36,6 +36,7 @@ def build_drop_folder_sensor(
     partitions: dg.DynamicPartitionsDefinition,
 ) -> dg.SensorDefinition:
     """Build the sensor that turns settled files in ``source``'s inbox into partitions and runs."""
+    deliveries = named(partitions)
 
     @dg.sensor(
         name=f"{source.name}_drop_folder",
@@ -70,12 +71,12 @@ def build_drop_folder_sensor(
                 "clock is wrong); loading them because they held still"
             )
         ready += early
-        known = set(context.instance.get_dynamic_partitions(partitions.name))
+        known = set(context.instance.get_dynamic_partitions(deliveries))
         fresh = [f for f in ready if f.delivery.key not in known]
         new = sorted({f.delivery.key for f in fresh})
         requests = [batch_request(b) for b in batches(fresh, source.deliveries_per_run)]
         waiting = {f.delivery.key for f in ready} & known
-        requests += retry_requests(context.instance, job_name, partitions.name, waiting)
+        requests += retry_requests(context.instance, job_name, deliveries, waiting)
         return dg.SensorResult(
             run_requests=requests,
             dynamic_partitions_requests=[partitions.build_add_request(new)] if new else [],
@@ -83,6 +84,13 @@ def build_drop_folder_sensor(
         )
 
     return _sensor
+
+
+def named(partitions: dg.DynamicPartitionsDefinition) -> str:
+    """The name of a source's deliveries (its dynamic partitions), which every source gives."""
+    if partitions.name is None:
+        raise ValueError("a source's deliveries are dynamic partitions with a name")
+    return partitions.name
 
 
 def batches(files: Sequence[DroppedFile], size: int) -> list[list[DroppedFile]]:

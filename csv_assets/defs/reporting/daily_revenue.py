@@ -1,6 +1,7 @@
 """``daily_revenue``: revenue per day and customer country, rebuilt after each load."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import dagster as dg
 
@@ -89,7 +90,9 @@ COLUMNS = dg.TableSchema(
         )
     ],
 )
-def daily_revenue(warehouse: Warehouse) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+def daily_revenue(
+    warehouse: Warehouse,
+) -> Iterator[dg.MaterializeResult[Any] | dg.AssetCheckResult]:
     """One row per order day and customer country: orders, units and revenue (EUR).
 
     Counts paid, shipped and delivered orders; rebuilt whole, in one transaction, after any

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -24,7 +25,7 @@ daily_revenue_table = sa.Table(
 )
 
 
-def exact_sum(values: sa.ColumnElement, scale: int, sqlite: bool) -> sa.ColumnElement:
+def exact_sum(values: sa.ColumnElement[Any], scale: int, sqlite: bool) -> sa.ColumnElement[Any]:
     """``sum(values)``, exact to ``scale`` digits on both databases.
 
     PostgreSQL sums NUMERIC exactly. SQLite stores decimals exactly as text but computes with

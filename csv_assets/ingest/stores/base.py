@@ -94,7 +94,13 @@ class RemoteSettings:
         """The settings ``SETTINGS_ENV`` names, read from the environment (the CLI's)."""
         values = {field: os.environ.get(name) or None for field, name in SETTINGS_ENV.items()}
         spool = values.pop("spool_dir")
-        return cls(spool_dir=Path(spool or data_dir / "spool"), **values)
+        return cls(
+            spool_dir=Path(spool or data_dir / "spool"),
+            s3_endpoint_url=values["s3_endpoint_url"],
+            sftp_password=values["sftp_password"],
+            sftp_key_file=values["sftp_key_file"],
+            sftp_known_hosts=values["sftp_known_hosts"],
+        )
 
 
 def is_remote(location: str) -> bool:

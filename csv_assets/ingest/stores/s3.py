@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,7 +43,7 @@ class S3Store:
         except (ClientError, BotoCoreError) as error:
             raise self._cannot_list(error) from error
 
-    def _list(self, folder: str, below: bool) -> list[DroppedFile]:
+    def _list(self, folder: str, below: bool) -> builtins.list[DroppedFile]:
         prefix = self.prefix + (folder.strip("/") + "/" if folder else "")
         listing = [f for page in self._pages(prefix, below) for f in _files(page, prefix)]
         return sorted(listing, key=lambda f: f.name)
@@ -59,7 +60,7 @@ class S3Store:
 
     def list_part(
         self, start_after: str | None, budget_seconds: float
-    ) -> tuple[list[DroppedFile], str | None]:
+    ) -> tuple[builtins.list[DroppedFile], str | None]:
         """Pages of the drop folder from just past ``start_after``, for ``budget_seconds``.
 
         Returns the files seen, and the name to go on after next time (None: the listing
@@ -73,9 +74,9 @@ class S3Store:
 
     def _list_part(
         self, start_after: str | None, budget_seconds: float
-    ) -> tuple[list[DroppedFile], str | None]:
+    ) -> tuple[builtins.list[DroppedFile], str | None]:
         deadline = time.monotonic() + budget_seconds
-        listing: list[DroppedFile] = []
+        listing: builtins.list[DroppedFile] = []
         for page in self._pages(self.prefix, start_after=start_after):
             listing += _files(page, self.prefix)
             contents = page.get("Contents", [])

@@ -6,6 +6,7 @@ import posixpath
 import stat
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import paramiko
@@ -38,7 +39,7 @@ class SftpStore:
         self.host, self.port = parts.hostname, parts.port or 22
         self.user = unquote(parts.username) if parts.username else None
         self.root = parts.path.rstrip("/") or "/"
-        self._auth = {"password": password, "key_filename": key_file}
+        self._auth: dict[str, Any] = {"password": password, "key_filename": key_file}
         self._known_hosts = known_hosts
         self._ssh: paramiko.SSHClient | None = None
         self._sftp: paramiko.SFTPClient | None = None

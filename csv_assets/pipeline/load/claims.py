@@ -9,6 +9,8 @@ the database's single write lock: the claims are then implied.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 CONTROL_TABLES = "csv_assets control tables"
@@ -31,7 +33,7 @@ def claim(conn: sa.Connection, name: str) -> None:
     """
     if conn.dialect.name == "postgresql":
         conn.execute(_ADVISORY_LOCK, {"name": name})
-    elif conn.dialect.name == "sqlite" and not conn.connection.dbapi_connection.in_transaction:
+    elif conn.dialect.name == "sqlite" and not driver_of(conn).in_transaction:
         # pysqlite's default defers BEGIN to the first write: nothing would hold the lock yet.
         raise RuntimeError(
             f"claim {name!r}: this SQLite transaction holds no write lock; make the engine "
@@ -46,3 +48,11 @@ def claim_table(conn: sa.Connection, table: str) -> None:
     second loader of the same content waits, then finds the first one's ledger entry.
     """
     claim(conn, f"table {table}")
+
+
+def driver_of(conn: sa.Connection) -> Any:
+    """The DB-API connection under ``conn`` (present while ``conn`` is open)."""
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection is closed")
+    return driver

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 DECLARED = "DECIMAL_TEXT"
 
 
-class DecimalText(sa.types.UserDefinedType):
+class DecimalText(sa.types.UserDefinedType[Decimal]):
     """A decimal kept as its exact text (SQLite), bound from and read back as ``Decimal``."""
 
     cache_ok = True
@@ -48,7 +48,7 @@ class DecimalText(sa.types.UserDefinedType):
         return process
 
 
-def decimal_type(precision: int, scale: int) -> sa.types.TypeEngine:
+def decimal_type(precision: int, scale: int) -> sa.types.TypeEngine[Decimal]:
     """The type that stores decimals of this precision and scale exactly, on either database."""
     return sa.Numeric(precision, scale).with_variant(DecimalText(precision, scale), "sqlite")
 
@@ -60,4 +60,4 @@ def declared_decimals(conn: sa.Connection, table: str) -> set[str]:
     declared = conn.execute(
         sa.text("SELECT name, type FROM pragma_table_info(:table)"), {"table": table}
     )
-    return {name for name, kind in declared if str(kind).upper().startswith(DECLARED)}
+    return {str(name) for name, kind in declared if str(kind).upper().startswith(DECLARED)}

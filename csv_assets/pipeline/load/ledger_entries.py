@@ -51,7 +51,10 @@ def find_delivery(conn: sa.Connection, source: str, sha256: str) -> LedgerEntry 
             ledger.c.delivery_id,
         ).where(ledger.c.source == source, ledger.c.sha256 == sha256)
     ).first()
-    return LedgerEntry(*row) if row else None
+    if row is None:
+        return None
+    values: tuple[Any, ...] = tuple(row)
+    return LedgerEntry(*values)
 
 
 def next_delivery_id(conn: sa.Connection) -> int:

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
 from csv_assets.pipeline.errors import LoadError
+from csv_assets.pipeline.load.claims import driver_of
 from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.lineage import lineage_columns
 
@@ -52,13 +53,13 @@ class CopyWriter:
         copy = self._open()
         if types is None:
             _write_csv(copy, pa.table([_as_text(c) for c in columns], names=names))
-            return rows.num_rows
+            return int(rows.num_rows)
         batch = pa.table(
             [_cast(c, types[n]) for c, n in zip(columns, names, strict=True)], names=names
         )
         for part in batch.to_batches():
             copy.write(self._encoder.write_batch(part))
-        return rows.num_rows
+        return int(rows.num_rows)
 
     def pause(self) -> None:
         """Finish the open ``COPY``: the server has stored every row sent once this returns."""
@@ -88,7 +89,7 @@ class CopyWriter:
             sql.SQL("csv" if self._types is None else "binary"),
         )
         stack = ExitStack()
-        cursor = stack.enter_context(self._conn.connection.driver_connection.cursor())
+        cursor = stack.enter_context(driver_of(self._conn).cursor())
         copy = stack.enter_context(Sender(stack.enter_context(cursor.copy(statement))))
         if self._types is not None:
             from pgpq import ArrowToPostgresBinaryEncoder
@@ -156,7 +157,7 @@ def _arrow_types(conn: sa.Connection, table: sa.Table) -> dict[str, pa.DataType]
     return None if missing else types
 
 
-def _arrow_type(kind: sa.types.TypeEngine) -> pa.DataType | None:
+def _arrow_type(kind: sa.types.TypeEngine[Any]) -> pa.DataType | None:
     """The Arrow type whose binary encoding is that of PostgreSQL ``kind``, if there is one."""
     if isinstance(kind, pg.BOOLEAN):
         return pa.bool_()

@@ -6,6 +6,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from csv_assets.pipeline.load.claims import driver_of
 from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.lineage import lineage_columns
 
@@ -19,7 +20,8 @@ class InsertWriter:
         self._lineage = lineage
         compiled = sa.insert(table).compile(dialect=conn.dialect)
         self._statement = str(compiled)
-        self._order = [[c.name for c in table.columns].index(k) for k in compiled.positiontup]
+        names = [c.name for c in table.columns]
+        self._order = [names.index(k) for k in compiled.positiontup or ()]
 
     def write(self, rows: pa.Table) -> int:
         """Insert ``rows`` in one ``executemany``."""
@@ -27,12 +29,12 @@ class InsertWriter:
             return 0
         columns = lineage_columns(self._table, rows, self._lineage, {})
         values = [sqlite_values(columns[i]).to_pylist() for i in self._order]
-        cursor = self._conn.connection.driver_connection.cursor()
+        cursor = driver_of(self._conn).cursor()
         try:
             cursor.executemany(self._statement, zip(*values, strict=True))
         finally:
             cursor.close()
-        return rows.num_rows
+        return int(rows.num_rows)
 
     def pause(self) -> None:
         """Nothing to end: each ``write`` is complete when it returns."""

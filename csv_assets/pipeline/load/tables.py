@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from csv_assets.pipeline.cells import Kind
@@ -66,9 +68,9 @@ quarantine = sa.Table(
 """Every rejected row, with its raw cells and the rules it broke, until it is replayed."""
 
 
-def sql_type(column: ColumnSpec) -> sa.types.TypeEngine:
+def sql_type(column: ColumnSpec) -> sa.types.TypeEngine[Any]:
     """Return the SQLAlchemy type that stores ``column`` faithfully."""
-    return {
+    types: dict[str, sa.types.TypeEngine[Any]] = {
         "integer": sa.BigInteger(),
         "float": sa.Double(),
         "decimal": decimal_type(column.precision or 18, column.scale or 0),
@@ -77,7 +79,8 @@ def sql_type(column: ColumnSpec) -> sa.types.TypeEngine:
         "datetime": sa.DateTime(timezone=column.timezone),
         "time": sa.Time(),
         "string": sa.Text(),
-    }[column.kind]
+    }
+    return types[column.kind]
 
 
 def target_table(name: str, columns: tuple[ColumnSpec, ...]) -> sa.Table:
@@ -161,7 +164,7 @@ def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] =
     return table
 
 
-def _legacy_twin(table: sa.Table, columns: tuple[sa.Column, ...]) -> sa.Table:
+def _legacy_twin(table: sa.Table, columns: tuple[sa.Column[Any], ...]) -> sa.Table:
     """``table`` with the file-and-sha256 lineage of tables made before delivery ids."""
     return sa.Table(
         table.name,
@@ -197,7 +200,7 @@ def staging_table(table: sa.Table) -> sa.Table:
     return staged
 
 
-def _add_column(conn: sa.Connection, column: sa.Column) -> None:
+def _add_column(conn: sa.Connection, column: sa.Column[Any]) -> None:
     """``ALTER TABLE ... ADD COLUMN``; identifiers quoted by SQLAlchemy's preparer, never pasted."""
     preparer = conn.dialect.identifier_preparer
     conn.exec_driver_sql(
@@ -206,7 +209,7 @@ def _add_column(conn: sa.Connection, column: sa.Column) -> None:
     )
 
 
-def _kind_of(kind: sa.types.TypeEngine) -> Kind:
+def _kind_of(kind: sa.types.TypeEngine[Any]) -> Kind:
     for sql, name in (
         (sa.Boolean, "boolean"),
         (sa.Integer, "integer"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import BinaryIO
@@ -82,7 +82,7 @@ def iter_arrow_chunks(path: Path, dialect: Dialect, chunk_rows: int) -> Iterator
 
 def iter_arrow_batches(
     path: Path, dialect: Dialect, *, skip_blank: bool = False
-) -> Iterator[pa.RecordBatch]:
+) -> Generator[pa.RecordBatch]:
     """Yield the records as Arrow's parser hands them over: string columns, no line numbers.
 
     Args:

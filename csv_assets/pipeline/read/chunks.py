@@ -44,7 +44,7 @@ class RawChunk:
     @property
     def rows_read(self) -> int:
         """Records read in this chunk, ragged ones included."""
-        return self.cells.num_rows + len(self.ragged)
+        return int(self.cells.num_rows) + len(self.ragged)
 
     def rows_at(self, indices: Sequence[int]) -> list[tuple[str, ...]]:
         """The raw cells of the records at ``indices``, for quarantine and reports."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,7 @@ csv.field_size_limit(FIELD_LIMIT)
 
 def iter_chunks(
     path: Path, dialect: Dialect, chunk_rows: int = DEFAULT_CHUNK_ROWS, *, exact: bool = False
-) -> Iterator[RawChunk]:
+) -> Generator[RawChunk]:
     """Yield the data records of ``path`` in chunks of ``chunk_rows`` records at most.
 
     A chunk also stops at about ``CHUNK_BYTES`` of cell text, so wide records make short

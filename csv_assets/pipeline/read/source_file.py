@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import codecs
 import gzip
 import hashlib
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from csv_assets.pipeline.errors import BadFileError
 
@@ -38,7 +39,7 @@ def open_bytes(path: Path) -> Iterator[BinaryIO]:
     suffix = path.suffix.lower()
     if suffix == ".gz":
         with archive_errors(path), gzip.open(path, "rb") as stream:
-            yield stream
+            yield cast(BinaryIO, stream)  # a GzipFile reads as any binary file does
     elif suffix == ".zip":
         with archive_errors(path), zipfile.ZipFile(path) as archive:
             members = [info for info in archive.infolist() if not info.is_dir()]
@@ -69,7 +70,7 @@ class Digest:
     content_sha256: str
     file_sha256: str
     bytes: int
-    tail: bytes | None = None
+    tail: builtins.bytes | None = None  # the field ``bytes`` hides the type in this class
     """The content's last ``TAIL_BYTES`` for a packed drop, where reaching its end costs a
     whole decompression (a plain file's end is a seek away: ``None``)."""
 
@@ -167,6 +168,10 @@ class _HashingReader:
         self._digest.update(block)
         self.size += len(block)
         return block
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        """Refuse: a hash of what was read must see every byte once, in order."""
+        raise io.UnsupportedOperation("a hashing reader reads forward only")
 
     def drain(self) -> None:
         """Read what no decompressor asked for, so the hash covers the whole file."""

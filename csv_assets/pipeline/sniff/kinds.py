@@ -100,7 +100,8 @@ def number_patterns(style: NumberStyle) -> dict[Kind, str]:
 
 def mask(values: pa.Array) -> np.ndarray:
     """A boolean kernel's result as a numpy mask, null as ``False``."""
-    return pc.fill_null(values, False).to_numpy(zero_copy_only=False)
+    filled: np.ndarray = pc.fill_null(values, False).to_numpy(zero_copy_only=False)
+    return filled
 
 
 def test_cells(candidate: Candidate, cells: pa.Array, numbers: Mapping[Kind, str]) -> pa.Array:

@@ -109,6 +109,8 @@ def measure_numbers(
             for tally, count in zip(tallies, counts, strict=True):
                 tally.leading_zeros += int(count)
     length = pc.binary_length(numbers)
+    widest: Sequence[int]
+    finest: Sequence[int]
     if integers and len(tallies) == 1:  # no decimal point to look for
         widest, finest = [pc.max(length).as_py()], [0]
         _widen(tallies, widest, finest)
@@ -127,10 +129,11 @@ def measure_numbers(
     else:
         whole = pc.if_else(pc.less(point, 0), length, point)
         fraction = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(length, point), 1))
-        widest = np.zeros(len(tallies), np.int64)
-        finest = np.zeros(len(tallies), np.int64)
-        np.maximum.at(widest, ids, whole.to_numpy(zero_copy_only=False))
-        np.maximum.at(finest, ids, fraction.to_numpy(zero_copy_only=False))
+        wide = np.zeros(len(tallies), np.int64)
+        fine = np.zeros(len(tallies), np.int64)
+        np.maximum.at(wide, ids, whole.to_numpy(zero_copy_only=False))
+        np.maximum.at(fine, ids, fraction.to_numpy(zero_copy_only=False))
+        widest, finest = wide.tolist(), fine.tolist()
     _widen(tallies, widest, finest)
 
 

@@ -80,7 +80,7 @@ def _unique_rows(typed: Mapping[str, pa.Array], keys: list[str]) -> bool:
     table = pa.table({k: typed[k] for k in keys})
     if any(table.column(k).null_count for k in keys):
         return False
-    return table.group_by(keys).aggregate([]).num_rows == table.num_rows
+    return bool(table.group_by(keys).aggregate([]).num_rows == table.num_rows)
 
 
 def _length(values: pa.Array, statistics: Mapping[str, Any]) -> pa.Array:

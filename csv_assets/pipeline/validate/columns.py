@@ -95,9 +95,10 @@ def _declares_class(module_name: str, class_name: str) -> None:
     spec = importlib.util.find_spec(module_name)
     if spec is None:
         raise ImportError(f"no module named {module_name!r}")
-    if not (spec.origin or "").endswith(".py"):
+    origin = spec.origin or ""
+    if not origin.endswith(".py"):
         raise TypeError(f"{module_name} is not a Python source module; not imported")
-    tree = ast.parse(Path(spec.origin).read_bytes(), spec.origin)
+    tree = ast.parse(Path(origin).read_bytes(), origin)
     if not any(isinstance(n, ast.ClassDef) and n.name == class_name for n in tree.body):
         raise TypeError(f"{module_name} declares no class {class_name}; not imported")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -236,12 +236,12 @@ def _row_failures(
     return found
 
 
-def _frame_check(case: Mapping[str, Any]) -> bool:
+def _frame_check(case: Mapping[Hashable, Any]) -> bool:
     """Whether a failure case comes from one of the model's dataframe-wide checks."""
     return case["schema_context"] == "DataFrameSchema" and _number(case) is not None
 
 
-def _rule_name(case: Mapping[str, Any], contract: Contract) -> str:
+def _rule_name(case: Mapping[Hashable, Any], contract: Contract) -> str:
     """The failing check's name, as the model declares it (pandera reports its error text)."""
     number = _number(case)
     checks: list[pandera.Check] = []
@@ -249,17 +249,17 @@ def _rule_name(case: Mapping[str, Any], contract: Contract) -> str:
         checks = contract.rules.checks
     elif number is not None and case["column"] in contract.rules.columns:
         checks = contract.rules.columns[case["column"]].checks
-    if number is not None and number < len(checks):
-        return checks[number].name
+    if number is not None and number < len(checks) and checks[number].name:
+        return str(checks[number].name)
     return RULE_NAMES.get(str(case["check"]), str(case["check"]))
 
 
-def _number(case: Mapping[str, Any]) -> int | None:
+def _number(case: Mapping[Hashable, Any]) -> int | None:
     number = case.get("check_number")
     return None if number is None or pd.isna(number) else int(number)
 
 
-def _column_name(case: Mapping[str, Any], contract: Contract) -> str | None:
+def _column_name(case: Mapping[Hashable, Any], contract: Contract) -> str | None:
     name = case["column"]
     return name if any(c.name == name for c in contract.columns) else None
 
