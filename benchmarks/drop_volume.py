@@ -29,8 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from csv_assets_tests.dagster_processes import free_port, scratch_project, start, stop
-from csv_assets_tests.faults.loads import write_payments
+from csv_assets_support.payments import write_payments
+from csv_assets_support.processes import free_port, scratch_project, start, stop
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

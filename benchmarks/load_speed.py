@@ -24,10 +24,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from harness import SCHEMA, libpq, postgres_url, reset_postgres, timed, with_schema
+from csv_assets_support.harness import (
+    SCHEMA,
+    libpq,
+    postgres_url,
+    reset_postgres,
+    timed,
+    with_schema,
+)
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
 WORKLOADS = ("events", "sales")
 """``workload.py``'s 12-column events and ``sales.py``'s 13-column order lines."""
 
@@ -84,7 +90,7 @@ def main() -> None:
 def _module(name: str) -> ModuleType:
     import importlib
 
-    return importlib.import_module("workload" if name == "events" else name)
+    return importlib.import_module(f"csv_assets_support.{'workload' if name == 'events' else name}")
 
 
 def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement]:
@@ -130,7 +136,7 @@ def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement
 
 def sales_gzip(rows: int) -> Path:
     """The sales file gzipped, to check that a packed file streams at the same rate."""
-    import sales
+    from csv_assets_support import sales
 
     return sales.csv_file(rows, packed=True)
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from csv_assets_tests.dagster_processes import free_port, scratch_project, start, stop
+from csv_assets_support.processes import free_port, scratch_project, start, stop
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "inbox"

@@ -1,6 +1,6 @@
 """Sniffer accuracy and speed: ours against csv.Sniffer, CleverCSV and DuckDB, in one run.
 
-Every file is a polluted variant of a clean table (``csv_assets_tests/pollute.py``), so its true
+Every file is a polluted variant of a clean table (``csv_assets_support/pollute.py``), so its true
 dialect and the table it should read back as are known. Each tool detects the dialect with no
 hints (timed, in ms per file) and reads the file with what it detected; DuckDB also reads it
 once more given the true dialect. Reported per category of pollution:
@@ -25,7 +25,6 @@ import difflib
 import importlib.util
 import json
 import statistics
-import sys
 import tempfile
 import time
 import warnings
@@ -33,13 +32,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from csv_assets_support.labelled_corpus import labelled_corpus
+from csv_assets_support.pollute import Case, Table, cases
+from csv_assets_support.sniffers import SNIFFERS, Dialect, Sniffer, dialect_right
+
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE.parent))
-
-from sniffers import SNIFFERS, Dialect, Sniffer, dialect_right  # noqa: E402
-
-from csv_assets_tests.labelled_corpus import labelled_corpus  # noqa: E402
-from csv_assets_tests.pollute import Case, Table, cases  # noqa: E402
 
 
 @dataclass

@@ -27,7 +27,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE))
 
 
 def interleaved(repeat: int, methods: dict[str, Callable[[], object]]) -> dict[str, list[float]]:
@@ -60,9 +59,8 @@ def main() -> None:
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        import workload
-
         from csv_assets.pipeline.sniff import sniff_csv
+        from csv_assets_support import workload
 
         sniff_csv(workload.csv_file(args.child))
         return
@@ -70,10 +68,9 @@ def main() -> None:
         _memory(args.memory)
         return
 
-    import workload
-
     from csv_assets.pipeline.read import iter_arrow_batches, iter_chunks
     from csv_assets.pipeline.sniff import sniff_csv
+    from csv_assets_support import workload
 
     path = workload.csv_file(args.rows)
     dialect = sniff_csv(path)
@@ -126,8 +123,8 @@ def main() -> None:
 
 def _memory(sizes: list[int]) -> None:
     """Peak RSS of sniffing files of each size: flat memory means the same peak for all."""
-    import workload
-    from harness import timed
+    from csv_assets_support import workload
+    from csv_assets_support.harness import timed
 
     print(f"{'rows':>12}{'MB file':>9}{'seconds':>9}{'peak RSS MB':>13}")
     for rows in sizes:

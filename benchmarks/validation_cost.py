@@ -23,10 +23,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import postgres_url, reset_postgres, timed, with_schema
+from csv_assets_support.harness import postgres_url, reset_postgres, timed, with_schema
 
 HERE = Path(__file__).parent
-MODELS = {"checked": "workload:BenchEvents", "types only": "workload:BenchEventsTypesOnly"}
+MODELS = {
+    "checked": "csv_assets_support.workload:BenchEvents",
+    "types only": "csv_assets_support.workload:BenchEventsTypesOnly",
+}
 
 
 def main() -> None:
@@ -49,8 +52,7 @@ def main() -> None:
 
 
 def _measure(rows: int, bad_fraction: float, repeat: int, pg_url: str) -> dict[str, object]:
-    sys.path.insert(0, str(HERE))
-    import workload
+    from csv_assets_support import workload
 
     path = workload.csv_file(rows, bad_fraction)
     print(f"{path} is {path.stat().st_size / 1e6:.0f} MB", file=sys.stderr, flush=True)
@@ -90,10 +92,8 @@ def _measure(rows: int, bad_fraction: float, repeat: int, pg_url: str) -> dict[s
 
 
 def _run_child(model: str, file: str, url: str, out: str) -> None:
-    sys.path.insert(0, str(HERE))
-    import workload
-
     from csv_assets.ingest import create_warehouse_engine, load_path
+    from csv_assets_support import workload
 
     path = Path(file)
     engine = create_warehouse_engine(url)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from csv_assets.ingest import Delivery
+from csv_assets_support.processes import free_port, graphql, scratch_project, start_dev, stop
 from csv_assets_tests.conftest import REPO
-from csv_assets_tests.dagster_processes import free_port, graphql, scratch_project, start_dev, stop
 
 pytestmark = pytest.mark.e2e
 DEADLINE = 240

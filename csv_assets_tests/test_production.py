@@ -14,13 +14,13 @@ from dagster._core.scheduler.instigation import InstigatorState
 from dagster._serdes import deserialize_value
 
 from csv_assets.ingest import Delivery, decode_cursor
-from csv_assets_tests.conftest import REPO, SAMPLE_INBOX
-from csv_assets_tests.dagster_processes import (
+from csv_assets_support.processes import (
     postgres_instance_env,
     scratch_project,
     start,
     stop,
 )
+from csv_assets_tests.conftest import REPO, SAMPLE_INBOX
 
 pytestmark = pytest.mark.e2e
 SAMPLES = sorted(p.name for p in SAMPLE_INBOX.rglob("*") if p.is_file())

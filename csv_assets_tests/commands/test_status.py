@@ -6,9 +6,9 @@ import subprocess
 import sys
 import textwrap
 
+from csv_assets_support.processes import scratch_project
 from csv_assets_tests.commands.test_cli import csv_assets
 from csv_assets_tests.conftest import REPO
-from csv_assets_tests.dagster_processes import scratch_project
 
 # A writer that deletes the whole ledger and holds its transaction open, as a long load would.
 _HOLD_A_WRITE = textwrap.dedent(

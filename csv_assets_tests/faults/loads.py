@@ -15,22 +15,6 @@ import sqlalchemy as sa
 
 from csv_assets.ingest import create_warehouse_engine
 
-HEADER = "payment_id|order_id|paid_at|amount|currency|method|captured\n"
-
-
-def write_payments(path: Path, rows: int, first_id: int = 0) -> Path:
-    """A valid pipe-separated payments delivery of ``rows`` rows, ids from ``first_id``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as out:
-        out.write(HEADER)
-        for i in range(first_id, first_id + rows):
-            minute = i % 1440
-            out.write(
-                f"PAY-{i:06d}|{50000 + i % 977}|2026-11-01 {minute // 60:02d}:{minute % 60:02d}:00"
-                f"|{10 + i % 500}.{i % 100:02d}|EUR|card|{'yes' if i % 3 else 'no'}\n"
-            )
-    return path
-
 
 def start_load(
     file: Path, database_url: str, data_dir: Path, *extra: str, source: str = "payments"

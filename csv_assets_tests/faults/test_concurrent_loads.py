@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from csv_assets_tests.faults.loads import counts, finish, start_load, write_payments
+from csv_assets_support.payments import write_payments
+from csv_assets_tests.faults.loads import counts, finish, start_load
 
 LOADERS = 8
 

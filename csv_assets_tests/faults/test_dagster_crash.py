@@ -14,8 +14,8 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
-from csv_assets_tests.conftest import REPO
-from csv_assets_tests.dagster_processes import (
+from csv_assets_support.payments import write_payments
+from csv_assets_support.processes import (
     free_port,
     graphql,
     process_tree,
@@ -23,7 +23,7 @@ from csv_assets_tests.dagster_processes import (
     start_dev,
     stop,
 )
-from csv_assets_tests.faults.loads import write_payments
+from csv_assets_tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e
 FILES, ROWS = 30, 2_000

@@ -12,14 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from csv_assets_tests.faults.loads import (
-    HEADER,
-    counts,
-    finish,
-    one_line,
-    start_load,
-    write_payments,
-)
+from csv_assets_support.payments import HEADER, write_payments
+from csv_assets_tests.faults.loads import counts, finish, one_line, start_load
 
 ROWS = 300_000
 SMALL = HEADER + "PAY-900001|50001|2026-11-01 10:00:00|10.00|EUR|card|yes\n"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets_tests.faults.loads import finish, one_line, start_load, write_payments
+from csv_assets_support.payments import write_payments
+from csv_assets_tests.faults.loads import finish, one_line, start_load
 from csv_assets_tests.faults.test_interrupted_loads import (
     nothing_committed,
     tagged,

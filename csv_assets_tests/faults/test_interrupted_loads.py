@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets_tests.faults.loads import (
-    counts,
-    finish,
-    has_table,
-    one_line,
-    start_load,
-    write_payments,
-)
+from csv_assets_support.payments import write_payments
+from csv_assets_tests.faults.loads import counts, finish, has_table, one_line, start_load
 
 ROWS = 300_000
 WAIT = 60.0

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from csv_assets.ingest import SourceFolders, SourceSpec, ingest_file, load_catalog
 from csv_assets.pipeline.errors import BadFileError
+from csv_assets_support.payments import HEADER, write_payments
 from csv_assets_tests.conftest import drop
-from csv_assets_tests.faults.loads import HEADER, write_payments
 
 PAYMENTS = load_catalog()["payments"]
 ORDERS = load_catalog()["orders"]

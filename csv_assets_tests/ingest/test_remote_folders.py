@@ -25,8 +25,8 @@ from csv_assets.ingest import (
 from csv_assets.ingest.stores import StoreError
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.load import ledger
+from csv_assets_support.payments import write_payments
 from csv_assets_tests.conftest import SAMPLE_INBOX
-from csv_assets_tests.faults.loads import write_payments
 
 CATALOG = load_catalog()
 ORDERS = (SAMPLE_INBOX / "orders" / "orders_2026-11-02.csv").read_bytes()

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from csv_assets_support.processes import free_port, graphql, scratch_project, start_dev, stop
 from csv_assets_tests.conftest import BAD_ORDERS, REPO, SAMPLE_INBOX
-from csv_assets_tests.dagster_processes import free_port, graphql, scratch_project, start_dev, stop
 
 CHROMIUM = Path(os.environ.get("CSV_ASSETS_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_BROWSER = os.environ.get("CSV_ASSETS_REQUIRE_BROWSER", "") == "1"

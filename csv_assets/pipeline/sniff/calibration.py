@@ -4,7 +4,7 @@ Each decision's raw score (a margin between delimiters, a share of header votes,
 records the decision rests on) becomes the share of right decisions among those of a labelled
 corpus that scored about the same: a step function fitted by histogram binning.
 ``benchmarks/calibration.py --fit`` refits ``STEPS`` on a corpus of polluted files
-(``csv_assets_tests/pollute.py``) and measures the fit on another.
+(``csv_assets_support/pollute.py``) and measures the fit on another.
 """
 
 from __future__ import annotations

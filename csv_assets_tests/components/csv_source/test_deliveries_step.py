@@ -14,7 +14,8 @@ from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.definitions import defs
 from csv_assets.ingest import load_catalog
 from csv_assets.pipeline.errors import BadFileError
-from csv_assets_tests.faults.loads import immutable, write_payments
+from csv_assets_support.payments import write_payments
+from csv_assets_tests.faults.loads import immutable
 
 
 def stored_zip(name: str, content: bytes, *, flags: int = 0, method: int = 0) -> bytes:

@@ -26,15 +26,15 @@ from dagster._serdes import deserialize_value
 
 from csv_assets.components.csv_source.executors import RELIABLE_DELIVERY
 from csv_assets.ingest import Delivery
-from csv_assets_tests.conftest import REPO
-from csv_assets_tests.dagster_processes import (
+from csv_assets_support.payments import write_payments
+from csv_assets_support.processes import (
     postgres_instance_env,
     process_tree,
     scratch_project,
     start,
     stop,
 )
-from csv_assets_tests.faults.loads import write_payments
+from csv_assets_tests.conftest import REPO
 from csv_assets_tests.servers import broker_or_skip
 
 pytestmark = pytest.mark.e2e

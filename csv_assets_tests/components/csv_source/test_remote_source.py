@@ -10,7 +10,7 @@ from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
 from csv_assets.ingest import load_catalog
 from csv_assets.pipeline.load import ledger
-from csv_assets_tests.faults.loads import write_payments
+from csv_assets_support.payments import write_payments
 
 
 def remote_definitions(url: str):

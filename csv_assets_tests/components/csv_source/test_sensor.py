@@ -16,6 +16,7 @@ from csv_assets.ingest import (
     load_catalog,
     scan_drop_folder,
 )
+from csv_assets_support.payments import write_payments
 from csv_assets_tests.components.csv_source.ticks import (
     SETTLE,
     age,
@@ -24,7 +25,7 @@ from csv_assets_tests.components.csv_source.ticks import (
     tick,
 )
 from csv_assets_tests.conftest import drop
-from csv_assets_tests.faults.loads import counts, write_payments
+from csv_assets_tests.faults.loads import counts
 
 
 def test_a_file_is_ready_only_once_a_scan_saw_it_as_it_is_and_it_settled(tmp_path):

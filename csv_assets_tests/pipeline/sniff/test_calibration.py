@@ -1,6 +1,5 @@
 """Confidences that mean what they say: calibrated on unseen files, pins kept, doubt shown."""
 
-import sys
 import tempfile
 from pathlib import Path
 
@@ -8,11 +7,8 @@ from csv_assets.pipeline.dialect import PINNED
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets.pipeline.sniff.calibration import calibrated
 from csv_assets.pipeline.sniff.calibration_steps import STEPS
-from csv_assets_tests.conftest import REPO
-from csv_assets_tests.labelled_corpus import labelled_corpus
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from calibration import DECISIONS, outcomes, reliability
+from csv_assets_support.calibration import DECISIONS, outcomes, reliability
+from csv_assets_support.labelled_corpus import labelled_corpus
 
 MAX_ECE = 0.05
 

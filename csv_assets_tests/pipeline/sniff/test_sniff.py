@@ -9,8 +9,8 @@ import pytest
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.read import IrregularRows, iter_chunks
 from csv_assets.pipeline.sniff import sniff_csv
+from csv_assets_support.pollute import cases
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
-from csv_assets_tests.pollute import cases
 
 SNIFF = CASES / "sniff"
 EXPECTED = json.loads((SNIFF / "expected.json").read_text())

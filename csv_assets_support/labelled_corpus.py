@@ -10,8 +10,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import replace
 
-from csv_assets_tests.clean_tables import base_tables
-from csv_assets_tests.pollute import PREAMBLE, Case, Variant
+from csv_assets_support.clean_tables import base_tables
+from csv_assets_support.pollute import PREAMBLE, Case, Variant
 
 
 def labelled_corpus(seed: int, count: int) -> Iterator[Case]:

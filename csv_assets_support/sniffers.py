@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from csv_assets_tests.clean_tables import Table
+from csv_assets_support.clean_tables import Table
 
 Dialect = dict[str, object]
 Sniffer = Callable[[Path, Dialect], tuple[Dialect, Callable[[], Table]]]

@@ -115,7 +115,7 @@ def source_spec(**overrides: object) -> SourceSpec:
     """The benchmark source: append mode, a generous budget so bad rows are quarantined."""
     values = {
         "name": "bench_events",
-        "schema_model": "workload:BenchEvents",
+        "schema_model": "csv_assets_support.workload:BenchEvents",
         "max_rejected_fraction": 0.05,
         "chunk_rows": 100_000,
         **overrides,

@@ -82,7 +82,7 @@ def source_spec() -> SourceSpec:
     return SourceSpec.model_validate(
         {
             "name": "bench_sales",
-            "schema_model": "sales:SalesLines",
+            "schema_model": "csv_assets_support.sales:SalesLines",
             "max_rejected_fraction": 0.05,
             "chunk_rows": 100_000,
         }

@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
-from csv_assets_tests.clean_tables import Table, base_tables
+from csv_assets_support.clean_tables import Table, base_tables
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ class Variant:
     def _c1_cells(self, table: Table, rng: random.Random) -> Table:
         """The table with characters of the 0x80-0x9F byte range in some cells of its last
         column: cp1252's typographic ones, or latin-1's control codes, some of which cp1252
-        leaves undefined."""
+        leaves undefined.
+        """
         marks = C1_MARKS[self.c1 or "cp1252"]
         rows = [list(r) for r in table]
         for row in rows[1:]:

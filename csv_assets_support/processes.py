@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from csv_assets_tests.conftest import REPO
+from csv_assets_support import REPO
 
 BIN = Path(sys.executable).parent
 
