@@ -71,10 +71,11 @@ def _main(args: argparse.Namespace) -> int:
 
     from csv_assets.ingest import CatalogError
     from csv_assets.pipeline.errors import server_reason
+    from csv_assets.pipeline.extras import MissingExtra
 
     try:
         return int(_command(args.command).run(args) or 0)
-    except CatalogError as error:
+    except (CatalogError, MissingExtra) as error:
         print(f"csv-assets: {error}", file=sys.stderr)
         return 2
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError) as error:

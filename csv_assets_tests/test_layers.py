@@ -3,7 +3,7 @@
 Layers, top down: the Dagster wing (``definitions.py``, ``components/``, ``defs/``) and the
 operator's commands (``cli.py``, ``commands/``) side by side, then the ingest service, then the
 pipeline. Only the wing imports Dagster. Inside the pipeline the stages rank read < sniff <
-validate < load, with ``errors``, ``dialect``, ``cells`` and ``names`` below them all.
+validate < load, with ``errors``, ``dialect``, ``cells``, ``names`` and ``extras`` below them all.
 """
 
 import ast
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "csv_assets"
-SHARED = ("errors", "dialect", "cells", "names")
+SHARED = ("errors", "dialect", "cells", "names", "extras")
 STAGES = ("read", "sniff", "validate", "load")
 MAY_IMPORT = {
     "wing": {"wing", "ingest", "pipeline"},

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from csv_assets.ingest.pg_session import bound_sessions
+from csv_assets.pipeline.extras import require
 
 APPLICATION_NAME = "csv-assets"
 SQLITE_BUSY_SECONDS = 60.0
@@ -64,11 +64,16 @@ def create_warehouse_engine(url: str) -> sa.Engine:
     in ``pg_stat_activity``, and work in UTC whatever the server's time zone.
     """
     parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+        require("psycopg", "postgres", "a PostgreSQL warehouse")
+        require("pgpq", "postgres", "a PostgreSQL warehouse")
     if parsed.get_backend_name() != "sqlite":
         if "application_name" not in parsed.query:
             parsed = parsed.update_query_dict({"application_name": APPLICATION_NAME})
         engine = sa.create_engine(parsed, pool_pre_ping=True)
         if parsed.get_backend_name() == "postgresql":
+            from csv_assets.ingest.pg_session import bound_sessions
+
             bound_sessions(engine, parsed)
         return engine
     database = parsed.database or ""

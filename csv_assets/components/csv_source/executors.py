@@ -15,6 +15,8 @@ import os
 
 import dagster as dg
 
+from csv_assets.pipeline.extras import require
+
 DEFAULT_BROKER = "pyamqp://guest:guest@127.0.0.1:5672//"
 DEFAULT_BACKEND = "rpc://"
 RELIABLE_DELIVERY = {
@@ -38,9 +40,8 @@ def load_executor() -> dg.ExecutorDefinition:
     if kind == "in_process":
         return dg.in_process_executor
     if kind == "celery":
-        from dagster_celery import celery_executor
-
-        return celery_executor.configured(
+        celery = require("dagster_celery", "celery", "CSV_ASSETS_EXECUTOR=celery")
+        executor: dg.ExecutorDefinition = celery.celery_executor.configured(
             {
                 "broker": os.environ.get("CSV_ASSETS_CELERY_BROKER", DEFAULT_BROKER),
                 "backend": os.environ.get("CSV_ASSETS_CELERY_BACKEND", DEFAULT_BACKEND),
@@ -51,4 +52,5 @@ def load_executor() -> dg.ExecutorDefinition:
             },
             name="celery",
         )
+        return executor
     raise ValueError(f"CSV_ASSETS_EXECUTOR={kind!r}: expected in_process or celery")
