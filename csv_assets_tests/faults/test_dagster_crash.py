@@ -28,7 +28,7 @@ from csv_assets_tests.conftest import REPO
 pytestmark = pytest.mark.e2e
 FILES, ROWS = 30, 2_000
 RECOVERY_SECONDS = 480
-"""The bound the README gives for a restart to load what a crash left, with room for CI."""
+"""The bound docs/how-it-works.md gives for a restart to load what a crash left, with room."""
 RUNS = "{ runsOrError { ... on Runs { results { runId status } } } }"
 
 
