@@ -42,8 +42,6 @@ class Delivery:
 
     name: str
     stamp: str
-    legacy_key: bool = False
-    """Whether the partition was named before 0.2's keys (``name@stamp``): it keeps that key."""
 
     def __post_init__(self) -> None:
         # A key comes from anyone who can reach the webserver: whatever it says, a delivery is
@@ -60,29 +58,28 @@ class Delivery:
         Time first, so partitions read and sort in delivery order, and two deliveries of one
         name differ at the start of the key, where the UI never shortens it.
         """
-        if self.legacy_key:
-            return f"{self.name}@{self.stamp}"
         s = self.stamp
         return f"{s[:4]}-{s[4:6]}-{s[6:8]} {s[9:11]}:{s[11:13]}:{s[13:]} {self.name}"
 
     def next(self) -> Delivery:
         """The delivery of a new file with this one's name and time (``~2``, ``~3``...)."""
         base, _, sequence = self.stamp.partition("~")
-        return Delivery(self.name, f"{base}~{int(sequence or 1) + 1}", self.legacy_key)
+        return Delivery(self.name, f"{base}~{int(sequence or 1) + 1}")
 
     @classmethod
     def from_key(cls, key: str) -> Delivery:
-        """Parse a partition key back into a delivery (older ``name@stamp`` keys too)."""
-        if match := KEY.fullmatch(key):
-            year, month, day, hour, minute, second, millis, sequence, name = match.groups()
-            stamp = f"{year}{month}{day}T{hour}{minute}{second}.{millis}Z{sequence or ''}"
-            return cls(name, stamp)
-        name, _, stamp = key.rpartition("@")
-        if not name or not STAMP.fullmatch(stamp):
+        """Parse a partition key back into a delivery.
+
+        Raises:
+            ValueError: ``key`` is not a delivery's key, or names a path rather than a file.
+        """
+        match = KEY.fullmatch(key)
+        if match is None:
             raise ValueError(
                 f"{key!r} is not a delivery key ('2026-11-23 10:15:00.123Z orders.csv')"
             )
-        return cls(name, stamp, legacy_key=True)
+        year, month, day, hour, minute, second, millis, sequence, name = match.groups()
+        return cls(name, f"{year}{month}{day}T{hour}{minute}{second}.{millis}Z{sequence or ''}")
 
     @classmethod
     def of(cls, name: str, mtime_ns: int) -> Delivery:

@@ -127,7 +127,7 @@ def _replay_file(
 
 def _superseded(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> bool:
     """Whether the table holds another delivery's rows (a replace load came since)."""
-    others = sa.not_(delivery_rows(table, lineage.delivery_id, lineage.sha256))
+    others = sa.not_(delivery_rows(table, lineage.delivery_id))
     return conn.execute(sa.select(sa.literal(1)).where(others).limit(1)).first() is not None
 
 

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from csv_assets.ingest import Delivery
 
 
@@ -20,13 +22,9 @@ def test_keys_sort_in_delivery_order_whatever_the_names():
     assert sorted([late.key, early.key]) == [early.key, late.key]
 
 
-def test_a_key_of_an_earlier_version_keeps_naming_its_partition():
-    old = "orders.csv@20261123T101515.123Z"
-
-    delivery = Delivery.from_key(old)
-
-    assert (delivery.name, delivery.stamp) == ("orders.csv", "20261123T101515.123Z")
-    assert delivery.key == old
+def test_the_first_releases_name_at_stamp_key_is_not_a_delivery_key():
+    with pytest.raises(ValueError, match="is not a delivery key"):
+        Delivery.from_key("orders.csv@20261123T101515.123Z")
 
 
 def test_a_file_dated_before_year_1000_or_past_9999_still_has_a_key_that_parses():

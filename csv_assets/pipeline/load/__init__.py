@@ -14,6 +14,8 @@ from csv_assets.pipeline.load.ledger_entries import (
     next_delivery_id,
     record_delivery,
 )
+from csv_assets.pipeline.load.migrations import VERSION as LAYOUT_VERSION
+from csv_assets.pipeline.load.migrations import ensure_control_tables, layout_version
 from csv_assets.pipeline.load.modes import (
     LoadMode,
     clear_previous,
@@ -26,7 +28,6 @@ from csv_assets.pipeline.load.quarantine_rows import write_quarantine
 from csv_assets.pipeline.load.tables import (
     LINEAGE_COLUMNS,
     delivery_rows,
-    ensure_control_tables,
     existing_kinds,
     ledger,
     prepare_table,
@@ -37,6 +38,7 @@ from csv_assets.pipeline.load.tables import (
 from csv_assets.pipeline.load.write import RowWriter, open_writer, write_rows
 
 __all__ = [
+    "LAYOUT_VERSION",
     "LINEAGE_COLUMNS",
     "LedgerEntry",
     "Lineage",
@@ -53,6 +55,7 @@ __all__ = [
     "ensure_control_tables",
     "existing_kinds",
     "find_delivery",
+    "layout_version",
     "ledger",
     "merge_staged",
     "next_delivery_id",

@@ -15,8 +15,6 @@ def lineage_columns(
 ) -> list[pa.Array | pa.ChunkedArray]:
     """The columns to write, in ``table``'s order: the data, then the delivery id and line.
 
-    A table made before delivery ids gets the file name and sha256 instead of the id.
-
     A column of the table that the file lacks (an optional one) is written as nulls of
     ``types[name]``.
     """
@@ -26,10 +24,6 @@ def lineage_columns(
         name = column.name
         if name == "_delivery_id":
             columns.append(pa.array(np.full(count, lineage.delivery_id, dtype=np.int64)))
-        elif name == "_source_file":
-            columns.append(repeated(lineage.file_name, count))
-        elif name == "_source_sha256":
-            columns.append(repeated(lineage.sha256, count))
         elif name == "_source_line":
             columns.append(rows.column(LINE))
         elif name in rows.column_names:
@@ -37,12 +31,3 @@ def lineage_columns(
         else:
             columns.append(pa.nulls(count, types.get(name, pa.string())))
     return columns
-
-
-def repeated(text: str, count: int) -> pa.Array:
-    """A string array of ``count`` copies of ``text``, built from two buffers, not a list."""
-    data = text.encode()
-    wide = count * len(data) >= 2**31
-    offsets = np.arange(count + 1, dtype=np.int64 if wide else np.int32) * len(data)
-    kind = pa.LargeStringArray if wide else pa.StringArray
-    return kind.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data * count))

@@ -34,7 +34,7 @@ def clear_previous(conn: sa.Connection, table: sa.Table, mode: LoadMode, lineage
         return 0
     statement = sa.delete(table)
     if mode == "append":
-        statement = statement.where(delivery_rows(table, lineage.delivery_id, lineage.sha256))
+        statement = statement.where(delivery_rows(table, lineage.delivery_id))
     return conn.execute(statement).rowcount
 
 
@@ -59,7 +59,7 @@ def duplicate_key_lines(
 ) -> list[int]:
     """Lines of this delivery's rows whose key another of its rows also has (across chunks)."""
     columns = [table.c[k] for k in keys]
-    mine = delivery_rows(table, lineage.delivery_id, lineage.sha256)
+    mine = delivery_rows(table, lineage.delivery_id)
     repeated = (
         sa.select(*columns).where(mine).group_by(*columns).having(sa.func.count() > 1).subquery()
     )
@@ -74,7 +74,7 @@ def delete_lines(
     """Delete this delivery's rows that start on ``lines``."""
     conn.execute(
         sa.delete(table).where(
-            delivery_rows(table, lineage.delivery_id, lineage.sha256),
+            delivery_rows(table, lineage.delivery_id),
             table.c._source_line.in_(list(lines)),
         )
     )

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 
 from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.errors import LoadError
-from csv_assets.pipeline.load.claims import CONTROL_TABLES, claim
 from csv_assets.pipeline.load.decimals import decimal_type, declared_decimals
 from csv_assets.pipeline.validate import ColumnSpec
 
@@ -108,39 +107,18 @@ def target_table(name: str, columns: tuple[ColumnSpec, ...]) -> sa.Table:
     )
 
 
-def delivery_rows(table: sa.Table, delivery_id: int | None, sha256: str) -> sa.ColumnElement[bool]:
-    """The condition that picks one delivery's rows of ``table``, whichever its layout."""
-    if "_delivery_id" in table.c:
-        return table.c._delivery_id == delivery_id
-    return table.c._source_sha256 == sha256
-
-
-def ensure_control_tables(bind: sa.Engine | sa.Connection) -> None:
-    """Create the ledger and quarantine tables if they are missing, and add columns they lack.
-
-    Under a claim, so loaders starting at once on a new database never race to create them.
-    An engine gets a transaction of its own; a connection's transaction is the caller's.
-    """
-    if isinstance(bind, sa.Engine):
-        with bind.begin() as conn:
-            ensure_control_tables(conn)
-        return
-    claim(bind, CONTROL_TABLES)
-    control.create_all(bind, checkfirst=True)
-    present = {c["name"] for c in sa.inspect(bind).get_columns(ledger.name)}
-    for column in ledger.columns:
-        if column.name not in present:
-            _add_column(bind, column)
-    for index in ledger.indexes:
-        index.create(bind, checkfirst=True)
+def delivery_rows(table: sa.Table, delivery_id: int | None) -> sa.ColumnElement[bool]:
+    """The condition that picks one delivery's rows of ``table`` (none without an id)."""
+    if delivery_id is None:
+        return sa.false()
+    return table.c._delivery_id == delivery_id
 
 
 def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] = ()) -> sa.Table:
     """Create ``table`` if missing, or add the ``added`` columns it lacks, in the caller's txn.
 
     Returns:
-        The table to write: ``table``, or its legacy-layout twin when the existing table was
-        made before delivery ids.
+        The table to write.
 
     Raises:
         LoadError: The existing table lacks a column the source's schema declares.
@@ -149,9 +127,6 @@ def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] =
         table.create(conn)
         return table
     existing = {c["name"] for c in sa.inspect(conn).get_columns(table.name, schema=table.schema)}
-    if "_delivery_id" not in existing and "_source_sha256" in existing:
-        columns = tuple(c for c in table.columns if c.name not in LINEAGE_COLUMNS)
-        table = _legacy_twin(table, columns)
     missing = [c.name for c in table.columns if c.name not in existing and c.name not in added]
     if missing:
         raise LoadError(
@@ -160,21 +135,8 @@ def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] =
         )
     for name in added:
         if name not in existing:
-            _add_column(conn, table.c[name])
+            add_column(conn, table.c[name])
     return table
-
-
-def _legacy_twin(table: sa.Table, columns: tuple[sa.Column[Any], ...]) -> sa.Table:
-    """``table`` with the file-and-sha256 lineage of tables made before delivery ids."""
-    return sa.Table(
-        table.name,
-        sa.MetaData(),
-        *(sa.Column(c.name, c.type, nullable=c.nullable) for c in columns),
-        sa.Column("_source_file", sa.Text, nullable=False),
-        sa.Column("_source_sha256", sa.String(64), nullable=False),
-        sa.Column("_source_line", sa.BigInteger, nullable=False),
-        schema=table.schema,
-    )
 
 
 def existing_kinds(conn: sa.Connection, name: str) -> dict[str, Kind]:
@@ -200,7 +162,7 @@ def staging_table(table: sa.Table) -> sa.Table:
     return staged
 
 
-def _add_column(conn: sa.Connection, column: sa.Column[Any]) -> None:
+def add_column(conn: sa.Connection, column: sa.Column[Any]) -> None:
     """``ALTER TABLE ... ADD COLUMN``; identifiers quoted by SQLAlchemy's preparer, never pasted."""
     preparer = conn.dialect.identifier_preparer
     conn.exec_driver_sql(

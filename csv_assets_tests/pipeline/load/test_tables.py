@@ -2,9 +2,11 @@
 
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from csv_assets.ingest import SourceSpec, load_path
+from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load import decimal_type, existing_kinds
 
 AMOUNTS = SourceSpec(name="amounts", schema_model="csv_assets_tests.models:Amounts")
@@ -38,43 +40,28 @@ def test_a_decimal_column_is_known_as_decimal_after_the_load(tmp_path, engine):
         assert existing_kinds(conn, "amounts")["amount"] == "decimal"
 
 
-LEGACY = (
+FIRST_RELEASE = (
     "CREATE TABLE readings (reading_id BIGINT NOT NULL, site TEXT NOT NULL, "
     "value {decimal} NOT NULL, taken_at {timestamp} NOT NULL, _source_file TEXT NOT NULL, "
     "_source_sha256 VARCHAR(64) NOT NULL, _source_line BIGINT NOT NULL)"
 )
 
 
-def test_a_table_made_before_delivery_ids_keeps_its_lineage_columns(tmp_path, engine):
+def test_a_table_made_before_delivery_ids_is_refused_naming_what_it_lacks(tmp_path, engine):
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
         conn.exec_driver_sql(
-            LEGACY.format(
+            FIRST_RELEASE.format(
                 decimal="NUMERIC(8, 2)" if postgres else "DECIMAL_TEXT(8, 2)",
                 timestamp="TIMESTAMPTZ" if postgres else "DATETIME",
             )
         )
-    source = SourceSpec(
-        name="readings",
-        schema_model="csv_assets_tests.models:Readings",
-        key_columns=["reading_id"],
-        max_rejected_rows=5,
-    )
+    source = SourceSpec(name="readings", schema_model="csv_assets_tests.models:Readings")
     path = tmp_path / "readings.csv"
-    path.write_text(
-        "reading_id,site,value,taken_at\n"
-        "1,north,1.50,2026-11-01T10:00:00Z\n"
-        "2,south,2.50,2026-11-01T11:00:00Z\n"
-        "2,east,3.50,2026-11-01T12:00:00Z\n"
-    )
+    path.write_text("reading_id,site,value,taken_at\n1,north,1.50,2026-11-01T10:00:00Z\n")
 
-    first = load_path(source, path, "readings.csv@1", engine, "test")
-    again = load_path(source, path, "readings.csv@1", engine, "test", reload=True)
+    with pytest.raises(LoadError, match=r"exists without column\(s\) \['_delivery_id'\]"):
+        load_path(source, path, "readings", engine, "test")
 
-    assert (first.rows_loaded, first.rows_rejected) == (1, 2)  # key 2 repeats: both held
-    assert (again.rows_loaded, again.rows_replaced) == (1, 1)
     with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text("SELECT reading_id, _source_file, _source_sha256, _source_line FROM readings")
-        ).all()
-    assert [tuple(r) for r in rows] == [(1, "readings.csv", first.sha256, 2)]
+        assert conn.execute(sa.text("SELECT count(*) FROM readings")).scalar_one() == 0

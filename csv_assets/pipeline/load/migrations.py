@@ -1,0 +1,83 @@
+"""The layout of the project's own tables (ledger, quarantine), versioned in the warehouse.
+
+``csv_assets_schema`` holds one row: the layout version the control tables have. Every load
+checks it under the control-tables claim, in its own transaction: a new warehouse gets the
+current layout; an older one is upgraded step by step, once, whoever loads first (the others
+wait for the claim, then find it done); a warehouse newer than this release is refused in one
+line, before anything is written. A warehouse of the unversioned first release reads as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from csv_assets.pipeline.errors import LoadError
+from csv_assets.pipeline.load.claims import CONTROL_TABLES, claim
+from csv_assets.pipeline.load.tables import add_column, control, ledger, quarantine
+
+layout = sa.Table(
+    "csv_assets_schema",
+    sa.MetaData(),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("upgraded_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""The one row saying which layout the control tables have."""
+
+
+def _from_unversioned(conn: sa.Connection) -> None:
+    """0 -> 1: the ledger gains the dropped bytes' sha256 and the delivery id, indexed."""
+    present = {c["name"] for c in sa.inspect(conn).get_columns(ledger.name)}
+    for name in ("file_sha256", "delivery_id"):
+        if name not in present:
+            add_column(conn, ledger.c[name])
+    for index in ledger.indexes:
+        index.create(conn, checkfirst=True)
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (_from_unversioned,)
+"""``STEPS[n]`` upgrades layout ``n`` to ``n + 1``; the last one's result is ``VERSION``."""
+VERSION = len(STEPS)
+
+
+def ensure_control_tables(bind: sa.Engine | sa.Connection) -> None:
+    """Give the warehouse the control tables of this release's layout, under the claim.
+
+    An engine gets a transaction of its own; a connection's transaction is the caller's.
+
+    Raises:
+        LoadError: The warehouse's layout is newer than this release (permanent).
+    """
+    if isinstance(bind, sa.Engine):
+        with bind.begin() as conn:
+            ensure_control_tables(conn)
+        return
+    claim(bind, CONTROL_TABLES)
+    found = layout_version(bind)
+    if found == VERSION:
+        return
+    if found is not None and found > VERSION:
+        raise LoadError(
+            f"the warehouse's csv_assets tables have layout {found}, newer than this release's "
+            f"({VERSION}); upgrade csv_assets to load into it",
+            permanent=True,
+        )
+    control.create_all(bind, checkfirst=True)  # what is missing, as this release has it
+    for step in STEPS[VERSION if found is None else found :]:
+        step(bind)
+    layout.create(bind, checkfirst=True)
+    bind.execute(sa.delete(layout))
+    bind.execute(sa.insert(layout).values(version=VERSION, upgraded_at=datetime.now(UTC)))
+
+
+def layout_version(conn: sa.Connection) -> int | None:
+    """The control tables' layout: None where there are none yet, 0 before versions existed."""
+    inspector = sa.inspect(conn)
+    if inspector.has_table(layout.name):
+        version: int | None = conn.execute(sa.select(sa.func.max(layout.c.version))).scalar_one()
+        return None if version is None else int(version)
+    if inspector.has_table(ledger.name) or inspector.has_table(quarantine.name):
+        return 0
+    return None
