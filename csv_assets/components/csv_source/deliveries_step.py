@@ -14,6 +14,9 @@ failure names the deliveries it did not load (their files stay in the inbox for 
 from collections.abc import Iterator, Mapping, Sequence
 
 import dagster as dg
+from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+    AssetCheckEvaluationTargetMaterializationData as TargetMaterialization,
+)
 
 from csv_assets.components.csv_source.delivery_checks import loaded_results, rejected_result
 from csv_assets.components.csv_source.metadata import materialization_metadata
@@ -89,10 +92,9 @@ def load_deliveries(
             partition=key,
             metadata=materialization_metadata(report, uri),
         )
-        # Evaluated after the partition's materialization, in its run: Dagster takes them
-        # as that materialization's checks.
+        target = materialized(context, key)
         for result in loaded_results(report, rules, source):
-            yield _evaluation(context.asset_key, key, result, blocking)
+            yield _evaluation(context.asset_key, key, result, blocking, target)
     if errors and may_pass and context.retry_number < MAX_RETRIES:
         wait = RETRY_AFTER_SECONDS * 2**context.retry_number
         raise dg.RetryRequested(max_retries=MAX_RETRIES, seconds_to_wait=wait) from failure(errors)
@@ -121,11 +123,28 @@ def finished_in_run(context: dg.AssetExecutionContext) -> set[str]:
     return {key for key in done if key is not None}
 
 
+def materialized(context: dg.AssetExecutionContext, partition: str) -> TargetMaterialization:
+    """The partition's materialization this run just stored: what its checks evaluated.
+
+    Dagster links a check's partition status, and ``all_deps_blocking_checks_passed``, to the
+    materialization an evaluation names. ``AssetCheckResult`` names it for a step of one
+    partition only; a step over a range must say it itself, with a type Dagster 1.13 does not
+    export (the package's one private Dagster import, kept in this module).
+    """
+    (record,) = context.instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=context.asset_key, asset_partitions=[partition]), limit=1
+    ).records
+    return TargetMaterialization(
+        storage_id=record.storage_id, run_id=record.run_id, timestamp=record.timestamp
+    )
+
+
 def _evaluation(
     asset_key: dg.AssetKey,
     partition: str,
     result: dg.AssetCheckResult,
     blocking: Mapping[str, bool],
+    target: TargetMaterialization | None = None,
 ) -> dg.AssetCheckEvaluation:
     """``result`` as the evaluation of its check for the delivery's partition."""
     name = result.check_name or ""
@@ -136,6 +155,7 @@ def _evaluation(
         metadata=result.metadata,
         severity=result.severity,
         description=result.description,
+        target_materialization_data=target,
         blocking=blocking.get(name, False),
         partition=partition,
     )

@@ -1,6 +1,7 @@
 """A database error that passes: Dagster retries the load step, which loads only what is left."""
 
 import threading
+import time
 
 import dagster as dg
 import pytest
@@ -28,6 +29,24 @@ def orders(path, first_id: int, bad: bool = False):
     return path
 
 
+def let_go_after_a_wait(operator: sa.Engine, locked: sa.Connection) -> None:
+    """Roll back ``locked``'s transaction once another session waited on a lock and stopped."""
+    waiting = sa.text(  # this test's table only: other tests share the server
+        "SELECT count(*) FROM pg_locks "
+        "WHERE NOT granted AND relation = to_regclass('csv_assets_quarantine')"
+    )
+    try:
+        # Autocommit: each look at the locks is a fresh snapshot of them.
+        with operator.connect().execution_options(isolation_level="AUTOCOMMIT") as probe:
+            for expected in (True, False):  # someone waits, then no one (lock_timeout fired)
+                deadline = time.monotonic() + 60
+                while (probe.execute(waiting).scalar_one() > 0) != expected:
+                    assert time.monotonic() < deadline, "no load waited for the lock"
+                    time.sleep(0.02)
+    finally:
+        locked.rollback()
+
+
 def test_a_lock_that_is_let_go_delays_one_delivery_and_the_retry_loads_it_once(
     data_dir, database_url, monkeypatch
 ):
@@ -47,7 +66,9 @@ def test_a_lock_that_is_let_go_delays_one_delivery_and_the_retry_loads_it_once(
     operator = sa.create_engine(database_url)
     locked = operator.connect()
     locked.execute(sa.text("LOCK TABLE csv_assets_quarantine IN EXCLUSIVE MODE"))  # writes wait
-    threading.Timer(3.0, locked.rollback).start()  # the operator lets go a few seconds later
+    # The operator lets go once a load has waited for the lock and given up: the step failed.
+    letting_go = threading.Thread(target=let_go_after_a_wait, args=(operator, locked))
+    letting_go.start()
 
     with dg.instance_for_test() as instance:
         instance.add_dynamic_partitions("orders_deliveries", keys)
@@ -65,6 +86,7 @@ def test_a_lock_that_is_let_go_delays_one_delivery_and_the_retry_loads_it_once(
             )
         )
         entries = instance.all_logs(run.run_id)
+    letting_go.join()
     locked.close()
     operator.dispose()
 
