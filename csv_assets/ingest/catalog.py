@@ -18,6 +18,7 @@ from pydantic import (
 from csv_assets.ingest.drop_paths import checked_drop_folder
 from csv_assets.ingest.field_checks import checked_cron, checked_owners
 from csv_assets.ingest.stores.base import is_remote
+from csv_assets.ingest.templates import rendered
 from csv_assets.pipeline.validate import import_model
 
 SOURCES_DIR = Path(__file__).parent.parent / "defs" / "sources"
@@ -272,7 +273,11 @@ def _read_source(path: Path, catalog: dict[str, SourceSpec]) -> SourceSpec | Non
     if not str(document.get("type", "")).endswith("CsvSource"):
         return None
     try:
-        spec = SourceSpec.model_validate(document.get("attributes", {}))
+        attributes = rendered(document.get("attributes", {}))
+    except ValueError as error:
+        raise CatalogError(f"{path}: {error}") from None
+    try:
+        spec = SourceSpec.model_validate(attributes)
     except ValidationError as error:
         raise CatalogError(f"{path}: {_first_problem(error)}") from None
     if spec.name in catalog:
