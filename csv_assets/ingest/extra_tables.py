@@ -7,7 +7,7 @@ from pathlib import Path
 from csv_assets.ingest.deliveries import Delivery
 from csv_assets.ingest.folders import Folders
 from csv_assets.ingest.report import IngestReport
-from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.errors import BadFileError, Refusal
 
 
 def set_aside(
@@ -46,5 +46,5 @@ def extra_table(file: str, line: int) -> BadFileError:
         "source's on_extra_table: fail holds the file back, nothing was loaded. Split the "
         "file, or set on_extra_table: set_aside to load the first table",
         line=line,
-        rule="extra_table",
+        rule=Refusal.EXTRA_TABLE,
     )

@@ -19,7 +19,7 @@ from csv_assets.ingest.extra_tables import set_aside
 from csv_assets.ingest.folders import Folders
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.service import load_checked
-from csv_assets.pipeline.errors import BadFileError, LoadError
+from csv_assets.pipeline.errors import BadFileError, LoadError, Refusal
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def _ingest_where_it_is(
                 delivery.name,
                 f"delivery {delivery.key} is in none of {folders.inbox}, {folders.archive}, "
                 f"{folders.rejected} (replaced in the inbox by a newer delivery?)",
-                rule="missing_delivery",
+                rule=Refusal.MISSING_DELIVERY,
             )
         try:
             report = load_checked(

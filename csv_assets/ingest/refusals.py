@@ -6,7 +6,7 @@ from pathlib import Path
 
 from csv_assets.ingest.catalog import SourceSpec
 from csv_assets.ingest.report import FailureTally
-from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.errors import BadFileError, Refusal
 from csv_assets.pipeline.sniff import Drift
 
 
@@ -43,7 +43,7 @@ def over_budget(
         f"{stopped}; nothing was loaded. First: {first.get('message', '')}",
         line=first.get("line"),
         column=first.get("column"),
-        rule="error_budget",
+        rule=Refusal.ERROR_BUDGET,
         details={
             "rows_read": read,
             "rows_rejected": counted,
@@ -77,7 +77,7 @@ def check_shrink(source: SourceSpec, path: Path, replaced: int, loaded: int) -> 
         path.name,
         f"{reason} ({source.load_mode} mode); nothing was loaded and the table keeps its "
         f"{replaced:,} rows. If the sender meant it, {hint} and requeue the file",
-        rule="table_shrink",
+        rule=Refusal.TABLE_SHRINK,
         details={"check": "not_empty", "table_rows": replaced, "rows_loaded": loaded},
     )
 
@@ -109,7 +109,7 @@ def drifted(file: str, drift: Drift) -> BadFileError:
         f"written differently from {drift.against} ({changes}); the source's on_drift: fail "
         "holds it back, nothing was loaded. If the new way is right, set on_drift: warn for "
         "one load (or pin the dialect) and requeue it",
-        rule="dialect_drift",
+        rule=Refusal.DIALECT_DRIFT,
         details={
             "check": "dialect_drift",
             "drift": [change.as_dict() for change in drift.changes],

@@ -19,7 +19,7 @@ from csv_assets.ingest.refusals import drifted
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.snapshot import snapshot
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.errors import BadFileError, database_failure, server_reason
+from csv_assets.pipeline.errors import BadFileError, Refusal, database_failure, server_reason
 from csv_assets.pipeline.load import (
     Lineage,
     claim_table,
@@ -233,7 +233,7 @@ def _sniff(
     except FileNotFoundError:
         raise  # another loader moved it: not the file's fault
     except (ValueError, OSError) as error:
-        raise BadFileError(path.name, str(error), rule="unreadable") from error
+        raise BadFileError(path.name, str(error), rule=Refusal.UNREADABLE) from error
 
 
 def formats_settled(dialect: Dialect, contract: Contract, source: SourceSpec) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from csv_assets.pipeline.errors import BadFileError, LoadError
+from csv_assets.pipeline.errors import BadFileError, LoadError, Refusal
 
 COPY_BLOCK = 8 << 20
 
@@ -176,7 +176,7 @@ def not_a_file(path: Path, what: str) -> BadFileError:
         path.name,
         f"is {what}; only regular files are loaded, and nothing was read through it. Ask the "
         "sender to upload the file itself",
-        rule="not_a_file",
+        rule=Refusal.NOT_A_FILE,
     )
 
 

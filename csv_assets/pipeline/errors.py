@@ -3,7 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import Any
+
+
+class Refusal(StrEnum):
+    """Why a whole delivery was rejected: the ``rule`` of its report and its failed check.
+
+    The values are a contract: reports, ``delivery_accepted``'s metadata, alerts and the docs
+    name them. A delivery that breaks one of its model's blocking rules carries that rule's
+    check name instead (``status__isin``).
+    """
+
+    BAD_FILE = "bad_file"
+    """The file is wrong in a way no other name says."""
+    COLUMN_COUNT = "column_count"
+    """A file without a header has another number of columns than the source."""
+    CORRUPT_ARCHIVE = "corrupt_archive"
+    """A .gz or .zip that does not decompress."""
+    DIALECT_DRIFT = "dialect_drift"
+    """Written differently from the last delivery, with on_drift: fail."""
+    ENCODING = "encoding"
+    """Bytes that do not decode as the file's encoding (pinned or sniffed)."""
+    ENCRYPTED_ARCHIVE = "encrypted_archive"
+    """A password-protected .zip."""
+    ERROR_BUDGET = "error_budget"
+    """More bad rows than the source allows."""
+    EXTRA_TABLE = "extra_table"
+    """A second table further down, with on_extra_table: fail."""
+    MISSING_COLUMN = "missing_column"
+    """A required column of the model is not in the header."""
+    MISSING_DELIVERY = "missing_delivery"
+    """The delivery is in none of the source's folders."""
+    NOT_A_DELIVERY = "not_a_delivery"
+    """A partition key that names no delivery of the source."""
+    NOT_A_FILE = "not_a_file"
+    """A link, FIFO, device or folder where a regular file should be."""
+    TABLE_SHRINK = "table_shrink"
+    """A replace delivery that would empty or shrink the table past max_shrink."""
+    TRUNCATED = "truncated"
+    """A compressed upload that ends early: it was cut short."""
+    UNEXPECTED_COLUMN = "unexpected_column"
+    """A column the model does not know, with on_new_column: fail."""
+    UNREADABLE = "unreadable"
+    """The file cannot be read as CSV (a record too large to read, no table in it)."""
+    UNSUPPORTED_ARCHIVE = "unsupported_archive"
+    """A .zip compressed with a method the reader lacks (Deflate64)."""
 
 
 class BadFileError(Exception):
@@ -14,7 +59,7 @@ class BadFileError(Exception):
         reason: One sentence a data engineer can forward to whoever sent the file.
         line: 1-based physical line of the first problem, when there is one.
         column: Column (as named in the file) of the first problem, when there is one.
-        rule: Short name of the broken rule (``encoding``, ``missing_column``, ``error_budget``...).
+        rule: The broken rule: a ``Refusal``, or the name of a blocking rule of the model.
         details: Extra facts for the JSON report (counts per rule, failure samples...).
         report_location: Where the report beside the rejected file is, once it was moved.
     """
@@ -26,14 +71,14 @@ class BadFileError(Exception):
         *,
         line: int | None = None,
         column: str | None = None,
-        rule: str = "bad_file",
+        rule: Refusal | str = Refusal.BAD_FILE,
         details: Mapping[str, Any] | None = None,
     ) -> None:
         self.file = file
         self.reason = reason
         self.line = line
         self.column = column
-        self.rule = rule
+        self.rule = str(rule)  # plain text wherever it goes: reports, metadata, logs
         self.details = dict(details or {})
         self.report_location: str | None = None
         super().__init__(self.describe())

@@ -22,7 +22,7 @@ from csv_assets.components.csv_source.delivery_checks import loaded_results, rej
 from csv_assets.components.csv_source.metadata import materialization_metadata
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.ingest import Delivery, SourceSpec, ingest_file, redacted_url
-from csv_assets.pipeline.errors import BadFileError, LoadError
+from csv_assets.pipeline.errors import BadFileError, LoadError, Refusal
 from csv_assets.pipeline.validate import Rule
 
 RETRY_AFTER_SECONDS = 15.0
@@ -56,7 +56,7 @@ def load_deliveries(
         try:
             delivery = Delivery.from_key(key)
         except ValueError as error:
-            refused = BadFileError(key, f"{error}; nothing was read", rule="not_a_delivery")
+            refused = BadFileError(key, f"{error}; nothing was read", rule=Refusal.NOT_A_DELIVERY)
             context.log.error(f"refused partition {key!r}: {error}")
             result = rejected_result(source, refused)
             yield _evaluation(context.asset_key, key, result, blocking)

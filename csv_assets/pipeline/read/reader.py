@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.errors import BadFileError, Refusal
 from csv_assets.pipeline.read.arrow_read import arrow_readable, iter_arrow_chunks
 from csv_assets.pipeline.read.chunks import CHUNK_BYTES, RaggedRow, RawChunk
 from csv_assets.pipeline.read.source_file import open_bytes
@@ -114,7 +114,7 @@ def _records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
                 f"bytes {error.object[error.start : error.end]!r} are not valid "
                 f"{dialect.encoding}; the file changes encoding after line {start - 1}",
                 line=start,
-                rule="encoding",
+                rule=Refusal.ENCODING,
             ) from error
         except csv.Error as error:  # a cell over FIELD_LIMIT: no table holds such a value
             raise BadFileError(
@@ -122,7 +122,7 @@ def _records(path: Path, dialect: Dialect) -> Iterator[tuple[int, list[str]]]:
                 f"a record is too large to read ({error}); ask the sender to check the quoting "
                 "of this line, or to send large values as files of their own",
                 line=start,
-                rule="unreadable",
+                rule=Refusal.UNREADABLE,
             ) from error
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.errors import BadFileError, Refusal
 
 HASH_BLOCK = 1 << 20
 COMPRESSED = {".gz": "gzip", ".zip": "zip"}
@@ -115,26 +115,26 @@ def archive_errors(path: Path) -> Iterator[None]:
             path.name,
             f"the {kind} stream ends early: the upload was cut short; "
             "ask the sender for the whole file",
-            rule="truncated",
+            rule=Refusal.TRUNCATED,
         ) from error
     except (gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as error:
         raise BadFileError(
             path.name,
             f"not a readable {kind} file ({error}); ask the sender to compress it again",
-            rule="corrupt_archive",
+            rule=Refusal.CORRUPT_ARCHIVE,
         ) from error
     except NotImplementedError as error:  # Deflate64 (Windows Explorer), bzip2 in old Pythons
         raise BadFileError(
             path.name,
             f"the {kind} file is compressed with a method this reader lacks ({error}); ask the "
             "sender to zip it with the standard Deflate method, or to send it as .csv or .csv.gz",
-            rule="unsupported_archive",
+            rule=Refusal.UNSUPPORTED_ARCHIVE,
         ) from error
     except RuntimeError as error:  # zipfile's word for an encrypted member (after its subclass)
         raise BadFileError(
             path.name,
             f"the {kind} file is encrypted ({error}); ask the sender for it without a password",
-            rule="encrypted_archive",
+            rule=Refusal.ENCRYPTED_ARCHIVE,
         ) from error
 
 

@@ -15,7 +15,7 @@ import pandera.pandas as pa
 
 from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.errors import BadFileError, Refusal
 from csv_assets.pipeline.names import fold, safe_names
 
 NewColumnPolicy = Literal["fail", "ignore", "add"]
@@ -166,7 +166,7 @@ def plan_columns(
                 f"the file has no header and {len(dialect.columns)} columns; "
                 f"the source expects {len(columns)}",
                 line=header_line,
-                rule="column_count",
+                rule=Refusal.COLUMN_COUNT,
             )
         return ColumnPlan(columns, tuple(range(len(columns))))
     # A cell spelled as the column's name wins over one that folds to it; names folded as
@@ -184,7 +184,7 @@ def plan_columns(
                 f"required column {column.name!r} is missing from the header",
                 line=header_line,
                 column=column.name,
-                rule="missing_column",
+                rule=Refusal.MISSING_COLUMN,
             )
         positions.append(position)
     taken = set(positions)
@@ -200,7 +200,7 @@ def plan_columns(
             "set on_new_column: add (a new column of the table) or ignore (not loaded)",
             line=header_line,
             column=ignored[0],
-            rule="unexpected_column",
+            rule=Refusal.UNEXPECTED_COLUMN,
         )
     return ColumnPlan(columns, tuple(positions), ignored=ignored)
 
