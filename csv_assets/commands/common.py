@@ -51,7 +51,7 @@ def pins_of(args: argparse.Namespace) -> dict[str, Any]:
 
     from csv_assets.ingest import DIALECT_PINS
 
-    pins: dict[str, Any] = dict(find_source(args.source).dialect) if args.source else {}
+    pins: dict[str, Any] = find_source(args.source).dialect.as_pins() if args.source else {}
     for pin in args.pin:
         key, sep, value = pin.partition("=")
         if not sep or key not in DIALECT_PINS:

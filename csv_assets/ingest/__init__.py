@@ -7,7 +7,6 @@ source, and the engine.
 """
 
 from csv_assets.ingest.catalog import (
-    DIALECT_PINS,
     IDENTIFIER,
     CatalogError,
     SourceSpec,
@@ -27,6 +26,7 @@ from csv_assets.ingest.folders import Folders, folders_for
 from csv_assets.ingest.intake import ingest_file
 from csv_assets.ingest.local_folders import SourceFolders
 from csv_assets.ingest.overview import SourceStatus, source_status
+from csv_assets.ingest.pins import DIALECT_PINS, DialectPins
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.scan import (
@@ -49,6 +49,7 @@ __all__ = [
     "SETTINGS_ENV",
     "CatalogError",
     "Delivery",
+    "DialectPins",
     "DroppedFile",
     "Folders",
     "IngestReport",

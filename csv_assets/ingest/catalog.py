@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import (
@@ -17,30 +17,13 @@ from pydantic import (
 
 from csv_assets.ingest.drop_paths import checked_drop_folder
 from csv_assets.ingest.field_checks import checked_cron, checked_owners
+from csv_assets.ingest.pins import DialectPins
 from csv_assets.ingest.stores.base import is_remote
 from csv_assets.ingest.templates import rendered
 from csv_assets.pipeline.validate import import_model
 
 SOURCES_DIR = Path(__file__).parent.parent / "defs" / "sources"
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
-DIALECT_PINS = frozenset(
-    {
-        "encoding",
-        "delimiter",
-        "quotechar",
-        "escapechar",
-        "doublequote",
-        "has_header",
-        "preamble_lines",
-        "footer_rows",
-        "comment_prefix",
-        "null_tokens",
-        "decimal",
-        "thousands",
-        "date_formats",
-    }
-)
-"""Every dialect field a source may fix in its YAML instead of letting the sniffer decide."""
 
 
 class SourceSpec(BaseModel):
@@ -114,8 +97,9 @@ class SourceSpec(BaseModel):
         "that a delivery may not break at all: one failing row rejects the whole delivery "
         "(nothing loads) instead of going to quarantine, and their checks block downstream.",
     )
-    dialect: dict[str, Any] = Field(
-        default_factory=dict, description="Pinned dialect fields that override the sniffer."
+    dialect: DialectPins = Field(
+        default_factory=DialectPins,
+        description="Dialect fields the source fixes instead of letting the sniffer decide.",
     )
     allow_empty: bool = Field(
         default=False,
@@ -160,21 +144,6 @@ class SourceSpec(BaseModel):
     @classmethod
     def _cron(cls, value: str) -> str:
         return checked_cron(value)
-
-    @field_validator("dialect")
-    @classmethod
-    def _known_pins(cls, value: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(value) - DIALECT_PINS
-        if unknown:
-            raise ValueError(
-                f"unknown dialect pins {sorted(unknown)}; known: {sorted(DIALECT_PINS)}"
-            )
-        if "encoding" in value:
-            try:
-                "x".encode(str(value["encoding"]))  # rot13 is a codec, not a text encoding
-            except LookupError as error:
-                raise ValueError(f"dialect encoding {value['encoding']!r}: {error}") from None
-        return value
 
     @model_validator(mode="after")
     def _schema_reference(self) -> SourceSpec:

@@ -228,8 +228,8 @@ def _sniff(
     """
     try:
         if head_only:
-            return sniff_header(path, source.dialect)
-        return sniff_csv(path, source.dialect, whole_file=whole_file, tail=tail)
+            return sniff_header(path, source.dialect.as_pins())
+        return sniff_csv(path, source.dialect.as_pins(), whole_file=whole_file, tail=tail)
     except FileNotFoundError:
         raise  # another loader moved it: not the file's fault
     except (ValueError, OSError) as error:
@@ -243,7 +243,7 @@ def formats_settled(dialect: Dialect, contract: Contract, source: SourceSpec) ->
     way only. Day and month (``%d/%m/%Y`` against ``%m/%d/%Y``) may be told apart only by a row
     past the head, so such a file is typed whole before it loads, as ``init-source`` types it.
     """
-    pinned = source.dialect.get("date_formats", {})
+    pinned = source.dialect.date_formats or {}
     for column in contract.columns:
         guess = dialect.column_types.get(column.name)
         if column.kind not in ("date", "datetime", "time") or column.name in pinned:
