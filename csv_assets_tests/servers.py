@@ -124,6 +124,7 @@ class SftpServer:
     root: Path
     port: int
     known_hosts: Path
+    pid: int
 
     def url(self, folder: str) -> str:
         """The drop-folder URL of ``folder`` below the server's root."""
@@ -161,7 +162,7 @@ def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SftpServer
         public = key.export_public_key("openssh").decode().split()[:2]
         known_hosts = home / "known_hosts"
         known_hosts.write_text(f"[127.0.0.1]:{port} {' '.join(public)}\n")
-        yield SftpServer(root, port, known_hosts)
+        yield SftpServer(root, port, known_hosts, process.pid)
     finally:
         _stop(process)
 

@@ -17,6 +17,10 @@ from csv_assets.ingest.stores.base import StoreError
 CHUNK = 1024 * 1024
 
 
+ANSWER_SECONDS = 60.0
+"""How long one SFTP request may wait for the server's answer."""
+
+
 class SftpStore:
     """Files below one directory of an SFTP server, over one SSH connection opened on first use.
 
@@ -63,7 +67,15 @@ class SftpStore:
                 timeout=30,
                 **{k: v for k, v in self._auth.items() if v},
             )
-            self._ssh, self._sftp = ssh, ssh.open_sftp()
+            sftp = ssh.open_sftp()
+            # A server that stops answering fails the call after this long instead of holding
+            # the tick or the load; keepalives find a peer that vanished while idle.
+            channel, transport = sftp.get_channel(), ssh.get_transport()
+            if channel is None or transport is None:
+                raise paramiko.SSHException("the SFTP session closed as it opened")
+            channel.settimeout(ANSWER_SECONDS)
+            transport.set_keepalive(30)
+            self._ssh, self._sftp = ssh, sftp
         return self._sftp
 
     def _path(self, key: str) -> str:
