@@ -36,7 +36,7 @@ import dagster as dg
 
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.definitions import defs
-from csv_assets.ingest import resume_point
+from csv_assets.storage import resume_point
 
 CONTENT = b"payment_id|order_id\nPAY-1|1\n"
 
@@ -54,9 +54,9 @@ def ticks(folders: DropFolders, source_url: str | None, files: int) -> dict[str,
     definitions = defs()
     sensor = definitions.get_sensor_def("payments_drop_folder")
     if source_url is not None:  # the same sensor, built for a source dropping into S3
+        from csv_assets.catalog import load_catalog
         from csv_assets.components.csv_source.asset import build_csv_asset
         from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
-        from csv_assets.ingest import load_catalog
 
         source = load_catalog()["payments"].model_copy(update={"drop_folder": source_url})
         partitions = dg.DynamicPartitionsDefinition(name="payments_deliveries")

@@ -69,7 +69,7 @@ def _main(args: argparse.Namespace) -> int:
     configure_logging()  # CSV_ASSETS_LOG_FORMAT=json: delivery events as JSON lines
     import sqlalchemy as sa
 
-    from csv_assets.ingest import CatalogError
+    from csv_assets.catalog import CatalogError
     from csv_assets.pipeline.errors import server_reason
     from csv_assets.pipeline.extras import MissingExtra
 

@@ -5,9 +5,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from csv_assets.catalog import load_catalog
 from csv_assets.components.csv_source.jobs import replay_quarantine_job, validate_file_job
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import SETTINGS_ENV, configure_logging, load_catalog
+from csv_assets.ingest import configure_logging
+from csv_assets.storage import SETTINGS_ENV
 
 
 @dg.definitions

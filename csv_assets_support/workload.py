@@ -11,7 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from csv_assets.ingest import SourceSpec
+from csv_assets.catalog import SourceSpec
 
 DATA_DIR = Path(__file__).parent / ".data"
 HEADER = [

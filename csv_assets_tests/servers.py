@@ -215,7 +215,7 @@ class RemoteFolder:
 @pytest.fixture(params=["s3", "sftp"])
 def remote_folder(request: pytest.FixtureRequest, tmp_path: Path) -> RemoteFolder:
     """An empty remote drop folder: an S3 prefix on moto, or a directory on the SFTP server."""
-    from csv_assets.ingest import RemoteSettings
+    from csv_assets.storage import RemoteSettings
 
     if request.param == "s3":
         server: S3Server = request.getfixturevalue("s3_server")

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
+from csv_assets.catalog import load_catalog
 from csv_assets.definitions import defs
-from csv_assets.ingest import load_catalog
 
 
 def test_every_catalog_source_has_an_asset_job_sensor_and_sweep():

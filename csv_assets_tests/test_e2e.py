@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from csv_assets.ingest import Delivery
+from csv_assets.storage import Delivery
 from csv_assets_support.processes import free_port, graphql, scratch_project, start_dev, stop
 from csv_assets_tests.conftest import REPO
 

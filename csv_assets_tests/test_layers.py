@@ -2,8 +2,9 @@
 
 Layers, top down: the Dagster wing (``definitions.py``, ``components/``, ``defs/``) and the
 operator's commands (``cli.py``, ``commands/``) side by side, then the ingest service, then the
-pipeline. Only the wing imports Dagster. Inside the pipeline the stages rank read < sniff <
-validate < load, with ``errors``, ``dialect``, ``cells``, ``names`` and ``extras`` below them all.
+catalog of sources, then the storage of deliveries (folders, stores), then the pipeline. Only
+the wing imports Dagster. Inside the pipeline the stages rank read < sniff < validate < load,
+with ``errors``, ``dialect``, ``cells``, ``names`` and ``extras`` below them all.
 """
 
 import ast
@@ -15,10 +16,13 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "csv_assets"
 SHARED = ("errors", "dialect", "cells", "names", "extras")
 STAGES = ("read", "sniff", "validate", "load")
+BELOW_THE_SERVICE = {"ingest", "catalog", "storage", "pipeline"}
 MAY_IMPORT = {
-    "wing": {"wing", "ingest", "pipeline"},
-    "commands": {"commands", "ingest", "pipeline"},
-    "ingest": {"ingest", "pipeline"},
+    "wing": {"wing", *BELOW_THE_SERVICE},
+    "commands": {"commands", *BELOW_THE_SERVICE},
+    "ingest": BELOW_THE_SERVICE,
+    "catalog": {"catalog", "storage", "pipeline"},
+    "storage": {"storage", "pipeline"},
     "pipeline": {"pipeline"},
     "schemas": set(),
     "root": set(),
@@ -140,6 +144,8 @@ def test_a_stage_imports_only_lower_stages_through_their_api():
     [
         *((f"csv_assets.pipeline.{s}", f"csv_assets.pipeline.{s}.") for s in STAGES),
         ("csv_assets.ingest", "csv_assets.ingest."),
+        ("csv_assets.catalog", "csv_assets.catalog."),
+        ("csv_assets.storage", "csv_assets.storage."),
     ],
 )
 def test_other_layers_use_the_public_api(api: str, owns: str):

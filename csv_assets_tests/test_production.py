@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from dagster._core.scheduler.instigation import InstigatorState
 from dagster._serdes import deserialize_value
 
-from csv_assets.ingest import Delivery, decode_cursor
+from csv_assets.storage import Delivery, decode_cursor
 from csv_assets_support.processes import (
     postgres_instance_env,
     scratch_project,

@@ -49,7 +49,7 @@ def pins_of(args: argparse.Namespace) -> dict[str, Any]:
     """The dialect pins of ``--source`` then ``--pin``, checked against the known fields."""
     import yaml
 
-    from csv_assets.ingest import DIALECT_PINS
+    from csv_assets.catalog import DIALECT_PINS
 
     pins: dict[str, Any] = find_source(args.source).dialect.as_pins() if args.source else {}
     for pin in args.pin:
@@ -86,7 +86,7 @@ def find_source(name: str) -> Any:
 
     Exits with the known names if there is none, and the first broken YAML's line, if any.
     """
-    from csv_assets.ingest import read_catalog
+    from csv_assets.catalog import read_catalog
 
     catalog, problems = read_catalog()
     if name in catalog:

@@ -30,7 +30,8 @@ def run(args: argparse.Namespace) -> int:
     """Sniff the sample and write ``defs/sources/NAME/defs.yaml`` and ``schemas/NAME.py``."""
     import re
 
-    from csv_assets.ingest import IDENTIFIER, draft_source
+    from csv_assets.catalog import IDENTIFIER
+    from csv_assets.commands.draft import draft_source
 
     if not re.match(IDENTIFIER, args.name):
         raise SystemExit(f"csv-assets: --name {args.name!r} must match {IDENTIFIER}")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from csv_assets.commands.common import add_location_arguments, find_source, print_json
 
 if TYPE_CHECKING:
-    from csv_assets.ingest import Delivery, DroppedFile
+    from csv_assets.storage import Delivery, DroppedFile
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,17 +43,10 @@ def run(args: argparse.Namespace) -> int:
 
     A file elsewhere stays where it is: it is the operator's, not a delivery.
     """
-    from csv_assets.ingest import (
-        Delivery,
-        RemoteSettings,
-        SourceFolders,
-        create_warehouse_engine,
-        folders_for,
-        ingest_file,
-        is_remote,
-        load_path,
-    )
+    from csv_assets.catalog import folders_for
+    from csv_assets.ingest import create_warehouse_engine, ingest_file, load_path
     from csv_assets.pipeline.errors import BadFileError, LoadError
+    from csv_assets.storage import Delivery, RemoteSettings, SourceFolders, is_remote
 
     source = find_source(args.source)
     run_id = f"cli:{getpass.getuser()}:{datetime.now(UTC):%Y%m%dT%H%M%SZ}"

@@ -20,7 +20,8 @@ def run(args: argparse.Namespace) -> int:
     It gets a fresh modification time, so a new partition and a new run. The report stays in
     the rejected folder as the record of the earlier attempt.
     """
-    from csv_assets.ingest import RemoteSettings, folders_for
+    from csv_assets.catalog import folders_for
+    from csv_assets.storage import RemoteSettings
 
     source = find_source(args.source)
     folders = folders_for(source, args.data_dir, RemoteSettings.from_env(args.data_dir))

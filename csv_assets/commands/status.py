@@ -29,13 +29,9 @@ def run(args: argparse.Namespace) -> int:
     drop folder and rejected files not requeued. Then one line per loaded file, newest first,
     and the rows each source holds in quarantine.
     """
-    from csv_assets.ingest import (
-        RemoteSettings,
-        create_warehouse_engine,
-        read_catalog,
-        reader,
-        source_status,
-    )
+    from csv_assets.catalog import read_catalog
+    from csv_assets.ingest import create_warehouse_engine, reader, source_status
+    from csv_assets.storage import RemoteSettings
 
     catalog, broken = read_catalog()
     sources = [find_source(args.source)] if args.source else list(catalog.values())

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csv_assets.ingest.deliveries import Delivery
-from csv_assets.ingest.folders import Folders
 from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.errors import BadFileError, Refusal
+from csv_assets.storage import Delivery, Folders
 
 
 def set_aside(

@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import sqlalchemy as sa
 
-from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.refusals import blocked, check_shrink, over_budget
 from csv_assets.ingest.report import FailureTally, IngestReport
 from csv_assets.pipeline.dialect import Dialect

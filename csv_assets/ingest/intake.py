@@ -12,14 +12,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from csv_assets.ingest.catalog import SourceSpec
-from csv_assets.ingest.deliveries import Delivery
+from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.events import logged
 from csv_assets.ingest.extra_tables import set_aside
-from csv_assets.ingest.folders import Folders
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.service import load_checked
 from csv_assets.pipeline.errors import BadFileError, LoadError, Refusal
+from csv_assets.storage import Delivery, Folders
 
 log = logging.getLogger(__name__)
 

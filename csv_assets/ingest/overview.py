@@ -9,11 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from csv_assets.ingest.catalog import SourceSpec
-from csv_assets.ingest.folders import folders_for
-from csv_assets.ingest.scan import is_future_dated
-from csv_assets.ingest.stores import RemoteSettings
+from csv_assets.catalog import SourceSpec, folders_for
 from csv_assets.pipeline.load import ledger
+from csv_assets.storage import RemoteSettings, is_future_dated
 
 
 @dataclass(frozen=True)

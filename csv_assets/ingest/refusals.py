@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.report import FailureTally
 from csv_assets.pipeline.errors import BadFileError, Refusal
 from csv_assets.pipeline.sniff import Drift

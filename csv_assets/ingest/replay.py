@@ -8,7 +8,7 @@ from typing import Any
 import pyarrow as pa
 import sqlalchemy as sa
 
-from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.service import plan_file
 from csv_assets.pipeline.dialect import dialect_from_description
 from csv_assets.pipeline.errors import BadFileError

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.engine import reader
 from csv_assets.ingest.events import logged
 from csv_assets.ingest.extra_tables import extra_table
 from csv_assets.ingest.file_load import FileLoad, timed
 from csv_assets.ingest.refusals import drifted
 from csv_assets.ingest.report import IngestReport
-from csv_assets.ingest.snapshot import snapshot
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError, Refusal, database_failure, server_reason
 from csv_assets.pipeline.load import (
@@ -34,6 +33,7 @@ from csv_assets.pipeline.load import (
 from csv_assets.pipeline.read import hash_drop
 from csv_assets.pipeline.sniff import sniff_csv, sniff_header
 from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, plan_columns
+from csv_assets.storage import snapshot
 
 log = logging.getLogger(__name__)
 

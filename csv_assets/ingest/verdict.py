@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from csv_assets.ingest.catalog import SourceSpec
+from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.service import dry_run
 from csv_assets.pipeline.errors import BadFileError
 

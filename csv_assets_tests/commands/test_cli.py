@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 import yaml
 
-from csv_assets.ingest import SourceSpec, load_path
+from csv_assets.catalog import SourceSpec
+from csv_assets.ingest import load_path
 from csv_assets.pipeline.load import ledger
 from csv_assets_tests.conftest import CASES, REPO
 

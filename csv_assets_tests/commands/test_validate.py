@@ -2,7 +2,8 @@
 
 import sqlalchemy as sa
 
-from csv_assets.ingest import load_catalog, load_path
+from csv_assets.catalog import load_catalog
+from csv_assets.ingest import load_path
 from csv_assets_tests.commands.test_cli import csv_assets
 from csv_assets_tests.conftest import BAD_ORDERS, drop
 

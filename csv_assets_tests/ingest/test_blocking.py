@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import Delivery, SourceFolders, SourceSpec, ingest_file, load_catalog
+from csv_assets.catalog import SourceSpec, load_catalog
+from csv_assets.ingest import ingest_file
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import ledger, quarantine
+from csv_assets.storage import Delivery, SourceFolders
 
 CATALOG = load_catalog()
 

@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 from pydantic import ValidationError
 
-from csv_assets.ingest import CatalogError, SourceSpec, load_catalog
+from csv_assets.catalog import CatalogError, SourceSpec, load_catalog
 from csv_assets_tests.conftest import REPO
 
 ORDERS = load_catalog()["orders"].model_dump()
@@ -126,7 +126,7 @@ def test_two_sources_with_other_models_on_one_table_are_refused(tmp_path):
 def test_a_schema_model_is_read_before_it_runs_so_a_wrong_one_runs_nothing():
     # In a fresh interpreter: importing `this` prints the Zen of Python, once per process.
     check = (
-        "from csv_assets.ingest import SourceSpec, load_catalog\n"
+        "from csv_assets.catalog import SourceSpec, load_catalog\n"
         "orders = load_catalog()['orders'].model_dump()\n"
         "try:\n"
         "    SourceSpec.model_validate({**orders, 'schema_model': 'this:s'})\n"

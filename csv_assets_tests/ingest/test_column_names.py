@@ -3,7 +3,8 @@
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import load_catalog, load_path
+from csv_assets.catalog import load_catalog
+from csv_assets.ingest import load_path
 from csv_assets.pipeline.errors import BadFileError
 
 HEADER = "order_id,customer_id,ordered_at,status,sku,quantity,unit_price"

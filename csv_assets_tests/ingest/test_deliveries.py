@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from csv_assets.ingest import Delivery
+from csv_assets.storage import Delivery
 
 
 def test_a_delivery_key_reads_time_first_and_parses_back():

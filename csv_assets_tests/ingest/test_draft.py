@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import SourceSpec, create_warehouse_engine, draft_source, load_path
+from csv_assets.catalog import SourceSpec
+from csv_assets.commands.draft import draft_source
+from csv_assets.ingest import create_warehouse_engine, load_path
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
 

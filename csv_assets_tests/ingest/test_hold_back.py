@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import SourceFolders, SourceSpec, ingest_file, load_catalog
+from csv_assets.catalog import SourceSpec, load_catalog
+from csv_assets.ingest import ingest_file
 from csv_assets.pipeline.errors import BadFileError
+from csv_assets.storage import SourceFolders
 from csv_assets_support.payments import HEADER, write_payments
 from csv_assets_tests.conftest import drop
 

@@ -12,15 +12,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import (
-    Delivery,
-    RemoteSettings,
-    SourceFolders,
-    folders_for,
-    ingest_file,
-    load_catalog,
-)
+from csv_assets.catalog import folders_for, load_catalog
+from csv_assets.ingest import ingest_file
 from csv_assets.pipeline.errors import BadFileError
+from csv_assets.storage import Delivery, RemoteSettings, SourceFolders
 from csv_assets_tests.conftest import drop
 from csv_assets_tests.faults.loads import immutable
 

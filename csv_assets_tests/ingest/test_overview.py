@@ -3,16 +3,10 @@
 import contextlib
 from datetime import UTC, datetime, timedelta
 
-from csv_assets.ingest import (
-    RemoteSettings,
-    SourceFolders,
-    create_warehouse_engine,
-    folders_for,
-    ingest_file,
-    load_catalog,
-    source_status,
-)
+from csv_assets.catalog import folders_for, load_catalog
+from csv_assets.ingest import create_warehouse_engine, ingest_file, source_status
 from csv_assets.pipeline.errors import BadFileError
+from csv_assets.storage import RemoteSettings, SourceFolders
 from csv_assets_tests.conftest import SAMPLE_INBOX, drop
 
 CATALOG = load_catalog()

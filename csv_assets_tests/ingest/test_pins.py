@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from csv_assets.ingest import DialectPins, SourceSpec, load_catalog
+from csv_assets.catalog import DialectPins, SourceSpec, load_catalog
 
 ORDERS = load_catalog()["orders"].model_dump()
 
@@ -28,3 +28,11 @@ def test_the_stages_get_the_pins_that_were_set_an_explicit_null_included():
     pins = DialectPins.model_validate({"delimiter": ";", "quotechar": None, "has_header": False})
 
     assert pins.as_pins() == {"delimiter": ";", "quotechar": None, "has_header": False}
+
+
+def test_a_source_read_back_from_its_dump_pins_what_it_pinned_no_more():
+    source = SourceSpec.model_validate({**ORDERS, "dialect": {"delimiter": ";", "quotechar": None}})
+
+    again = SourceSpec.model_validate(source.model_dump())
+
+    assert again.dialect.as_pins() == {"delimiter": ";", "quotechar": None}

@@ -14,17 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import (
-    RemoteSettings,
-    create_warehouse_engine,
-    folders_for,
-    ingest_file,
-    load_catalog,
-    ready_files,
-)
-from csv_assets.ingest.stores import StoreError
+from csv_assets.catalog import folders_for, load_catalog
+from csv_assets.ingest import create_warehouse_engine, ingest_file
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.load import ledger
+from csv_assets.storage import RemoteSettings, ready_files
+from csv_assets.storage.stores import StoreError
 from csv_assets_support.payments import write_payments
 from csv_assets_tests.conftest import SAMPLE_INBOX
 
@@ -113,9 +108,9 @@ def test_a_spool_without_room_leaves_the_delivery_where_it_is(remote_folder, tmp
 LOADER = """
 import sys
 from pathlib import Path
-from csv_assets.ingest import (
-    Delivery, RemoteSettings, create_warehouse_engine, folders_for, ingest_file, load_catalog
-)
+from csv_assets.ingest import create_warehouse_engine, ingest_file
+from csv_assets.storage import Delivery, RemoteSettings
+from csv_assets.catalog import folders_for, load_catalog
 url, key, database_url, data_dir = sys.argv[1:5]
 source = load_catalog()["payments"].model_copy(update={"drop_folder": url})
 folders = folders_for(source, Path(data_dir), RemoteSettings.from_env(Path(data_dir)))

@@ -5,9 +5,10 @@ from decimal import Decimal
 import dagster as dg
 import sqlalchemy as sa
 
+from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.jobs import replay_quarantine_job
 from csv_assets.components.csv_source.resources import Warehouse
-from csv_assets.ingest import SourceSpec, load_path, replay_quarantine
+from csv_assets.ingest import load_path, replay_quarantine
 from csv_assets.pipeline.load import decimal_type, ledger, quarantine
 
 CSV = (

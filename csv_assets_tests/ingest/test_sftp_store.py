@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from csv_assets.ingest import RemoteSettings, folders_for, load_catalog
-from csv_assets.ingest.stores import StoreError, sftp
+from csv_assets.catalog import folders_for, load_catalog
+from csv_assets.storage import RemoteSettings
+from csv_assets.storage.stores import StoreError, sftp
 from csv_assets_tests.servers import SFTP_PASSWORD
 
 

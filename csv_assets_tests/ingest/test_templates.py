@@ -3,8 +3,8 @@
 import pytest
 from dagster.components.resolved.context import ResolutionContext
 
-from csv_assets.ingest import CatalogError, load_catalog
-from csv_assets.ingest.templates import rendered
+from csv_assets.catalog import CatalogError, load_catalog
+from csv_assets.catalog.templates import rendered
 
 TEMPLATES = [
     "{{ env('ORDERS_BUDGET', 5) }}",

@@ -15,15 +15,15 @@ CASES = {
     "s3": (
         "boto3",
         "from pathlib import Path\n"
-        "from csv_assets.ingest import RemoteSettings\n"
-        "from csv_assets.ingest.stores import open_store\n"
+        "from csv_assets.storage import RemoteSettings\n"
+        "from csv_assets.storage.stores import open_store\n"
         "open_store('s3://bucket/in/', RemoteSettings(Path('spool')))",
     ),
     "sftp": (
         "paramiko",
         "from pathlib import Path\n"
-        "from csv_assets.ingest import RemoteSettings\n"
-        "from csv_assets.ingest.stores import open_store\n"
+        "from csv_assets.storage import RemoteSettings\n"
+        "from csv_assets.storage.stores import open_store\n"
         "open_store('sftp://sftp.acme/out/', RemoteSettings(Path('spool')))",
     ),
     "celery": (

@@ -8,12 +8,12 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.deliveries_step import StepEvent, load_deliveries
 from csv_assets.components.csv_source.delivery_checks import check_specs
 from csv_assets.components.csv_source.metadata import column_schema
 from csv_assets.components.csv_source.recovery import run_lock
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import SourceSpec
 from csv_assets.pipeline.validate import columns_of, contract_rules, import_model
 
 

@@ -3,8 +3,8 @@
 import dagster as dg
 import sqlalchemy as sa
 
+from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.resources import Warehouse
-from csv_assets.ingest import SourceSpec
 
 SAMPLE_KEYS = 10
 

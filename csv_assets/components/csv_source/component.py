@@ -7,12 +7,12 @@ from pathlib import Path
 import dagster as dg
 from dagster.components.scaffold.scaffold import scaffold_with
 
+from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.asset import build_csv_asset
 from csv_assets.components.csv_source.checks import build_key_check
 from csv_assets.components.csv_source.executors import load_executor
 from csv_assets.components.csv_source.schedule import build_sweep_schedule
 from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
-from csv_assets.ingest import SourceSpec
 
 
 class CsvSourceScaffolder(dg.Scaffolder):

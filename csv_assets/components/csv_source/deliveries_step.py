@@ -18,12 +18,14 @@ from dagster._core.definitions.asset_checks.asset_check_evaluation import (
     AssetCheckEvaluationTargetMaterializationData as TargetMaterialization,
 )
 
+from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.delivery_checks import loaded_results, rejected_result
 from csv_assets.components.csv_source.metadata import materialization_metadata
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import Delivery, SourceSpec, ingest_file, redacted_url
+from csv_assets.ingest import ingest_file, redacted_url
 from csv_assets.pipeline.errors import BadFileError, LoadError, Refusal
 from csv_assets.pipeline.validate import Rule
+from csv_assets.storage import Delivery
 
 RETRY_AFTER_SECONDS = 15.0
 """The wait before the step's first retry after a database error; doubled at each retry."""

@@ -19,8 +19,9 @@ from typing import Any
 
 import dagster as dg
 
+from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.metadata import table, top_rule_rows
-from csv_assets.ingest import IngestReport, SourceSpec
+from csv_assets.ingest import IngestReport
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.validate import Rule
 

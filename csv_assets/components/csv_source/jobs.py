@@ -6,9 +6,10 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
+from csv_assets.catalog import SourceSpec, load_catalog
 from csv_assets.components.csv_source.metadata import table
 from csv_assets.components.csv_source.resources import Warehouse
-from csv_assets.ingest import SourceSpec, load_catalog, replay_quarantine, validate_file
+from csv_assets.ingest import replay_quarantine, validate_file
 
 
 class ValidateConfig(dg.Config):

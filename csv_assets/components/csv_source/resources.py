@@ -6,14 +6,9 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import Field, PrivateAttr
 
-from csv_assets.ingest import (
-    Folders,
-    RemoteSettings,
-    SourceSpec,
-    create_warehouse_engine,
-    folders_for,
-    reader,
-)
+from csv_assets.catalog import SourceSpec, folders_for
+from csv_assets.ingest import create_warehouse_engine, reader
+from csv_assets.storage import Folders, RemoteSettings
 
 
 class Warehouse(dg.ConfigurableResource):

@@ -4,11 +4,12 @@ import time
 
 import dagster as dg
 
+from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.asset import ensure_pool
 from csv_assets.components.csv_source.recovery import run_partitions
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.components.csv_source.sensor import batch_request, batches, named
-from csv_assets.ingest import SourceSpec, ready_files
+from csv_assets.storage import ready_files
 
 IN_FLIGHT = [
     dg.DagsterRunStatus.QUEUED,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
+from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.asset import ensure_pool
 from csv_assets.components.csv_source.recovery import (
     RANGE_END,
@@ -14,9 +15,8 @@ from csv_assets.components.csv_source.recovery import (
     retry_requests,
 )
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.ingest import (
+from csv_assets.storage import (
     DroppedFile,
-    SourceSpec,
     decode_cursor,
     encode_cursor,
     future_dated_seen,

@@ -8,7 +8,7 @@ import pytest
 
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.definitions import defs
-from csv_assets.ingest import Delivery
+from csv_assets.storage import Delivery
 from csv_assets_tests.conftest import drop
 
 METADATA_KEYS = [

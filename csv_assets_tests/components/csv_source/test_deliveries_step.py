@@ -9,10 +9,10 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
+from csv_assets.catalog import load_catalog
 from csv_assets.components.csv_source.delivery_checks import rejected_result
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.definitions import defs
-from csv_assets.ingest import load_catalog
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets_support.payments import write_payments
 from csv_assets_tests.faults.loads import immutable

@@ -25,7 +25,7 @@ from dagster._core.events.log import EventLogEntry
 from dagster._serdes import deserialize_value
 
 from csv_assets.components.csv_source.executors import RELIABLE_DELIVERY
-from csv_assets.ingest import Delivery
+from csv_assets.storage import Delivery
 from csv_assets_support.payments import write_payments
 from csv_assets_support.processes import (
     postgres_instance_env,

@@ -5,10 +5,10 @@ import time
 import dagster as dg
 import sqlalchemy as sa
 
+from csv_assets.catalog import load_catalog
 from csv_assets.components.csv_source.asset import build_csv_asset
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
-from csv_assets.ingest import load_catalog
 from csv_assets.pipeline.load import ledger
 from csv_assets_support.payments import write_payments
 

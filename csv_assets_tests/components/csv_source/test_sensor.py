@@ -5,15 +5,15 @@ import time
 
 import dagster as dg
 
+from csv_assets.catalog import load_catalog
 from csv_assets.components.csv_source.asset import pool_limit
 from csv_assets.definitions import defs
-from csv_assets.ingest import (
+from csv_assets.storage import (
     Delivery,
     decode_cursor,
     encode_cursor,
     held_still,
     list_local_folder,
-    load_catalog,
     scan_drop_folder,
 )
 from csv_assets_support.payments import write_payments

@@ -7,10 +7,10 @@ import dagster as dg
 import pytest
 import sqlalchemy as sa
 
+from csv_assets.catalog import load_catalog
 from csv_assets.components.csv_source import deliveries_step
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.definitions import defs
-from csv_assets.ingest import load_catalog
 from csv_assets.pipeline.load import ensure_control_tables
 from csv_assets_tests.faults.loads import counts
 from csv_assets_tests.faults.test_hung_database import _with_options

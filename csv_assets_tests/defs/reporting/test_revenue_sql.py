@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from csv_assets.catalog import load_catalog
 from csv_assets.defs.reporting.revenue_sql import build_daily_revenue
-from csv_assets.ingest import create_warehouse_engine, load_catalog, load_path
+from csv_assets.ingest import create_warehouse_engine, load_path
 
 CATALOG = load_catalog()
 CUSTOMERS = """Customer ID,Name,Email,Country,Signup Date,Credit Limit

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import SourceSpec, load_path
+from csv_assets.catalog import SourceSpec
+from csv_assets.ingest import load_path
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load import decimal_type, existing_kinds
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.ingest import SourceSpec, load_path
+from csv_assets.catalog import SourceSpec
+from csv_assets.ingest import load_path
 from csv_assets.pipeline.load import decimal_type
 
 LONG = "x" * 100_000 + " é€😀"

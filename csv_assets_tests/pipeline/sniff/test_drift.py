@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
-from csv_assets.ingest import Delivery, SourceFolders, ingest_file, load_catalog, load_path
+from csv_assets.catalog import load_catalog
+from csv_assets.ingest import ingest_file, load_path
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.sniff import compare_dialects, sniff_csv
+from csv_assets.storage import Delivery, SourceFolders
 from csv_assets_tests.conftest import drop
 
 

@@ -2,7 +2,8 @@
 
 import sqlalchemy as sa
 
-from csv_assets.ingest import load_catalog, load_path
+from csv_assets.catalog import load_catalog
+from csv_assets.ingest import load_path
 from csv_assets.pipeline.load import quarantine
 
 ORDERS = load_catalog()["orders"].model_copy(update={"max_rejected_fraction": 0.5})

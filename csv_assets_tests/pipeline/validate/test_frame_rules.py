@@ -2,7 +2,8 @@
 
 import sqlalchemy as sa
 
-from csv_assets.ingest import SourceSpec, load_path
+from csv_assets.catalog import SourceSpec
+from csv_assets.ingest import load_path
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import quarantine
 

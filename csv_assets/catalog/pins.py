@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 
 # Plain annotations, bounds in validators: Dagster resolves the component's YAML into these
 # fields too, and takes no constrained types nested in an optional.
@@ -62,9 +69,16 @@ class DialectPins(BaseModel):
             raise ValueError(f"{value} is not a number of lines from 0 to 10,000")
         return value
 
+    @model_serializer(mode="wrap")
+    def _only_what_was_set(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A dump read back must pin what was pinned, no more: an unset quotechar is sniffed,
+        # a quotechar set to null means the files quote nothing.
+        dumped: dict[str, Any] = handler(self)
+        return {name: value for name, value in dumped.items() if name in self.model_fields_set}
+
     def as_pins(self) -> dict[str, Any]:
         """The pins that were set, by field name, as the stages take them."""
-        return self.model_dump(exclude_unset=True)
+        return self.model_dump()
 
 
 DIALECT_PINS = frozenset(DialectPins.model_fields)

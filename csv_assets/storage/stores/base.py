@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from csv_assets.ingest.deliveries import DroppedFile
+from csv_assets.storage.deliveries import DroppedFile
 
 
 class StoreError(OSError):

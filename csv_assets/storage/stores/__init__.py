@@ -1,25 +1,25 @@
 """Remote drop folders: one ``Store`` per backend (S3, SFTP), opened from a source's URL."""
 
-from csv_assets.ingest.stores.base import (
+from csv_assets.pipeline.extras import require
+from csv_assets.storage.stores.base import (
     SETTINGS_ENV,
     RemoteSettings,
     Store,
     StoreError,
     is_remote,
 )
-from csv_assets.pipeline.extras import require
 
 
 def open_store(url: str, settings: RemoteSettings) -> Store:
     """The store a drop-folder URL names; it connects on first use."""
     if url.startswith("s3://"):
         require("boto3", "s3", f"the drop folder {url}")
-        from csv_assets.ingest.stores.s3 import S3Store
+        from csv_assets.storage.stores.s3 import S3Store
 
         return S3Store(url, endpoint_url=settings.s3_endpoint_url)
     if url.startswith("sftp://"):
         require("paramiko", "sftp", f"the drop folder {url}")
-        from csv_assets.ingest.stores.sftp import SftpStore
+        from csv_assets.storage.stores.sftp import SftpStore
 
         return SftpStore(
             url,

@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 import paramiko
 
-from csv_assets.ingest.deliveries import DroppedFile, is_candidate
-from csv_assets.ingest.stores.base import StoreError
+from csv_assets.storage.deliveries import DroppedFile, is_candidate
+from csv_assets.storage.stores.base import StoreError
 
 CHUNK = 1024 * 1024
 

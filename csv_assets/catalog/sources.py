@@ -15,12 +15,12 @@ from pydantic import (
     model_validator,
 )
 
-from csv_assets.ingest.drop_paths import checked_drop_folder
-from csv_assets.ingest.field_checks import checked_cron, checked_owners
-from csv_assets.ingest.pins import DialectPins
-from csv_assets.ingest.stores.base import is_remote
-from csv_assets.ingest.templates import rendered
+from csv_assets.catalog.drop_paths import checked_drop_folder
+from csv_assets.catalog.field_checks import checked_cron, checked_owners
+from csv_assets.catalog.pins import DialectPins
+from csv_assets.catalog.templates import rendered
 from csv_assets.pipeline.validate import import_model
+from csv_assets.storage import is_remote
 
 SOURCES_DIR = Path(__file__).parent.parent / "defs" / "sources"
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"

@@ -13,8 +13,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from csv_assets.ingest.deliveries import DroppedFile, is_candidate
-from csv_assets.ingest.stores.base import StoreError
+from csv_assets.storage.deliveries import DroppedFile, is_candidate
+from csv_assets.storage.stores.base import StoreError
 
 CHUNK = 1024 * 1024
 MISSING = {"404", "NoSuchKey", "NotFound"}

@@ -1,4 +1,4 @@
-"""A source's folders, local or remote: what ``ingest_file`` and the sensors use of them."""
+"""A source's folders, local or remote: what loads and sensors use of them."""
 
 from __future__ import annotations
 
@@ -6,11 +6,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
-from csv_assets.ingest.catalog import SourceSpec
-from csv_assets.ingest.deliveries import Delivery, DroppedFile
-from csv_assets.ingest.local_folders import SourceFolders
-from csv_assets.ingest.remote_folders import RemoteFolders
-from csv_assets.ingest.stores import RemoteSettings, is_remote, open_store
+from csv_assets.storage.deliveries import Delivery, DroppedFile
 
 
 class Folders(Protocol):
@@ -78,12 +74,3 @@ class Folders(Protocol):
     ) -> Path | str:
         """Copy the file's lines from ``line`` on into rejected, with a report."""
         ...
-
-
-def folders_for(source: SourceSpec, data_dir: Path, settings: RemoteSettings) -> Folders:
-    """The folders of ``source``: below ``data_dir``, or in the store its drop folder names."""
-    if is_remote(source.inbox):
-        return RemoteFolders(open_store(source.inbox, settings), settings, source.file_pattern)
-    return SourceFolders.under(
-        data_dir, source.name, source.inbox, settings.spool_dir, source.file_pattern
-    )

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from csv_assets.ingest.deliveries import DroppedFile, list_local_folder
+from csv_assets.storage.deliveries import DroppedFile, list_local_folder
 
 CLOCK_MARGIN_NS = 1_000_000_000
 """How far a file's mtime must lie before the previous scan: covers coarse file-system clocks

@@ -12,7 +12,7 @@ import os
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-from csv_assets.ingest.stores.base import is_remote
+from csv_assets.storage import is_remote
 
 DROP_ROOTS_ENV = "CSV_ASSETS_DROP_ROOTS"
 """Folders (``:``-separated) below which a ``drop_folder`` may be an absolute path."""

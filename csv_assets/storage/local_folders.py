@@ -19,7 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from csv_assets.ingest.deliveries import (
+from csv_assets.pipeline.errors import BadFileError
+from csv_assets.pipeline.read import copy_lines
+from csv_assets.storage.deliveries import (
     REPORT,
     Delivery,
     DroppedFile,
@@ -29,9 +31,7 @@ from csv_assets.ingest.deliveries import (
     matches,
     report_name,
 )
-from csv_assets.ingest.snapshot import PinnedFile, copy_into_place, snapshot, write_whole
-from csv_assets.pipeline.errors import BadFileError
-from csv_assets.pipeline.read import copy_lines
+from csv_assets.storage.spool import PinnedFile, copy_into_place, snapshot, write_whole
 
 
 @dataclass(frozen=True)

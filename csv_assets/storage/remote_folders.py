@@ -16,7 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from csv_assets.ingest.deliveries import (
+from csv_assets.pipeline.errors import LoadError
+from csv_assets.pipeline.read import copy_lines
+from csv_assets.storage.deliveries import (
     REPORT,
     Delivery,
     DroppedFile,
@@ -25,10 +27,8 @@ from csv_assets.ingest.deliveries import (
     matches,
     report_name,
 )
-from csv_assets.ingest.snapshot import spool_folder
-from csv_assets.ingest.stores import RemoteSettings, Store
-from csv_assets.pipeline.errors import LoadError
-from csv_assets.pipeline.read import copy_lines
+from csv_assets.storage.spool import spool_folder
+from csv_assets.storage.stores import RemoteSettings, Store
 
 
 class RemoteFolders:
