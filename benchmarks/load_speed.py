@@ -210,11 +210,11 @@ def _run_child(method: str, file: str, url: str, stages: str) -> None:
 
         pd.read_csv(path).to_sql("naive", sa.create_engine(url), if_exists="replace")
         return
-    from csv_assets.ingest import create_warehouse_engine, load_path
+    from csv_assets.ingest import Ingestor, create_warehouse_engine
 
     engine = create_warehouse_engine(url)
     source = _module(method).source_spec()
-    report = load_path(source, path, f"{path.name}@bench", engine, "bench")
+    report = Ingestor(engine, "bench").load_file(source, path, f"{path.name}@bench")
     print(f"    {report.rows_loaded:,} rows; {_stages(report.timings)}", file=sys.stderr)
     Path(stages).write_text(json.dumps(report.timings))
 

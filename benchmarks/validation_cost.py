@@ -92,13 +92,13 @@ def _measure(rows: int, bad_fraction: float, repeat: int, pg_url: str) -> dict[s
 
 
 def _run_child(model: str, file: str, url: str, out: str) -> None:
-    from csv_assets.ingest import create_warehouse_engine, load_path
+    from csv_assets.ingest import Ingestor, create_warehouse_engine
     from csv_assets_support import workload
 
     path = Path(file)
     engine = create_warehouse_engine(url)
     source = workload.source_spec(schema_model=model)
-    report = load_path(source, path, f"{path.name}@bench", engine, "bench")
+    report = Ingestor(engine, "bench").load_file(source, path, f"{path.name}@bench")
     engine.dispose()
     assert report.rows_read == report.rows_loaded + report.rows_rejected
     Path(out).write_text(

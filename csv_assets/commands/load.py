@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     A file elsewhere stays where it is: it is the operator's, not a delivery.
     """
     from csv_assets.catalog import folders_for
-    from csv_assets.ingest import create_warehouse_engine, ingest_file, load_path
+    from csv_assets.ingest import Ingestor, create_warehouse_engine
     from csv_assets.pipeline.errors import BadFileError, LoadError
     from csv_assets.storage import Delivery, RemoteSettings, SourceFolders, is_remote
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if is_remote(args.file):
             delivery = remote_delivery(args.file, source.inbox, folders.list_inbox())
-            report = ingest_file(source, delivery, folders, engine, run_id, reload=args.reload)
+            report = Ingestor(engine, run_id).load(source, delivery, folders, reload=args.reload)
         else:
             path = Path(args.file)
             # The link itself, not what it points at: a link in the inbox is refused there.
@@ -64,12 +64,14 @@ def run(args: argparse.Namespace) -> int:
                 raise SystemExit(f"csv-assets: {path} is not a file")
             if isinstance(folders, SourceFolders) and _inside(path, folders.inbox):
                 delivery = local_delivery(path, folders.list_inbox())
-                report = ingest_file(source, delivery, folders, engine, run_id, reload=args.reload)
+                report = Ingestor(engine, run_id).load(
+                    source, delivery, folders, reload=args.reload
+                )
             else:
                 delivery = Delivery.of(path.name, path.lstat().st_mtime_ns)
                 spool = settings.spool_dir
-                report = load_path(
-                    source, path, delivery.key, engine, run_id, reload=args.reload, spool=spool
+                report = Ingestor(engine, run_id).load_file(
+                    source, path, delivery.key, reload=args.reload, spool=spool
                 )
     except BadFileError as error:
         print(f"rejected: {error.describe()}", file=sys.stderr)

@@ -21,13 +21,13 @@ def run(args: argparse.Namespace) -> int:
     """Replay atomically and print what moved, per file."""
     from dataclasses import asdict
 
-    from csv_assets.ingest import create_warehouse_engine, replay_quarantine
+    from csv_assets.ingest import Ingestor, create_warehouse_engine
 
     source = find_source(args.source)
     engine = create_warehouse_engine(args.database_url)
     run_id = f"cli-replay:{getpass.getuser()}:{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
     try:
-        report = replay_quarantine(source, engine, run_id, args.file)
+        report = Ingestor(engine, run_id).replay(source, args.file)
     finally:
         engine.dispose()
     if args.json:

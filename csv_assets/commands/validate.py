@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     """Print what a load would do; exit 0 if it would load, 2 if it would be rejected."""
     from dataclasses import asdict
 
-    from csv_assets.ingest import create_warehouse_engine, validate_file
+    from csv_assets.ingest import Ingestor, create_warehouse_engine
     from csv_assets.pipeline.errors import LoadError
 
     source = find_source(args.source)
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(f"csv-assets: {args.file} is not a file")
     engine = create_warehouse_engine(args.database_url)
     try:
-        verdict = validate_file(source, args.file, engine)
+        verdict = Ingestor(engine, "dry-run").dry_run(source, args.file)
     except LoadError as error:
         print(f"could not check (the database failed): {error}", file=sys.stderr)
         return 1

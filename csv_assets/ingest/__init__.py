@@ -1,8 +1,9 @@
 """The ingest service: one delivery through the pipeline's stages, then archived or rejected.
 
-It knows nothing of Dagster: the Dagster wing, the CLI and the benchmarks all call it with a
-delivery or a file, a source's ``SourceSpec`` (``csv_assets.catalog``), its folders
-(``csv_assets.storage``) and the warehouse's engine, which it also makes.
+It knows nothing of Dagster. Its front door is ``Ingestor(engine, run_id)``: the Dagster wing,
+the CLI and the benchmarks load, dry-run and replay through it, with a source's ``SourceSpec``
+(``csv_assets.catalog``) and its folders (``csv_assets.storage``). It also makes the
+warehouse's engine and says where each source stands.
 """
 
 from csv_assets.ingest.engine import (
@@ -12,27 +13,22 @@ from csv_assets.ingest.engine import (
     redacted_url,
 )
 from csv_assets.ingest.events import configure_logging
-from csv_assets.ingest.intake import ingest_file
+from csv_assets.ingest.ingestor import Ingestor
 from csv_assets.ingest.overview import SourceStatus, source_status
-from csv_assets.ingest.replay import ReplayReport, replay_quarantine
+from csv_assets.ingest.replay import ReplayReport
 from csv_assets.ingest.report import IngestReport
-from csv_assets.ingest.service import dry_run, load_path
-from csv_assets.ingest.verdict import Verdict, validate_file
+from csv_assets.ingest.verdict import Verdict
 
 __all__ = [
     "IngestReport",
+    "Ingestor",
     "NoSuchFolderError",
     "ReplayReport",
     "SourceStatus",
     "Verdict",
     "configure_logging",
     "create_warehouse_engine",
-    "dry_run",
-    "ingest_file",
-    "load_path",
     "reader",
     "redacted_url",
-    "replay_quarantine",
     "source_status",
-    "validate_file",
 ]

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import yaml
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest import load_path
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.load import ledger
 from csv_assets_tests.conftest import CASES, REPO
 
@@ -215,7 +215,7 @@ def test_init_source_writes_its_pins_into_the_drafted_dialect(tmp_path, engine):
     source = SourceSpec.model_validate(
         {**drafted_yaml["attributes"], "schema_model": "people:People"}
     )
-    report = load_path(source, sample, "people.csv@1", engine, "test")
+    report = Ingestor(engine, "test").load_file(source, sample, "people.csv@1")
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (40, 40, 0)
 
 

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from csv_assets.catalog import load_catalog
-from csv_assets.ingest import load_path
+from csv_assets.ingest import Ingestor
 from csv_assets_tests.commands.test_cli import csv_assets
 from csv_assets_tests.conftest import BAD_ORDERS, drop
 
@@ -23,7 +23,7 @@ def test_validate_says_what_would_load_and_be_quarantined_by_rule_with_lines(
 ):
     path = data_dir / "inbox" / "orders" / "orders_2026-11-02.csv"
     first = data_dir / "inbox" / "orders" / "orders_2026-11-01.csv"
-    load_path(load_catalog()["orders"], first, "first", engine, "run-1")
+    Ingestor(engine, "run-1").load_file(load_catalog()["orders"], first, "first")
     before = tables_and_rows(engine)
 
     done = csv_assets(

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec, load_catalog
-from csv_assets.ingest import ingest_file
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import ledger, quarantine
 from csv_assets.storage import Delivery, SourceFolders
@@ -18,7 +18,7 @@ CATALOG = load_catalog()
 def ingest(data_dir: Path, engine: sa.Engine, spec: SourceSpec, name: str):
     folders = SourceFolders.under(data_dir, spec.name, spec.inbox)
     delivery = Delivery.of(name, (folders.inbox / name).stat().st_mtime_ns)
-    return ingest_file(spec, delivery, folders, engine, "run-1")
+    return Ingestor(engine, "run-1").load(spec, delivery, folders)
 
 
 def count(engine: sa.Engine, statement: sa.Executable) -> int:

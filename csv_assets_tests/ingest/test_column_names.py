@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import load_catalog
-from csv_assets.ingest import load_path
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 
 HEADER = "order_id,customer_id,ordered_at,status,sku,quantity,unit_price"
@@ -21,7 +21,7 @@ def test_a_memo_column_that_folds_to_a_models_name_never_takes_its_place(tmp_pat
     source = load_catalog()["orders"].model_copy(update={"on_new_column": "ignore"})
     path = _orders(tmp_path, "Nöte,note", "internal memo,gift wrap please")
 
-    report = load_path(source, path, "alike", engine, "r1")
+    report = Ingestor(engine, "r1").load_file(source, path, "alike")
 
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT note FROM orders")).scalar_one() == "gift wrap please"
@@ -33,6 +33,6 @@ def test_fail_blames_the_cell_the_model_does_not_know(tmp_path, engine):
     path = _orders(tmp_path, "Nöte,note", "internal memo,gift wrap please")
 
     with pytest.raises(BadFileError) as caught:
-        load_path(load_catalog()["orders"], path, "alike", engine, "r1")
+        Ingestor(engine, "r1").load_file(load_catalog()["orders"], path, "alike")
 
     assert (caught.value.rule, caught.value.column) == ("unexpected_column", "Nöte")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.commands.draft import draft_source
-from csv_assets.ingest import create_warehouse_engine, load_path
+from csv_assets.ingest import Ingestor, create_warehouse_engine
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
 
@@ -42,7 +42,7 @@ def test_a_drafted_model_loads_its_own_sample_whole(path: Path, tmp_path: Path):
     source = SourceSpec(name=name, schema_model=f"{module}:{draft.class_name}")
     engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'w.db'}")
 
-    report = load_path(source, path, f"{path.name}@draft", engine, "test")
+    report = Ingestor(engine, "test").load_file(source, path, f"{path.name}@draft")
 
     assert report.rows_rejected == 0, report.failure_samples
     assert report.rows_loaded == report.rows_read > 0
@@ -97,12 +97,10 @@ def test_a_drafted_source_of_every_kind_loads_its_own_sample(
 
     draft = draft_source(name, path, sniff_csv(path))
     module = import_draft(tmp_path, name, draft.model_source)
-    report = load_path(
+    report = Ingestor(engine, "test").load_file(
         SourceSpec(name=name, schema_model=f"{module}:{draft.class_name}"),
         path,
         f"{path.name}@draft",
-        engine,
-        "test",
     )
 
     assert "nullable=True" in draft.model_source if nullable else True

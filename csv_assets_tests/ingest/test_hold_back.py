@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec, load_catalog
-from csv_assets.ingest import ingest_file
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.storage import SourceFolders
 from csv_assets_support.payments import HEADER, write_payments
@@ -22,7 +22,7 @@ ORDERS_HEADER = "order_id,customer_id,ordered_at,status,sku,quantity,unit_price,
 def load(data_dir: Path, engine: sa.Engine, source: SourceSpec, name: str):
     folders = SourceFolders.under(data_dir, source.name, source.inbox)
     (dropped,) = [f for f in folders.list_inbox() if f.name == name]
-    return ingest_file(source, dropped.delivery, folders, engine, "run")
+    return Ingestor(engine, "run").load(source, dropped.delivery, folders)
 
 
 def table_rows(engine: sa.Engine, table: str) -> int:

@@ -1,4 +1,4 @@
-"""ingest_file on real files against real SQLite and PostgreSQL."""
+"""Ingestor.load on real files against real SQLite and PostgreSQL."""
 
 import gzip
 import hashlib
@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import load_catalog
-from csv_assets.ingest import ingest_file
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import ledger, quarantine
 from csv_assets.storage import Delivery, SourceFolders
@@ -25,7 +25,7 @@ def ingest(data_dir: Path, engine: sa.Engine, source: str, name: str, run_id: st
     folders = SourceFolders.under(data_dir, source, spec.inbox)
     path = folders.inbox / name
     delivery = Delivery.of(name, path.stat().st_mtime_ns)
-    return ingest_file(spec, delivery, folders, engine, run_id), delivery, folders
+    return Ingestor(engine, run_id).load(spec, delivery, folders), delivery, folders
 
 
 def scalar(engine: sa.Engine, statement: sa.Executable) -> object:
@@ -108,7 +108,7 @@ def test_same_content_under_another_name_is_not_loaded_twice(data_dir, engine):
 def test_loading_a_loaded_delivery_again_is_a_no_op(data_dir, engine):
     first, delivery, folders = ingest(data_dir, engine, "orders", "orders_2026-11-02.csv")
 
-    again = ingest_file(CATALOG["orders"], delivery, folders, engine, "run-2")
+    again = Ingestor(engine, "run-2").load(CATALOG["orders"], delivery, folders)
 
     assert again.status == "duplicate" and again.duplicate_of == delivery.key
     assert scalar(engine, sa.text("SELECT count(*) FROM orders")) == 27
@@ -121,7 +121,7 @@ def test_rematerializing_a_delivery_replaces_exactly_its_rows(data_dir, engine):
     ingest(data_dir, engine, "orders", "orders_2026-11-01.csv")
     second, delivery, folders = ingest(data_dir, engine, "orders", "orders_2026-11-02.csv")
 
-    again = ingest_file(CATALOG["orders"], delivery, folders, engine, "run-2", reload=True)
+    again = Ingestor(engine, "run-2").load(CATALOG["orders"], delivery, folders, reload=True)
 
     assert again.status == "loaded" and again.rows_replaced == 27
     assert scalar(engine, sa.text("SELECT count(*) FROM orders")) == 24 + 27
@@ -188,7 +188,7 @@ def test_failure_mid_load_leaves_the_table_as_it_was(data_dir, engine, monkeypat
     path = folders.inbox / "late_failure.csv"
 
     with pytest.raises(BadFileError):
-        ingest_file(spec, Delivery.of(path.name, path.stat().st_mtime_ns), folders, engine, "r")
+        Ingestor(engine, "r").load(spec, Delivery.of(path.name, path.stat().st_mtime_ns), folders)
 
     assert scalar(engine, sa.text("SELECT count(*) FROM customers")) == before
 
@@ -198,7 +198,7 @@ def test_replace_mode_makes_the_newest_delivery_the_table(data_dir, engine):
     folders = SourceFolders.under(data_dir, "customers", spec.inbox)
     for name in ("customers_2026-11-01.csv", "kunden_eu_2026-11-02.csv"):
         path = folders.inbox / name
-        ingest_file(spec, Delivery.of(name, path.stat().st_mtime_ns), folders, engine, "r")
+        Ingestor(engine, "r").load(spec, Delivery.of(name, path.stat().st_mtime_ns), folders)
 
     with engine.connect() as conn:
         files = conn.execute(
@@ -215,8 +215,8 @@ def test_a_delivery_found_nowhere_is_a_clear_error(data_dir, engine):
     shutil.rmtree(folders.inbox)
 
     with pytest.raises(BadFileError, match="missing_delivery"):
-        ingest_file(
-            CATALOG["orders"], Delivery("gone.csv", "20260101T000000.000Z"), folders, engine, "r"
+        Ingestor(engine, "r").load(
+            CATALOG["orders"], Delivery("gone.csv", "20260101T000000.000Z"), folders
         )
 
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest import load_path
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.load import decimal_type, ledger, quarantine
 
@@ -53,8 +53,8 @@ def test_upsert_replaces_rows_by_key_and_last_file_wins(tmp_path, engine):
     first = readings(tmp_path, "a.csv", [row(1), row(2), row(3)])
     second = readings(tmp_path, "b.csv", [row(2, "9.00"), row(4, "4.00")])
 
-    load_path(source, first, "a.csv@1", engine, "r1")
-    report = load_path(source, second, "b.csv@2", engine, "r2")
+    Ingestor(engine, "r1").load_file(source, first, "a.csv@1")
+    report = Ingestor(engine, "r2").load_file(source, second, "b.csv@2")
 
     assert (report.rows_loaded, report.rows_replaced, report.table_rows) == (2, 1, 4)
     assert table_rows(engine) == [
@@ -72,9 +72,13 @@ def test_upsert_needs_key_columns():
 
 def test_replace_swaps_the_whole_table(tmp_path, engine):
     source = spec(load_mode="replace")
-    load_path(source, readings(tmp_path, "a.csv", [row(1), row(2)]), "a.csv@1", engine, "r1")
+    Ingestor(engine, "r1").load_file(
+        source, readings(tmp_path, "a.csv", [row(1), row(2)]), "a.csv@1"
+    )
 
-    report = load_path(source, readings(tmp_path, "b.csv", [row(7)]), "b.csv@2", engine, "r2")
+    report = Ingestor(engine, "r2").load_file(
+        source, readings(tmp_path, "b.csv", [row(7)]), "b.csv@2"
+    )
 
     assert (report.rows_replaced, report.table_rows) == (2, 1)
     assert table_rows(engine) == [(7, Decimal("1.50"), "b.csv")]
@@ -88,7 +92,7 @@ def test_a_concurrent_reader_sees_the_old_table_or_the_new_never_half(tmp_path, 
     reader = create_warehouse_engine(database_url)
     old = readings(tmp_path, "old.csv", [row(i) for i in range(1, 3001)])
     new = readings(tmp_path, "new.csv", [row(i) for i in range(1, 5001)])
-    load_path(source, old, "old.csv@1", writer, "r1")
+    Ingestor(writer, "r1").load_file(source, old, "old.csv@1")
     seen: set[int] = set()
     done = threading.Event()
 
@@ -99,7 +103,7 @@ def test_a_concurrent_reader_sees_the_old_table_or_the_new_never_half(tmp_path, 
     watcher = threading.Thread(target=watch)
     watcher.start()
     try:
-        load_path(source, new, "new.csv@2", writer, "r2")
+        Ingestor(writer, "r2").load_file(source, new, "new.csv@2")
     finally:
         done.set()
         watcher.join()
@@ -112,7 +116,7 @@ def test_a_concurrent_reader_sees_the_old_table_or_the_new_never_half(tmp_path, 
 
 def test_a_database_failure_mid_load_leaves_everything_as_it_was(tmp_path, engine):
     source = spec(chunk_rows=100)
-    load_path(source, readings(tmp_path, "a.csv", [row(1)]), "a.csv@1", engine, "r1")
+    Ingestor(engine, "r1").load_file(source, readings(tmp_path, "a.csv", [row(1)]), "a.csv@1")
     with engine.begin() as conn:  # a constraint only the database knows, broken in chunk 3
         if engine.dialect.name == "postgresql":
             conn.execute(
@@ -126,18 +130,18 @@ def test_a_database_failure_mid_load_leaves_everything_as_it_was(tmp_path, engin
     before = (table_rows(engine), count(engine, ledger), count(engine, quarantine))
 
     with pytest.raises(LoadError, match="nothing was committed"):
-        load_path(source, readings(tmp_path, "b.csv", rows), "b.csv@2", engine, "r2")
+        Ingestor(engine, "r2").load_file(source, readings(tmp_path, "b.csv", rows), "b.csv@2")
 
     assert (table_rows(engine), count(engine, ledger), count(engine, quarantine)) == before
 
 
 def test_a_file_over_budget_loads_nothing(tmp_path, engine):
     source = spec(max_rejected_rows=1)
-    load_path(source, readings(tmp_path, "a.csv", [row(1)]), "a.csv@1", engine, "r1")
+    Ingestor(engine, "r1").load_file(source, readings(tmp_path, "a.csv", [row(1)]), "a.csv@1")
     bad = [row(2), row(3, "-1"), row(4, site="west"), row(5)]
 
     with pytest.raises(BadFileError, match="over the error budget"):
-        load_path(source, readings(tmp_path, "b.csv", bad), "b.csv@2", engine, "r2")
+        Ingestor(engine, "r2").load_file(source, readings(tmp_path, "b.csv", bad), "b.csv@2")
 
     assert table_rows(engine) == [(1, Decimal("1.50"), "a.csv")]
     assert count(engine, quarantine) == 0
@@ -145,10 +149,10 @@ def test_a_file_over_budget_loads_nothing(tmp_path, engine):
 
 def test_a_new_column_is_added_to_the_table_when_the_source_says_so(tmp_path, engine):
     source = spec(on_new_column="add")
-    load_path(source, readings(tmp_path, "a.csv", [row(1)]), "a.csv@1", engine, "r1")
+    Ingestor(engine, "r1").load_file(source, readings(tmp_path, "a.csv", [row(1)]), "a.csv@1")
     second = readings(tmp_path, "b.csv", [(*row(2), "7"), (*row(3), "8")], extra="Meter No")
 
-    report = load_path(source, second, "b.csv@2", engine, "r2")
+    report = Ingestor(engine, "r2").load_file(source, second, "b.csv@2")
 
     assert report.added_columns == ("meter_no",)
     with engine.connect() as conn:
@@ -160,7 +164,7 @@ def test_a_new_column_fails_the_file_by_default_naming_it(tmp_path, engine):
     second = readings(tmp_path, "b.csv", [(*row(2), "7")], extra="meter_no")
 
     with pytest.raises(BadFileError) as caught:
-        load_path(spec(), second, "b.csv@2", engine, "r2")
+        Ingestor(engine, "r2").load_file(spec(), second, "b.csv@2")
 
     assert (caught.value.rule, caught.value.column, caught.value.line) == (
         "unexpected_column",
@@ -174,7 +178,7 @@ def test_a_key_repeated_across_chunks_is_quarantined_not_loaded_twice(tmp_path, 
     rows = [row(i) for i in range(1, 251)]
     rows.insert(180, row(20, "3.00"))  # line 182 repeats the key of line 21, another chunk
 
-    report = load_path(source, readings(tmp_path, "a.csv", rows), "a.csv@1", engine, "r1")
+    report = Ingestor(engine, "r1").load_file(source, readings(tmp_path, "a.csv", rows), "a.csv@1")
 
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (251, 249, 2)
     with engine.connect() as conn:
@@ -188,7 +192,7 @@ def test_a_ragged_row_switches_to_the_exact_reader_and_keeps_line_numbers(tmp_pa
         HEADER + "1,north,1.00,2026-11-01T00:00:00Z\n2,south\n3,east,3.00,2026-11-01T00:00:00Z\n"
     )
 
-    report = load_path(spec(max_rejected_rows=1), path, "a.csv@1", engine, "r1")
+    report = Ingestor(engine, "r1").load_file(spec(max_rejected_rows=1), path, "a.csv@1")
 
     assert (report.rows_loaded, report.rows_rejected) == (2, 1)
     with engine.connect() as conn:
@@ -207,6 +211,6 @@ def test_compressed_drops_load_like_plain_ones(tmp_path, engine):
     packed = tmp_path / "a.csv.gz"
     packed.write_bytes(gzip.compress(plain.read_bytes()))
 
-    report = load_path(spec(), packed, "a.csv.gz@1", engine, "r1")
+    report = Ingestor(engine, "r1").load_file(spec(), packed, "a.csv.gz@1")
 
     assert report.rows_loaded == 2

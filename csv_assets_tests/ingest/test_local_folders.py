@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import folders_for, load_catalog
-from csv_assets.ingest import ingest_file
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.storage import Delivery, RemoteSettings, SourceFolders
 from csv_assets_tests.conftest import drop
@@ -38,7 +38,7 @@ def listed(folders: SourceFolders, name: str) -> Delivery:
 
 def load(data_dir: Path, engine: sa.Engine, name: str, run_id: str = "run-1"):
     folders = folders_of(data_dir)
-    return ingest_file(PAYMENTS, listed(folders, name), folders, engine, run_id)
+    return Ingestor(engine, run_id).load(PAYMENTS, listed(folders, name), folders)
 
 
 def rows(engine: sa.Engine, sql: str) -> list[tuple]:
@@ -174,11 +174,11 @@ def test_a_second_table_that_could_not_be_set_aside_is_set_aside_by_the_next_loa
 
     delivery = listed(folders, "two_tables.csv")
     with immutable(folders.rejected):
-        first = ingest_file(PAYMENTS, delivery, folders, engine, "run-1")
+        first = Ingestor(engine, "run-1").load(PAYMENTS, delivery, folders)
 
     assert first.status == "loaded" and first.set_aside is None
     assert "setting aside its lines from 5 on failed" in first.pending
-    again = ingest_file(PAYMENTS, delivery, folders, engine, "run-2")  # a re-run of its partition
+    again = Ingestor(engine, "run-2").load(PAYMENTS, delivery, folders)  # a re-run of its partition
 
     assert again.status == "duplicate" and again.pending is None
     aside = Path(again.set_aside)
@@ -221,14 +221,14 @@ def test_a_full_disk_leaves_no_half_written_report(data_dir, engine, tmp_path):
         delivery = listed(small, "bad.csv")
 
         with pytest.raises(BadFileError) as refused:
-            ingest_file(PAYMENTS, delivery, small, engine, "run-1")
+            Ingestor(engine, "run-1").load(PAYMENTS, delivery, small)
 
         assert "No space left on device" in refused.value.reason
         assert not list(mount.rglob("*.report.json")) and not list(mount.rglob(".*.part"))
         assert bad.is_file()
         filler.unlink()
         with pytest.raises(BadFileError) as again:
-            ingest_file(PAYMENTS, delivery, small, engine, "run-2")
+            Ingestor(engine, "run-2").load(PAYMENTS, delivery, small)
         assert json.loads(Path(again.value.report_location).read_text())["file"] == "bad.csv"
         assert not bad.exists()
     finally:
@@ -273,7 +273,7 @@ def test_a_file_pattern_leaves_every_other_file_of_a_shared_folder_where_it_is(
     folders = folders_for(source, tmp_path / "data", RemoteSettings(tmp_path / "spool"))
 
     for dropped in folders.list_inbox():
-        ingest_file(source, dropped.delivery, folders, engine, "run-1")
+        Ingestor(engine, "run-1").load(source, dropped.delivery, folders)
 
     assert sorted(p.name for p in shared.iterdir()) == ["app.conf", "run.sh"]
     with engine.connect() as conn:

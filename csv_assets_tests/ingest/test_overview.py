@@ -4,7 +4,7 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 
 from csv_assets.catalog import folders_for, load_catalog
-from csv_assets.ingest import create_warehouse_engine, ingest_file, source_status
+from csv_assets.ingest import Ingestor, create_warehouse_engine, source_status
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.storage import RemoteSettings, SourceFolders
 from csv_assets_tests.conftest import SAMPLE_INBOX, drop
@@ -16,7 +16,7 @@ ORDERS = (SAMPLE_INBOX / "orders" / "orders_2026-11-02.csv").read_bytes()
 def load_all(source, folders, engine) -> None:
     for dropped in folders.list_inbox():
         with contextlib.suppress(BadFileError):  # a rejected file now waits in rejected/
-            ingest_file(source, dropped.delivery, folders, engine, "run-1")
+            Ingestor(engine, "run-1").load(source, dropped.delivery, folders)
 
 
 def test_status_gives_the_last_delivery_its_freshness_and_what_waits(data_dir, engine):

@@ -1,6 +1,6 @@
 """Remote drop folders against real servers: moto's S3 API and an asyncssh SFTP server.
 
-Every delivery is dropped through the server, loaded by ``ingest_file`` (or by real
+Every delivery is dropped through the server, loaded by ``Ingestor.load`` (or by real
 ``csv-assets load`` processes at once), and judged by SQL and by what the server holds after.
 """
 
@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import folders_for, load_catalog
-from csv_assets.ingest import create_warehouse_engine, ingest_file
+from csv_assets.ingest import Ingestor, create_warehouse_engine
 from csv_assets.pipeline.errors import BadFileError, LoadError
 from csv_assets.pipeline.load import ledger
 from csv_assets.storage import RemoteSettings, ready_files
@@ -42,8 +42,8 @@ def test_a_remote_delivery_loads_once_and_moves_to_the_archive(remote_folder, en
     folders = folders_for(source, tmp_path, remote_folder.settings)
 
     (dropped,) = folders.list_inbox()
-    report = ingest_file(source, dropped.delivery, folders, engine, "run-1")
-    again = ingest_file(source, dropped.delivery, folders, engine, "run-2")
+    report = Ingestor(engine, "run-1").load(source, dropped.delivery, folders)
+    again = Ingestor(engine, "run-2").load(source, dropped.delivery, folders)
 
     assert (report.status, report.rows_loaded, again.status) == ("loaded", 27, "duplicate")
     assert count(engine, sa.select(sa.func.count()).select_from(sa.table("orders"))) == 27
@@ -63,7 +63,7 @@ def test_a_bad_remote_delivery_is_rejected_with_its_report_beside_it(remote_fold
     (dropped,) = folders.list_inbox()
 
     with pytest.raises(BadFileError, match=r"orders_bad\.csv"):
-        ingest_file(source, dropped.delivery, folders, engine, "run-1")
+        Ingestor(engine, "run-1").load(source, dropped.delivery, folders)
 
     kept = f"rejected/{dropped.delivery.stamp}/orders_bad.csv"
     assert remote_folder.files() == [kept, kept + ".report.json"]
@@ -100,7 +100,7 @@ def test_a_spool_without_room_leaves_the_delivery_where_it_is(remote_folder, tmp
 
     with pytest.raises(LoadError, match="do not fit in the spool"):
         engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
-        ingest_file(source, dropped.delivery, folders, engine, "run-1")
+        Ingestor(engine, "run-1").load(source, dropped.delivery, folders)
 
     assert remote_folder.files() == ["orders_2026-11-02.csv"]
 
@@ -108,14 +108,14 @@ def test_a_spool_without_room_leaves_the_delivery_where_it_is(remote_folder, tmp
 LOADER = """
 import sys
 from pathlib import Path
-from csv_assets.ingest import create_warehouse_engine, ingest_file
+from csv_assets.ingest import Ingestor, create_warehouse_engine
 from csv_assets.storage import Delivery, RemoteSettings
 from csv_assets.catalog import folders_for, load_catalog
 url, key, database_url, data_dir = sys.argv[1:5]
 source = load_catalog()["payments"].model_copy(update={"drop_folder": url})
 folders = folders_for(source, Path(data_dir), RemoteSettings.from_env(Path(data_dir)))
 engine = create_warehouse_engine(database_url)
-print(ingest_file(source, Delivery.from_key(key), folders, engine, "run").status)
+print(Ingestor(engine, "run").load(source, Delivery.from_key(key), folders).status)
 """
 
 
@@ -205,7 +205,7 @@ def test_a_requeued_remote_file_is_a_new_delivery_and_its_report_stays(remote_fo
     folders = folders_for(source, tmp_path, remote_folder.settings)
     (dropped,) = folders.list_inbox()
     with pytest.raises(BadFileError):
-        ingest_file(source, dropped.delivery, folders, engine, "run-1")
+        Ingestor(engine, "run-1").load(source, dropped.delivery, folders)
 
     (entry,) = folders.list_rejected()
     target = folders.requeue(entry)
@@ -232,7 +232,7 @@ def test_names_a_local_disk_cannot_hold_load_beside_good_files(remote_folder, en
     outcomes = {}
     for dropped in folders.list_inbox():
         try:
-            report = ingest_file(source, dropped.delivery, folders, engine, "r")
+            report = Ingestor(engine, "r").load(source, dropped.delivery, folders)
             outcomes[dropped.name] = report.status
         except BadFileError as error:
             outcomes[dropped.name] = error.rule

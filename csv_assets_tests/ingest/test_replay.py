@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.jobs import replay_quarantine_job
 from csv_assets.components.csv_source.resources import Warehouse
-from csv_assets.ingest import load_path, replay_quarantine
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.load import decimal_type, ledger, quarantine
 
 CSV = (
@@ -37,10 +37,10 @@ def state(engine: sa.Engine) -> tuple:
 def test_replay_after_a_schema_fix_loads_what_now_passes_and_keeps_the_rest(tmp_path, engine):
     path = tmp_path / "r.csv"
     path.write_text(CSV)
-    load_path(spec("Readings"), path, "r.csv@1", engine, "run-1")
+    Ingestor(engine, "run-1").load_file(spec("Readings"), path, "r.csv@1")
     assert state(engine)[2] == (1, 2)
 
-    report = replay_quarantine(spec("ReadingsWithWest"), engine, "replay-1")
+    report = Ingestor(engine, "replay-1").replay(spec("ReadingsWithWest"))
 
     assert (report.replayed, report.still_failing) == (1, 1)
     table, held, counts = state(engine)
@@ -52,10 +52,10 @@ def test_replay_after_a_schema_fix_loads_what_now_passes_and_keeps_the_rest(tmp_
 def test_replay_changes_nothing_while_the_rows_still_fail(tmp_path, engine):
     path = tmp_path / "r.csv"
     path.write_text(CSV)
-    load_path(spec("Readings"), path, "r.csv@1", engine, "run-1")
+    Ingestor(engine, "run-1").load_file(spec("Readings"), path, "r.csv@1")
     before = state(engine)
 
-    report = replay_quarantine(spec("Readings"), engine, "replay-1")
+    report = Ingestor(engine, "replay-1").replay(spec("Readings"))
 
     assert (report.replayed, report.still_failing) == (0, 2)
     assert state(engine) == before
@@ -70,7 +70,7 @@ def test_the_replay_job_runs_from_dagster(tmp_path, database_url, engine, monkey
         "order_id,customer_id,ordered_at,status,sku,quantity,unit_price,note\n"
         "1,1,2026-11-01T10:00:00Z,lost,ABC-1234,1,1.00,\n"
     )
-    load_path(source, path, "orders.csv@1", engine, "run-1")
+    Ingestor(engine, "run-1").load_file(source, path, "orders.csv@1")
 
     result = replay_quarantine_job.execute_in_process(
         run_config={"ops": {"replay_quarantined_rows": {"config": {"source": "orders"}}}},

@@ -22,7 +22,7 @@ from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.delivery_checks import loaded_results, rejected_result
 from csv_assets.components.csv_source.metadata import materialization_metadata
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.ingest import ingest_file, redacted_url
+from csv_assets.ingest import Ingestor, redacted_url
 from csv_assets.pipeline.errors import BadFileError, LoadError, Refusal
 from csv_assets.pipeline.validate import Rule
 from csv_assets.storage import Delivery
@@ -64,8 +64,8 @@ def load_deliveries(
             yield _evaluation(context.asset_key, key, result, blocking)
             continue
         try:
-            report = ingest_file(
-                source, delivery, folders, warehouse.engine, context.run.run_id, reload=reload
+            report = Ingestor(warehouse.engine, context.run.run_id).load(
+                source, delivery, folders, reload=reload
             )
         except BadFileError as error:
             context.log.error(f"rejected {error.describe()}; report: {error.report_location}")

@@ -9,7 +9,7 @@ from pydantic import Field
 from csv_assets.catalog import SourceSpec, load_catalog
 from csv_assets.components.csv_source.metadata import table
 from csv_assets.components.csv_source.resources import Warehouse
-from csv_assets.ingest import replay_quarantine, validate_file
+from csv_assets.ingest import Ingestor
 
 
 class ValidateConfig(dg.Config):
@@ -27,7 +27,7 @@ def validate_file_op(
     path = Path(config.file)
     if not path.is_file():
         raise dg.Failure(f"{path} is not a file on this worker", allow_retries=False)
-    verdict = validate_file(_source(config.source), path, warehouse.engine)
+    verdict = Ingestor(warehouse.engine, context.run.run_id).dry_run(_source(config.source), path)
     context.log.info(verdict.summary())
     metadata: dict[str, Any] = {
         "verdict": verdict.outcome,
@@ -74,8 +74,8 @@ def replay_quarantined_rows(
     context: dg.OpExecutionContext, config: ReplayConfig, warehouse: Warehouse
 ) -> dg.Output[int]:
     """Replay one source's quarantine atomically and report per file."""
-    report = replay_quarantine(
-        _source(config.source), warehouse.engine, context.run.run_id, config.file
+    report = Ingestor(warehouse.engine, context.run.run_id).replay(
+        _source(config.source), config.file
     )
     return dg.Output(
         report.replayed,

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import load_catalog
 from csv_assets.defs.reporting.revenue_sql import build_daily_revenue
-from csv_assets.ingest import create_warehouse_engine, load_path
+from csv_assets.ingest import Ingestor, create_warehouse_engine
 
 CATALOG = load_catalog()
 CUSTOMERS = """Customer ID,Name,Email,Country,Signup Date,Credit Limit
@@ -31,7 +31,7 @@ ORDERS = """order_id,customer_id,ordered_at,status,sku,quantity,unit_price,note
 def load(engine: sa.Engine, tmp_path: Path, source: str, name: str, text: str) -> None:
     path = tmp_path / name
     path.write_text(text)
-    report = load_path(CATALOG[source], path, f"{name}@t", engine, "test")
+    report = Ingestor(engine, "test").load_file(CATALOG[source], path, f"{name}@t")
     assert report.rows_rejected == 0
 
 

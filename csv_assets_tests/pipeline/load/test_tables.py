@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest import load_path
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load import decimal_type, existing_kinds
 
@@ -17,7 +17,7 @@ WRITTEN = ["0.10", "0.20", "129.00", "-7.05", "1234567890123456.78", "9999999999
 def load_amounts(tmp_path, engine) -> None:
     path = tmp_path / "amounts.csv"
     path.write_text("line_id,amount\n" + "".join(f"{i},{v}\n" for i, v in enumerate(WRITTEN, 1)))
-    report = load_path(AMOUNTS, path, "amounts.csv@1", engine, "test")
+    report = Ingestor(engine, "test").load_file(AMOUNTS, path, "amounts.csv@1")
     assert report.rows_loaded == len(WRITTEN)
 
 
@@ -62,7 +62,7 @@ def test_a_table_made_before_delivery_ids_is_refused_naming_what_it_lacks(tmp_pa
     path.write_text("reading_id,site,value,taken_at\n1,north,1.50,2026-11-01T10:00:00Z\n")
 
     with pytest.raises(LoadError, match=r"exists without column\(s\) \['_delivery_id'\]"):
-        load_path(source, path, "readings", engine, "test")
+        Ingestor(engine, "test").load_file(source, path, "readings")
 
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM readings")).scalar_one() == 0

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest import load_path
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.load import decimal_type
 
 LONG = "x" * 100_000 + " é€😀"
@@ -96,7 +96,7 @@ def _naive_utc(value: datetime | None) -> datetime | None:
 def load(tmp_path: Path, engine: sa.Engine, table: str, content: str = ROWS) -> int:
     path = tmp_path / f"{table}.csv"
     path.write_text(HEADER + content, encoding="utf-8", newline="")
-    report = load_path(every_kind(table), path, f"{path.name}@1", engine, "test")
+    report = Ingestor(engine, "test").load_file(every_kind(table), path, f"{path.name}@1")
     assert report.rows_rejected == 0, report.failure_samples
     return report.rows_loaded
 
@@ -159,10 +159,12 @@ def test_an_append_reload_replaces_exactly_its_rows(tmp_path, engine):
     other.write_text(
         HEADER + "9,1,1,1,true,2026-01-01,2026-01-01 00:00:00,2026-01-01T00:00:00Z,x\n"
     )
-    load_path(every_kind("every_kind"), other, "other.csv@1", engine, "test")
+    Ingestor(engine, "test").load_file(every_kind("every_kind"), other, "other.csv@1")
     path = tmp_path / "every_kind.csv"
 
-    report = load_path(every_kind("every_kind"), path, f"{path.name}@1", engine, "r", reload=True)
+    report = Ingestor(engine, "r").load_file(
+        every_kind("every_kind"), path, f"{path.name}@1", reload=True
+    )
 
     assert (report.rows_loaded, report.rows_replaced) == (len(EXPECTED), len(EXPECTED))
     assert stored(engine, "every_kind")[:-1] == EXPECTED

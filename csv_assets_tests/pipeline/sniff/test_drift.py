@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from csv_assets.catalog import load_catalog
-from csv_assets.ingest import ingest_file, load_path
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.sniff import compare_dialects, sniff_csv
 from csv_assets.storage import Delivery, SourceFolders
@@ -47,8 +47,10 @@ def test_the_ledger_gives_each_load_the_previous_delivery_to_compare_with(engine
     source = load_catalog()["customers"]
     inbox = data_dir / "inbox" / "customers"
 
-    first = load_path(source, inbox / "customers_2026-11-01.csv", "first@1", engine, "r1")
-    second = load_path(source, inbox / "kunden_eu_2026-11-02.csv", "second@2", engine, "r2")
+    first = Ingestor(engine, "r1").load_file(source, inbox / "customers_2026-11-01.csv", "first@1")
+    second = Ingestor(engine, "r2").load_file(
+        source, inbox / "kunden_eu_2026-11-02.csv", "second@2"
+    )
 
     assert first.drift == [] and first.drift_against is None
     assert second.drift_against == "first@1"
@@ -58,13 +60,13 @@ def test_the_ledger_gives_each_load_the_previous_delivery_to_compare_with(engine
 def test_a_rejected_files_report_says_what_drifted(engine, data_dir):
     source = load_catalog()["payments"]
     folders = SourceFolders.under(data_dir, "payments", source.inbox)
-    load_path(source, folders.inbox / "payments_2026-11-01.psv", "first@1", engine, "r1")
+    Ingestor(engine, "r1").load_file(source, folders.inbox / "payments_2026-11-01.psv", "first@1")
     renamed = (folders.inbox / "payments_2026-11-01.psv").read_text().replace("paid_at", "paid_on")
     path = drop(data_dir, "payments", "renamed.psv", renamed)
     delivery = Delivery.of(path.name, path.stat().st_mtime_ns)
 
     try:
-        ingest_file(source, delivery, folders, engine, "r2")
+        Ingestor(engine, "r2").load(source, delivery, folders)
         raise AssertionError("a missing required column must reject the file")
     except BadFileError as error:
         report = error.as_report()

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from csv_assets.catalog import load_catalog
-from csv_assets.ingest import load_path
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.load import quarantine
 
 ORDERS = load_catalog()["orders"].model_copy(update={"max_rejected_fraction": 0.5})
@@ -20,7 +20,7 @@ def test_a_row_that_fails_a_cast_is_checked_against_its_other_rules(tmp_path, en
         + "4,1001,2026-11-01T08:15:00Z,paid,ABC-1004,1,9.99,\n"
     )
 
-    report = load_path(ORDERS, path, "orders_mixed.csv@1", engine, "run")
+    report = Ingestor(engine, "run").load_file(ORDERS, path, "orders_mixed.csv@1")
 
     assert (report.rows_loaded, report.rows_rejected) == (2, 2)
     with engine.connect() as conn:

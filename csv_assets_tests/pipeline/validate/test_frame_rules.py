@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest import load_path
+from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import quarantine
 
@@ -23,7 +23,7 @@ def test_a_row_breaking_a_dataframe_rule_is_quarantined_under_that_rule(tmp_path
         "3,2026-11-01T10:00:00Z,2026-11-01T18:30:00Z,40\n"
     )
 
-    report = load_path(SOURCE, path, "legs.csv@1", engine, "run")
+    report = Ingestor(engine, "run").load_file(SOURCE, path, "legs.csv@1")
 
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
     assert report.rejects_by_rule == {"frame__arrives_after_departure": 1}
@@ -41,7 +41,7 @@ def test_a_whole_file_rule_that_fails_rejects_the_file_naming_the_rule(tmp_path,
     )
 
     try:
-        load_path(SOURCE, path, "empty_legs.csv@1", engine, "run")
+        Ingestor(engine, "run").load_file(SOURCE, path, "empty_legs.csv@1")
         raise AssertionError("a failing whole-file rule must reject the file")
     except BadFileError as error:
         message = error.describe()
