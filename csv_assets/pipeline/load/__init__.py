@@ -7,7 +7,6 @@ every function below writes into it, so rows, quarantine and ledger commit toget
 from csv_assets.pipeline.load.claims import claim_table
 from csv_assets.pipeline.load.decimals import decimal_type
 from csv_assets.pipeline.load.ledger_entries import (
-    LedgerEntry,
     Lineage,
     detect_drift,
     find_delivery,
@@ -15,9 +14,8 @@ from csv_assets.pipeline.load.ledger_entries import (
     record_delivery,
 )
 from csv_assets.pipeline.load.migrations import VERSION as LAYOUT_VERSION
-from csv_assets.pipeline.load.migrations import ensure_control_tables, layout_version
+from csv_assets.pipeline.load.migrations import ensure_control_tables
 from csv_assets.pipeline.load.modes import (
-    LoadMode,
     clear_previous,
     count_rows,
     delete_lines,
@@ -26,7 +24,6 @@ from csv_assets.pipeline.load.modes import (
 )
 from csv_assets.pipeline.load.quarantine_rows import write_quarantine
 from csv_assets.pipeline.load.tables import (
-    LINEAGE_COLUMNS,
     delivery_rows,
     existing_kinds,
     ledger,
@@ -35,15 +32,11 @@ from csv_assets.pipeline.load.tables import (
     staging_table,
     target_table,
 )
-from csv_assets.pipeline.load.write import RowWriter, open_writer, write_rows
+from csv_assets.pipeline.load.write import open_writer, write_rows
 
 __all__ = [
     "LAYOUT_VERSION",
-    "LINEAGE_COLUMNS",
-    "LedgerEntry",
     "Lineage",
-    "LoadMode",
-    "RowWriter",
     "claim_table",
     "clear_previous",
     "count_rows",
@@ -55,7 +48,6 @@ __all__ = [
     "ensure_control_tables",
     "existing_kinds",
     "find_delivery",
-    "layout_version",
     "ledger",
     "merge_staged",
     "next_delivery_id",
