@@ -204,9 +204,8 @@ def test_init_source_writes_its_pins_into_the_drafted_dialect(tmp_path, engine):
     drafted = cli(*args, "--pin", "has_header=false", "--pin", "delimiter=,")
 
     assert drafted.returncode == 0, drafted.stderr
-    drafted_yaml = yaml.safe_load(
-        (tmp_path / "defs" / "sources" / "people" / "defs.yaml").read_text()
-    )
+    drafted = tmp_path / "defs" / "sources" / "people" / "defs.yaml"
+    drafted_yaml = yaml.safe_load(drafted.read_text())
     assert drafted_yaml["attributes"]["dialect"] == {"has_header": False, "delimiter": ","}
     module = importlib.util.spec_from_file_location("people", tmp_path / "schemas" / "people.py")
     sys.modules["people"] = importlib.util.module_from_spec(module)
