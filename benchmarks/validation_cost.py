@@ -107,7 +107,7 @@ def _run_child(model: str, file: str, url: str, out: str) -> None:
                 "rows_read": report.rows_read,
                 "rows_loaded": report.rows_loaded,
                 "rows_quarantined": report.rows_rejected,
-                "rules_broken": dict(report.rejects_by_rule),
+                "rules_broken": dict(report.failures.by_rule),
                 "stages": {k: round(v, 3) for k, v in report.timings.items()},
             }
         )

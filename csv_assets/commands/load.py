@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     A file elsewhere stays where it is: it is the operator's, not a delivery.
     """
     from csv_assets.catalog import folders_for
+    from csv_assets.commands.render import report_text
     from csv_assets.ingest import Ingestor, create_warehouse_engine
     from csv_assets.pipeline.errors import BadFileError, LoadError
     from csv_assets.storage import Delivery, RemoteSettings, SourceFolders, is_remote
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.as_dict())
     else:
-        print(report.summary())
+        print(report_text(report))
     return 0
 
 

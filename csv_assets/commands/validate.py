@@ -19,8 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print what a load would do; exit 0 if it would load, 2 if it would be rejected."""
-    from dataclasses import asdict
-
+    from csv_assets.commands.render import verdict_text
     from csv_assets.ingest import Ingestor, create_warehouse_engine
     from csv_assets.pipeline.errors import LoadError
 
@@ -36,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if args.json:
-        print_json(asdict(verdict))
+        print_json(verdict.as_dict())
     else:
-        print(verdict.summary())
+        print(verdict_text(verdict))
     return 0 if verdict.would_load else 2

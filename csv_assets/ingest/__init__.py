@@ -13,6 +13,7 @@ from csv_assets.ingest.engine import (
     redacted_url,
 )
 from csv_assets.ingest.events import configure_logging
+from csv_assets.ingest.failures import FailureSample, RuleCount, broken_rules
 from csv_assets.ingest.ingestor import Ingestor
 from csv_assets.ingest.overview import SourceStatus, source_status
 from csv_assets.ingest.replay import ReplayReport
@@ -20,12 +21,15 @@ from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.verdict import Verdict
 
 __all__ = [
+    "FailureSample",
     "IngestReport",
     "Ingestor",
     "NoSuchFolderError",
     "ReplayReport",
+    "RuleCount",
     "SourceStatus",
     "Verdict",
+    "broken_rules",
     "configure_logging",
     "create_warehouse_engine",
     "reader",

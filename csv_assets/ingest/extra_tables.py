@@ -19,7 +19,7 @@ def set_aside(
             path,
             delivery,
             line,
-            report.dialect["encoding"],
+            report.dialect.encoding,
             {
                 "file": delivery.name,
                 "rule": "extra_table",

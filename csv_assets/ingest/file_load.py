@@ -7,14 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
+from csv_assets.ingest.failures import FailureTally
 from csv_assets.ingest.refusals import blocked, check_shrink, over_budget
-from csv_assets.ingest.report import FailureTally, IngestReport
+from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.load import (
     Lineage,
@@ -120,12 +122,9 @@ class FileLoad:
             rows_rejected=outcome.tally.rows,
             rows_replaced=replaced,
             table_rows=table_rows,
-            rejects_by_rule=dict(outcome.tally.by_rule),
-            samples_by_rule=outcome.tally.samples_by_rule,
-            top_rules=outcome.tally.top_rules(),
-            failure_samples=outcome.tally.samples,
-            preview=outcome.preview,
-            timings=self.timings,
+            failures=outcome.tally.freeze(),
+            preview=tuple(outcome.preview),
+            timings=MappingProxyType(dict(self.timings)),
         )
 
     def _write_chunks(self, conn: sa.Connection, written: sa.Table, *, exact: bool) -> Outcome:

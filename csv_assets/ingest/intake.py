@@ -103,7 +103,7 @@ def _finish(report: IngestReport, folders: Folders, path: Path, delivery: Delive
     its file stays where it is, and the next load of it, a duplicate then, finishes the work.
     """
     pending: list[str] = []
-    line = report.dialect.get("table_end_line")
+    line = report.dialect.table_end_line
     if line is not None and delivery.key in (report.partition_key, report.duplicate_of):
         try:
             report = replace(report, set_aside=set_aside(folders, path, delivery, report, line))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest.report import FailureTally
+from csv_assets.ingest.failures import FailureTally
 from csv_assets.pipeline.errors import BadFileError, Refusal
 from csv_assets.pipeline.sniff import Drift
 
@@ -24,7 +24,8 @@ def over_budget(
     ``stopped_at`` is the line where reading stopped once the budget was broken for good; the
     counts are then floors ("at least"), ``repeats`` (keys repeated within a chunk) included.
     """
-    first = tally.samples[0] if tally.samples else {}
+    first = tally.samples[0] if tally.samples else None
+    message = first.message if first else ""
     budget = {
         "max_rejected_rows": source.max_rejected_rows,
         "max_rejected_fraction": source.max_rejected_fraction,
@@ -35,22 +36,21 @@ def over_budget(
         rejected = f"at least {counted} rows break"
         stopped = f" (reading stopped at line {stopped_at})"
         if repeats and not first:
-            first = {"message": f"key ({', '.join(source.key_columns)}) repeats within the file"}
+            message = f"key ({', '.join(source.key_columns)}) repeats within the file"
     return BadFileError(
         path.name,
         f"{rejected} the schema, over the error budget "
         f"{ {k: v for k, v in budget.items() if v is not None} or 'of zero rejected rows' }"
-        f"{stopped}; nothing was loaded. First: {first.get('message', '')}",
-        line=first.get("line"),
-        column=first.get("column"),
+        f"{stopped}; nothing was loaded. First: {message}",
+        line=first.line if first else None,
+        column=first.column if first else None,
         rule=Refusal.ERROR_BUDGET,
         details={
             "rows_read": read,
             "rows_rejected": counted,
             "rows_rejected_is_floor": stopped_at is not None,
             "budget": budget,
-            "top_rules": tally.top_rules(),
-            "failure_samples": tally.samples,
+            **tally.as_details(),
         },
     )
 
@@ -84,19 +84,18 @@ def check_shrink(source: SourceSpec, path: Path, replaced: int, loaded: int) -> 
 
 def blocked(path: Path, tally: FailureTally, rule: str) -> BadFileError:
     """The terminal error of a file that broke a rule its source declares blocking."""
-    first = tally.samples_by_rule[rule][0]
+    first = tally.examples[rule][0]
     return BadFileError(
         path.name,
         f"{tally.by_rule[rule]} row(s) break {rule}, which the source declares blocking; "
-        f"nothing was loaded. First: {first['message']}",
-        line=first["line"],
-        column=first["column"],
+        f"nothing was loaded. First: {first.message}",
+        line=first.line,
+        column=first.column,
         rule=rule,
         details={
             "check": rule,
             "rows_rejected": tally.rows,
-            "top_rules": tally.top_rules(),
-            "failure_samples": tally.samples,
+            **tally.as_details(),
         },
     )
 

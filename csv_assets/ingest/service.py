@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 import sqlalchemy as sa
 
@@ -165,12 +166,11 @@ def _ingest(
             bytes=digest.bytes,
             status="loaded",
             load_mode=source.load_mode,
-            dialect=dialect.describe(),
+            dialect=dialect,
             columns=plan.columns,
             ignored_columns=plan.ignored,
             added_columns=plan.added,
-            drift=[change.as_dict() for change in drift.changes],
-            drift_against=drift.against,
+            drift=drift,
         )
         prior = find_delivery(conn, source.name, sha256)
         if prior is not None and not (reload and prior.partition_key == partition_key):
@@ -180,7 +180,7 @@ def _ingest(
                 status="duplicate",
                 duplicate_of=prior.partition_key,
                 table_rows=count_rows(conn, table),
-                timings=timings,
+                timings=MappingProxyType(dict(timings)),
             )
         delivery_id = prior.delivery_id if prior is not None else None
         lineage = Lineage(

@@ -2,65 +2,95 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
+from csv_assets.ingest.failures import RuleCount, broken_rules
+from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.service import dry_run
 from csv_assets.pipeline.errors import BadFileError
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """A file checked against a source without writing anything."""
+    """A file checked against a source without writing anything.
+
+    Attributes:
+        outcome: ``load``, ``duplicate`` or ``reject``.
+        reason: Why it would be rejected, or which delivery has its content already.
+        budget: The rejected rows' share against the source's error budget, in words.
+        blocking: Which blocking rules the file broke, or that it broke none.
+        rules: The broken rules: how many rows, and the first few of each.
+        report: What the load would report (``None`` for a file that would be rejected).
+        rejection: Why it would be rejected (``None`` for a file that would load).
+    """
 
     source: str
     file: str
-    outcome: str
-    """``load``, ``duplicate`` or ``reject``."""
+    outcome: Literal["load", "duplicate", "reject"]
     reason: str = ""
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
     budget: str = ""
     blocking: str = ""
-    quarantine: list[dict[str, Any]] = field(default_factory=list)
-    """Per broken rule: how many rows, and the lines of the first few."""
-    report: dict[str, Any] = field(default_factory=dict)
+    rules: tuple[RuleCount, ...] = ()
+    report: IngestReport | None = None
+    rejection: BadFileError | None = None
 
     @property
     def would_load(self) -> bool:
         """Whether a load now would take the file (a copy already loaded counts: a no-op)."""
         return self.outcome != "reject"
 
-    def summary(self) -> str:
-        """Lines for a terminal: the verdict first, then counts, budget and rules with lines."""
-        head = {
+    @property
+    def headline(self) -> str:
+        """The verdict in one line."""
+        return {
             "load": f"would load {self.rows_loaded:,} of {self.rows_read:,} row(s)",
             "duplicate": f"already loaded: {self.reason}",
             "reject": f"would be REJECTED: {self.reason}",
         }[self.outcome]
-        lines = [
-            f"{self.file} as source {self.source} (dry run: nothing was written)",
-            f"  {head}",
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the verdict, its counts, its rules with their lines, and the report."""
+        values = {name: getattr(self, name) for name in PLAIN}
+        values["quarantine"] = [
+            {
+                "rule": rule.rule,
+                "rows": rule.count,
+                "lines": [example.line for example in rule.examples],
+                "more": rule.count > len(rule.examples),
+                "message": rule.example.message,
+            }
+            for rule in self.rules
         ]
-        if self.rows_read and self.outcome == "reject":
-            lines.append(f"  {self.rows_rejected:,} row(s) break the schema: {self.budget}")
-        elif self.rows_read:
-            lines.append(f"  would quarantine {self.rows_rejected:,} row(s): {self.budget}")
-        if self.blocking:
-            lines.append(f"  blocking rules: {self.blocking}")
-        for rule in self.quarantine:
-            where = ", ".join(str(line) for line in rule["lines"]) + (
-                ", ..." if rule["more"] else ""
-            )
-            lines.append(
-                f"  {rule['rows']:>7,} x {rule['rule']} (lines {where}): {rule['message']}"
-            )
-        return "\n".join(lines)
+        values["report"] = (
+            self.report.as_dict()
+            if self.report is not None
+            else self.rejection.as_report()
+            if self.rejection is not None
+            else {}
+        )
+        return values
+
+
+PLAIN = (
+    "source",
+    "file",
+    "outcome",
+    "reason",
+    "rows_read",
+    "rows_loaded",
+    "rows_rejected",
+    "budget",
+    "blocking",
+)
+"""The verdict's plain fields, as ``as_dict`` gives them."""
 
 
 def validate_file(source: SourceSpec, path: Path, engine: sa.Engine) -> Verdict:
@@ -83,8 +113,8 @@ def validate_file(source: SourceSpec, path: Path, engine: sa.Engine) -> Verdict:
             rows_rejected=rejected,
             budget=_budget(source, rejected, read) if read else "",
             blocking=_blocking(source, details.get("check")),
-            quarantine=_rules(details.get("top_rules", [])),
-            report=error.as_report(),
+            rules=broken_rules(details),
+            rejection=error,
         )
     return Verdict(
         source=source.name,
@@ -96,8 +126,8 @@ def validate_file(source: SourceSpec, path: Path, engine: sa.Engine) -> Verdict:
         rows_rejected=report.rows_rejected,
         budget=_budget(source, report.rows_rejected, report.rows_read),
         blocking=_blocking(source, None),
-        quarantine=_rules(report.top_rules),
-        report=report.as_dict(),
+        rules=report.failures.top(),
+        report=report,
     )
 
 
@@ -117,16 +147,3 @@ def _blocking(source: SourceSpec, broken: str | None) -> str:
         return ""
     named = [*source.blocking_rules, *(["dialect_drift"] if source.on_drift == "fail" else [])]
     return f"{broken} broken" if broken else f"none broken ({', '.join(named)})"
-
-
-def _rules(top_rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "rule": rule["rule"],
-            "rows": rule["count"],
-            "lines": [example["line"] for example in rule["examples"]],
-            "more": rule["count"] > len(rule["examples"]),
-            "message": rule["example"]["message"],
-        }
-        for rule in top_rules
-    ]

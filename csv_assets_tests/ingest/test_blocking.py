@@ -68,5 +68,5 @@ def test_a_delivery_breaking_a_blocking_rule_loads_nothing_and_names_the_rule(da
 def test_the_same_rule_not_blocking_quarantines_its_rows_and_loads_the_rest(data_dir, engine):
     report = ingest(data_dir, engine, CATALOG["orders"], "orders_2026-11-02.csv")
 
-    assert report.status == "loaded" and report.rejects_by_rule["status__isin"] >= 1
+    assert report.status == "loaded" and report.failures.by_rule["status__isin"] >= 1
     assert count(engine, sa.text("SELECT count(*) FROM orders")) == report.rows_loaded > 0

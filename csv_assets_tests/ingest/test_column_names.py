@@ -26,7 +26,7 @@ def test_a_memo_column_that_folds_to_a_models_name_never_takes_its_place(tmp_pat
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT note FROM orders")).scalar_one() == "gift wrap please"
     assert report.ignored_columns == ("Nöte",)
-    assert any("'Nöte' (column 8) is note_2" in note for note in report.dialect["notes"])
+    assert any("'Nöte' (column 8) is note_2" in note for note in report.dialect.notes)
 
 
 def test_fail_blames_the_cell_the_model_does_not_know(tmp_path, engine):

@@ -44,7 +44,7 @@ def test_a_drafted_model_loads_its_own_sample_whole(path: Path, tmp_path: Path):
 
     report = Ingestor(engine, "test").load_file(source, path, f"{path.name}@draft")
 
-    assert report.rows_rejected == 0, report.failure_samples
+    assert report.rows_rejected == 0, report.failures.samples
     assert report.rows_loaded == report.rows_read > 0
     engine.dispose()
 
@@ -104,7 +104,7 @@ def test_a_drafted_source_of_every_kind_loads_its_own_sample(
     )
 
     assert "nullable=True" in draft.model_source if nullable else True
-    assert report.rows_rejected == 0, report.failure_samples
+    assert report.rows_rejected == 0, report.failures.samples
     with engine.connect() as conn:
         loaded, missing = conn.execute(
             sa.text(f"SELECT count(*), count(*) - count(value) FROM {name}")

@@ -29,11 +29,11 @@ def test_a_header_only_file_is_an_empty_delivery_without_drift(data_dir, engine,
 
     report, _, _ = ingest(data_dir, engine, "orders", "orders_none.csv")
 
-    assert (report.status, report.rows_read, report.rows_loaded, report.drift) == (
+    assert (report.status, report.rows_read, report.rows_loaded, report.drift.changes) == (
         "loaded",
         0,
         0,
-        [],
+        (),
     )
     with engine.connect() as conn:
         entry = conn.execute(
@@ -95,7 +95,7 @@ def test_fields_padded_after_the_comma_load_without_the_padding(data_dir, engine
 
     report, _, _ = ingest(data_dir, engine, "orders", "orders_padded.csv")
 
-    assert report.dialect["skip_initial_space"] and report.rows_loaded == 3
+    assert report.dialect.skip_initial_space and report.rows_loaded == 3
     with engine.connect() as conn:
         notes = conn.execute(sa.text("SELECT status, note FROM orders ORDER BY order_id")).all()
     assert [tuple(n) for n in notes] == [("paid", None), ("placed", "gift"), ("shipped", None)]
@@ -111,9 +111,9 @@ def test_broken_utf8_bytes_load_as_replacement_characters_and_say_so(data_dir, e
 
     report, _, _ = ingest(data_dir, engine, "orders", "orders_broken.csv")
 
-    assert report.dialect["encoding"] == "utf-8"
-    assert report.dialect["encoding_errors"] == "replace"
-    assert any("U+FFFD" in note for note in report.dialect["notes"])
+    assert report.dialect.encoding == "utf-8"
+    assert report.dialect.encoding_errors == "replace"
+    assert any("U+FFFD" in note for note in report.dialect.notes)
     with engine.connect() as conn:
         notes = conn.execute(sa.text("SELECT note, count(*) FROM orders GROUP BY note")).all()
     assert sorted(map(tuple, notes)) == [("Café crème", 11), ("Café cr\ufffdme", 1)]

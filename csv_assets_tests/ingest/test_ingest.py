@@ -42,7 +42,7 @@ def test_sample_files_load_typed_with_lineage_and_move_to_archive(data_dir, engi
         5,
         0,
     )
-    assert report.dialect["encoding"] == "cp1252" and report.dialect["delimiter"] == ";"
+    assert report.dialect.encoding == "cp1252" and report.dialect.delimiter == ";"
     assert not (folders.inbox / delivery.name).exists()
     assert Path(report.file) == folders.archive / delivery.stamp / delivery.name
     with engine.connect() as conn:

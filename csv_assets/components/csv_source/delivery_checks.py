@@ -21,7 +21,7 @@ import dagster as dg
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.metadata import table, top_rule_rows
-from csv_assets.ingest import IngestReport
+from csv_assets.ingest import IngestReport, broken_rules
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.validate import Rule
 
@@ -115,7 +115,7 @@ def rejected_result(source: SourceSpec, error: BadFileError) -> dg.AssetCheckRes
         "requeue": f"csv-assets requeue {source.name} {shlex.quote(error.file.rpartition('/')[2])}",
     }
     if error.details.get("top_rules"):
-        metadata["rows_by_rule"] = table(top_rule_rows(error.details["top_rules"]))
+        metadata["rows_by_rule"] = table(top_rule_rows(broken_rules(error.details)))
     return dg.AssetCheckResult(
         check_name=DELIVERY_ACCEPTED,
         passed=False,
@@ -143,13 +143,18 @@ def _rule_results(
     """Each rule's result: how many rows of this delivery broke it, with examples."""
     results = []
     for rule in rules:
-        failures = report.rejects_by_rule.get(rule.key, 0)
+        failures = report.failures.by_rule.get(rule.key, 0)
         metadata: dict[str, Any] = {"failures": failures}
         if failures:
             metadata["examples"] = table(
                 [
-                    {k: sample.get(k) for k in ("line", "column", "value", "message")}
-                    for sample in report.samples_by_rule.get(rule.key, [])
+                    {
+                        "line": sample.line,
+                        "column": sample.column,
+                        "value": sample.value,
+                        "message": sample.message,
+                    }
+                    for sample in report.failures.examples.get(rule.key, ())
                 ]
             )
         results.append(
@@ -174,22 +179,24 @@ def _frame_results(report: IngestReport, on_drift: str) -> list[dg.AssetCheckRes
     rejected = report.rows_rejected
     schema_metadata: dict[str, Any] = {"rows_rejected": rejected}
     if rejected:
-        schema_metadata["quarantined_by_rule"] = table(top_rule_rows(report.top_rules))
-        schema_metadata["failure_samples"] = table(report.failure_samples)
-    drift_metadata: dict[str, Any] = {"previous_delivery": report.drift_against or "none"}
-    if report.drift:
-        drift_metadata["changes"] = table(report.drift)
+        schema_metadata["quarantined_by_rule"] = table(top_rule_rows(report.failures.top()))
+        samples = [sample.as_dict() for sample in report.failures.samples]
+        schema_metadata["failure_samples"] = table(samples)
+    drift = report.drift
+    drift_metadata: dict[str, Any] = {"previous_delivery": drift.against or "none"}
+    if drift.changes:
+        drift_metadata["changes"] = table([change.as_dict() for change in drift.changes])
     reconciled = report.rows_read == report.rows_loaded + report.rows_rejected
     return [
         dg.AssetCheckResult(
             check_name=DIALECT_DRIFT,
-            passed=not report.drift,
+            passed=not drift.changes,
             severity=ERROR if on_drift == "fail" else WARN,
-            description="warning: " + "; ".join(change["detail"] for change in report.drift)
-            if report.drift
+            description="warning: " + "; ".join(change.detail for change in drift.changes)
+            if drift.changes
             else (
-                f"written like {report.drift_against}"
-                if report.drift_against
+                f"written like {drift.against}"
+                if drift.against
                 else "the first delivery: nothing to compare with"
             ),
             metadata=drift_metadata,

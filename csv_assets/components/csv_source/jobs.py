@@ -28,7 +28,7 @@ def validate_file_op(
     if not path.is_file():
         raise dg.Failure(f"{path} is not a file on this worker", allow_retries=False)
     verdict = Ingestor(warehouse.engine, context.run.run_id).dry_run(_source(config.source), path)
-    context.log.info(verdict.summary())
+    context.log.info(f"{path.name}: {verdict.headline}")
     metadata: dict[str, Any] = {
         "verdict": verdict.outcome,
         "rows_read": verdict.rows_read,
@@ -36,12 +36,21 @@ def validate_file_op(
         "rows_would_quarantine": verdict.rows_rejected,
         "budget": verdict.budget or "nothing read",
         "quarantine": table(
-            [{**rule, "lines": ", ".join(map(str, rule["lines"]))} for rule in verdict.quarantine]
+            [
+                {
+                    "rule": rule.rule,
+                    "rows": rule.count,
+                    "lines": ", ".join(str(example.line) for example in rule.examples)
+                    + (", ..." if rule.count > len(rule.examples) else ""),
+                    "message": rule.example.message,
+                }
+                for rule in verdict.rules
+            ]
         ),
-        "preview": table(verdict.report.get("preview", [])),
+        "preview": table(verdict.report.preview if verdict.report else ()),
     }
     if not verdict.would_load:
-        raise dg.Failure(verdict.summary(), metadata=metadata, allow_retries=False)
+        raise dg.Failure(f"{path.name}: {verdict.headline}", metadata=metadata, allow_retries=False)
     return dg.Output(True, metadata=metadata)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import dagster as dg
 
-from csv_assets.ingest import IngestReport
+from csv_assets.ingest import IngestReport, RuleCount
 from csv_assets.pipeline.dialect import unsure_note
 from csv_assets.pipeline.validate import ColumnSpec
 
@@ -62,7 +62,7 @@ def column_schema(columns: Iterable[ColumnSpec]) -> dg.TableSchema:
 
 def materialization_metadata(report: IngestReport, database_uri: str) -> dict[str, Any]:
     """A delivery's metadata: counts, file and timings first, then the tables behind them."""
-    dialect = report.dialect
+    dialect = report.dialect.describe()
     metadata: dict[str, Any] = {
         "dagster/row_count": report.table_rows,
         "dagster/partition_row_count": report.rows_loaded,
@@ -85,11 +85,11 @@ def materialization_metadata(report: IngestReport, database_uri: str) -> dict[st
         "column_types": table(type_rows(dialect), {"confidence": CONFIDENCE}, limit=200),
     }
     if report.rows_rejected:
-        metadata["quarantined_by_rule"] = table(top_rule_rows(report.top_rules))
-    if report.drift_against:
-        metadata["drift_against"] = report.drift_against
-    if report.drift:
-        metadata["drift"] = table(report.drift)
+        metadata["quarantined_by_rule"] = table(top_rule_rows(report.failures.top()))
+    if report.drift.against:
+        metadata["drift_against"] = report.drift.against
+    if report.drift.changes:
+        metadata["drift"] = table([change.as_dict() for change in report.drift.changes])
     if report.rows_replaced:
         metadata["rows_replaced"] = report.rows_replaced
     if report.added_columns:
@@ -178,15 +178,15 @@ def type_rows(dialect: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def top_rule_rows(top_rules: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The rules rows broke (``IngestReport.top_rules``): how many, and the first row of each."""
+def top_rule_rows(top_rules: Sequence[RuleCount]) -> list[dict[str, Any]]:
+    """The rules rows broke: how many, and the first row of each."""
     return [
         {
-            "rule": rule["rule"],
-            "rows": rule["count"],
-            "line": rule["example"]["line"],
-            "column": rule["example"]["column"],
-            "message": rule["example"]["message"],
+            "rule": rule.rule,
+            "rows": rule.count,
+            "line": rule.example.line,
+            "column": rule.example.column,
+            "message": rule.example.message,
         }
         for rule in top_rules
     ]

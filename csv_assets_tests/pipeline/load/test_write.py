@@ -97,7 +97,7 @@ def load(tmp_path: Path, engine: sa.Engine, table: str, content: str = ROWS) -> 
     path = tmp_path / f"{table}.csv"
     path.write_text(HEADER + content, encoding="utf-8", newline="")
     report = Ingestor(engine, "test").load_file(every_kind(table), path, f"{path.name}@1")
-    assert report.rows_rejected == 0, report.failure_samples
+    assert report.rows_rejected == 0, report.failures.samples
     return report.rows_loaded
 
 

@@ -52,9 +52,9 @@ def test_the_ledger_gives_each_load_the_previous_delivery_to_compare_with(engine
         source, inbox / "kunden_eu_2026-11-02.csv", "second@2"
     )
 
-    assert first.drift == [] and first.drift_against is None
-    assert second.drift_against == "first@1"
-    assert {c["aspect"] for c in second.drift} >= {"encoding", "delimiter", "decimal"}
+    assert first.drift.changes == () and first.drift.against is None
+    assert second.drift.against == "first@1"
+    assert {c.aspect for c in second.drift.changes} >= {"encoding", "delimiter", "decimal"}
 
 
 def test_a_rejected_files_report_says_what_drifted(engine, data_dir):

@@ -26,7 +26,7 @@ def test_a_row_breaking_a_dataframe_rule_is_quarantined_under_that_rule(tmp_path
     report = Ingestor(engine, "run").load_file(SOURCE, path, "legs.csv@1")
 
     assert (report.rows_read, report.rows_loaded, report.rows_rejected) == (3, 2, 1)
-    assert report.rejects_by_rule == {"frame__arrives_after_departure": 1}
+    assert report.failures.by_rule == {"frame__arrives_after_departure": 1}
     with engine.connect() as conn:
         held = conn.execute(sa.select(quarantine.c.line, quarantine.c.rule)).all()
     assert [tuple(r) for r in held] == [(3, "arrives_after_departure")]
