@@ -1,15 +1,13 @@
 """The code location: every source's definitions from defs/, plus resources and automation."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
 from csv_assets.catalog import load_catalog
 from csv_assets.components.csv_source.jobs import replay_quarantine_job, validate_file_job
-from csv_assets.components.csv_source.resources import DropFolders, Warehouse
+from csv_assets.components.csv_source.resources import Warehouse, drop_folders_from_env
 from csv_assets.ingest import configure_logging
-from csv_assets.storage import SETTINGS_ENV
 
 
 @dg.definitions
@@ -22,10 +20,7 @@ def defs() -> dg.Definitions:
         dg.Definitions(
             resources={
                 "warehouse": Warehouse(database_url=dg.EnvVar("CSV_ASSETS_DATABASE_URL")),
-                "drop_folders": DropFolders(
-                    data_dir=dg.EnvVar("CSV_ASSETS_DATA_DIR"),
-                    **{field: optional_env(name) for field, name in SETTINGS_ENV.items()},
-                ),
+                "drop_folders": drop_folders_from_env(),
             },
             jobs=[validate_file_job, replay_quarantine_job],
             sensors=[
@@ -38,8 +33,3 @@ def defs() -> dg.Definitions:
             ],
         ),
     )
-
-
-def optional_env(name: str) -> dg.EnvVar | None:
-    """``name`` as a resource's env var if the environment sets it (the UI shows which)."""
-    return dg.EnvVar(name) if os.environ.get(name) else None

@@ -1,9 +1,7 @@
 """``build_csv_asset``: one partitioned asset per source, a thin shell around the load step."""
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
@@ -13,7 +11,11 @@ from csv_assets.components.csv_source.deliveries_step import StepEvent, load_del
 from csv_assets.components.csv_source.delivery_checks import check_specs
 from csv_assets.components.csv_source.metadata import column_schema
 from csv_assets.components.csv_source.recovery import run_lock
-from csv_assets.components.csv_source.resources import DropFolders, Warehouse
+from csv_assets.components.csv_source.resources import (
+    DropFolders,
+    Warehouse,
+    drop_folders_from_env,
+)
 from csv_assets.pipeline.validate import columns_of, contract_rules, import_model
 
 
@@ -129,8 +131,8 @@ def ensure_pool(instance: dg.DagsterInstance, source: SourceSpec) -> None:
 
 
 def drop_location(source: SourceSpec) -> str:
-    """The source's drop folder as the code location sees it: a URL or an absolute path."""
-    return source.drop_location(Path(os.environ.get("CSV_ASSETS_DATA_DIR", "data")))
+    """The source's drop folder as the ``drop_folders`` resource will give it to the runs."""
+    return drop_folders_from_env().location(source)
 
 
 def _describe(source: SourceSpec) -> str:

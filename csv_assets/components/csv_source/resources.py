@@ -1,5 +1,6 @@
 """Resources: the warehouse (owns the SQLAlchemy engine) and the drop folders (own the stores)."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -8,7 +9,9 @@ from pydantic import Field, PrivateAttr
 
 from csv_assets.catalog import SourceSpec, folders_for
 from csv_assets.ingest import create_warehouse_engine, reader
-from csv_assets.storage import Folders, RemoteSettings
+from csv_assets.storage import SETTINGS_ENV, Folders, RemoteSettings, is_remote
+
+DATA_DIR_ENV = "CSV_ASSETS_DATA_DIR"
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -78,6 +81,19 @@ class DropFolders(dg.ConfigurableResource):
         """Where load steps hold their runs' locks: what tells a live run from a dead one."""
         return self.settings().spool_dir / "runs"
 
+    def location(self, source: SourceSpec) -> str:
+        """Where ``source``'s files drop, as this resource's runs will find it (the UI shows it).
+
+        Read before any run, from the same setting the runs resolve: a URL, an absolute path,
+        or the inbox below a data folder whose environment variable is not set (yet).
+        """
+        data_dir: str | None = self.data_dir
+        if isinstance(self.data_dir, dg.EnvVar):
+            data_dir = self.data_dir.get_value()
+        if data_dir is None and not is_remote(source.inbox):
+            return f"{source.inbox} below ${DATA_DIR_ENV} (not set here)"
+        return source.drop_location(Path(data_dir or "."))
+
     def folders(self, source: SourceSpec) -> Folders:
         """The inbox, archive and rejected folders of ``source``; one store per source a run."""
         if source.name not in self._opened:
@@ -89,3 +105,19 @@ class DropFolders(dg.ConfigurableResource):
         for folders in self._opened.values():
             folders.close()
         self._opened.clear()
+
+
+def drop_folders_from_env() -> DropFolders:
+    """The ``drop_folders`` resource the code location binds: every setting an env var.
+
+    Resolved by each run and tick; the asset's description reads the same setting.
+    """
+    return DropFolders(
+        data_dir=dg.EnvVar(DATA_DIR_ENV),
+        **{field: optional_env(name) for field, name in SETTINGS_ENV.items()},
+    )
+
+
+def optional_env(name: str) -> dg.EnvVar | None:
+    """``name`` as a resource's env var if the environment sets it (the UI shows which)."""
+    return dg.EnvVar(name) if os.environ.get(name) else None

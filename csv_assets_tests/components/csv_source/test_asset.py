@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from csv_assets.catalog import load_catalog
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.definitions import defs
 from csv_assets.storage import Delivery
@@ -31,6 +32,7 @@ METADATA_KEYS = [
     "column_types",
 ]
 """What every delivery's materialization shows first, in this order."""
+CATALOG = load_catalog()
 
 
 def materialize(source: str, name: str, data_dir, database_url, instance):
@@ -148,6 +150,29 @@ def test_every_source_asset_describes_its_table_and_drop_folder(source):
     assert f"Files dropped into {folder} load into table {source}," in spec.description
     assert "`" not in spec.description
     assert spec.metadata["dagster/table_name"] == source
+
+
+def test_the_ui_shows_the_drop_folder_the_runs_resource_reads(monkeypatch, data_dir):
+    monkeypatch.setenv("CSV_ASSETS_DATA_DIR", str(data_dir))
+    definitions = defs()
+    spec = definitions.get_assets_def("orders").specs_by_key[dg.AssetKey("orders")]
+
+    with dg.build_resources({"drop_folders": definitions.resources["drop_folders"]}) as resources:
+        inbox = resources.drop_folders.folders(CATALOG["orders"]).inbox
+
+    assert inbox == data_dir / "inbox" / "orders" and inbox.is_dir()
+    assert f"Files dropped into {inbox} load" in spec.description
+    assert spec.metadata["drop_folder"] == str(inbox)
+
+
+def test_the_ui_says_when_the_data_folder_is_not_set(monkeypatch):
+    monkeypatch.delenv("CSV_ASSETS_DATA_DIR", raising=False)
+
+    spec = defs().get_assets_def("orders").specs_by_key[dg.AssetKey("orders")]
+
+    assert "Files dropped into inbox/orders below $CSV_ASSETS_DATA_DIR (not set here)" in (
+        spec.description
+    )
 
 
 def test_the_load_job_leaves_a_rejected_deliverys_other_checks_without_a_result(
