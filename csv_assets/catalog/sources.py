@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import (
@@ -22,7 +22,8 @@ from csv_assets.catalog.templates import rendered
 from csv_assets.pipeline.validate import import_model
 from csv_assets.storage import is_remote
 
-SOURCES_DIR = Path(__file__).parent.parent / "defs" / "sources"
+DEFS_DIR = Path(__file__).parent.parent / "defs"
+"""The project's ``defs_module`` (``[tool.dg.project]``): Dagster loads components from it all."""
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
 
 
@@ -201,46 +202,55 @@ class CatalogError(ValueError):
     """A source's YAML is not a valid source: one line naming the file, the field and why."""
 
 
-def load_catalog(sources_dir: Path = SOURCES_DIR) -> dict[str, SourceSpec]:
-    """Read every ``defs.yaml`` of type CsvSource below ``sources_dir``, keyed by source name.
+def load_catalog(defs_dir: Path = DEFS_DIR) -> dict[str, SourceSpec]:
+    """Read every ``defs.yaml`` of type CsvSource below ``defs_dir``, keyed by source name.
 
     Raises:
         CatalogError: A YAML file does not parse, or does not describe a valid source.
     """
-    catalog, problems = read_catalog(sources_dir)
+    catalog, problems = read_catalog(defs_dir)
     if problems:
         raise problems[0]
     return catalog
 
 
 def read_catalog(
-    sources_dir: Path = SOURCES_DIR,
+    defs_dir: Path = DEFS_DIR,
 ) -> tuple[dict[str, SourceSpec], list[CatalogError]]:
-    """The valid sources below ``sources_dir``, and one ``CatalogError`` per broken YAML.
+    """The valid sources below ``defs_dir``, and one ``CatalogError`` per broken YAML.
 
     What an operator's tool works from: one broken source is said, and the others still work.
     """
     catalog: dict[str, SourceSpec] = {}
     problems: list[CatalogError] = []
-    for path in sorted(sources_dir.rglob("defs.yaml")):
+    for path in sorted(defs_dir.rglob("defs.yaml")):
         try:
-            spec = _read_source(path, catalog)
-        except CatalogError as problem:
-            problems.append(problem)
+            documents = [doc or {} for doc in yaml.safe_load_all(path.read_text())]
+        except yaml.YAMLError as error:
+            problems.append(CatalogError(f"{path}: not YAML ({str(error).splitlines()[0]})"))
             continue
-        if spec is not None:
+        # One file may declare several components, as Dagster reads it: ``---`` between them.
+        for document in documents:
+            if not isinstance(document, dict) or not _is_source(document):
+                continue
+            try:
+                spec = _read_source(path, document, catalog)
+            except CatalogError as problem:
+                problems.append(problem)
+                continue
             catalog[spec.name] = spec
     return catalog, problems
 
 
-def _read_source(path: Path, catalog: dict[str, SourceSpec]) -> SourceSpec | None:
-    """The source ``path`` declares (None for another component), checked against ``catalog``."""
-    try:
-        document = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        raise CatalogError(f"{path}: not YAML ({str(error).splitlines()[0]})") from None
-    if not str(document.get("type", "")).endswith("CsvSource"):
-        return None
+def _is_source(document: dict[str, Any]) -> bool:
+    """Whether a component declaration is a ``CsvSource``'s (by its type's last name)."""
+    return str(document.get("type", "")).rpartition(".")[2] == "CsvSource"
+
+
+def _read_source(
+    path: Path, document: dict[str, Any], catalog: dict[str, SourceSpec]
+) -> SourceSpec:
+    """The source a ``path``'s component ``document`` declares, checked against ``catalog``."""
     try:
         attributes = rendered(document.get("attributes", {}))
     except ValueError as error:
