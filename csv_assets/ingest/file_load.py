@@ -18,20 +18,7 @@ from csv_assets.ingest.failures import FailureTally
 from csv_assets.ingest.refusals import blocked, check_shrink, over_budget
 from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.load import (
-    Lineage,
-    clear_previous,
-    count_rows,
-    delete_lines,
-    duplicate_key_lines,
-    merge_staged,
-    open_writer,
-    prepare_table,
-    record_delivery,
-    staging_table,
-    target_table,
-    write_quarantine,
-)
+from csv_assets.pipeline.load import DeliveryTable, Ledger, Lineage
 from csv_assets.pipeline.read import IrregularRows, iter_chunks, records_at
 from csv_assets.pipeline.validate import (
     LINE,
@@ -65,19 +52,16 @@ class FileLoad:
         """
         source, lineage = self.source, self.lineage
         with timed(self.timings, "load"):
-            table = prepare_table(
-                conn, target_table(source.table_name, self.plan.columns), self.plan.added
+            table = DeliveryTable.prepare(
+                conn, source.table_name, self.plan.columns, lineage, self.plan.added
             )
-            replaced = clear_previous(conn, table, source.load_mode, lineage)
-            written = table
-            if source.load_mode == "upsert":
-                written = staging_table(table)
-                written.create(conn)
+            replaced = table.clear_previous(source.load_mode)
+            written = table.staged() if source.load_mode == "upsert" else table
         try:
             with conn.begin_nested():
-                outcome = self._write_chunks(conn, written, exact=False)
+                outcome = self._write_chunks(written, exact=False)
         except IrregularRows:
-            outcome = self._write_chunks(conn, written, exact=True)
+            outcome = self._write_chunks(written, exact=True)
         if outcome.stopped_at is not None:
             raise over_budget(
                 source,
@@ -88,7 +72,7 @@ class FileLoad:
                 repeats=outcome.repeats,
             )
         if source.key_columns:
-            self._quarantine_repeated_keys(conn, written, outcome)
+            self._quarantine_repeated_keys(written, outcome)
         broken = [rule for rule in source.blocking_rules if outcome.tally.by_rule.get(rule)]
         if broken:
             raise blocked(self.path, outcome.tally, broken[0])
@@ -98,13 +82,11 @@ class FileLoad:
             check_shrink(source, self.path, replaced, outcome.rows_loaded)
         with timed(self.timings, "load"):
             if written is not table:
-                replaced = merge_staged(conn, written, table, source.key_columns)
-                written.drop(conn)
-            record_delivery(
-                conn,
+                replaced = written.merge_into(table, source.key_columns)
+            Ledger(conn).record(
                 lineage,
                 {
-                    "target_table": table.name,
+                    "target_table": table.table.name,
                     "bytes": base.bytes,
                     "file_sha256": base.file_sha256,
                     "rows_read": outcome.rows_read,
@@ -114,7 +96,7 @@ class FileLoad:
                     "dialect": self.dialect.describe(),
                 },
             )
-            table_rows = count_rows(conn, table)
+            table_rows = table.count()
         return replace(
             base,
             rows_read=outcome.rows_read,
@@ -127,11 +109,11 @@ class FileLoad:
             timings=MappingProxyType(dict(self.timings)),
         )
 
-    def _write_chunks(self, conn: sa.Connection, written: sa.Table, *, exact: bool) -> Outcome:
+    def _write_chunks(self, written: DeliveryTable, *, exact: bool) -> Outcome:
         """Stream the file chunk by chunk: validate, write good rows, quarantine bad ones."""
         outcome = Outcome()
         chunks = iter_chunks(self.path, self.dialect, self.source.chunk_rows, exact=exact)
-        with open_writer(conn, written, self.lineage) as writer:
+        with written.writer() as writer:
             while True:
                 with timed(self.timings, "read"):
                     chunk = next(chunks, None)
@@ -155,7 +137,7 @@ class FileLoad:
                     outcome.rows_loaded += writer.write(result.table)
                     if result.rejected:
                         writer.pause()
-                        write_quarantine(conn, result.rejected, self.lineage)
+                        written.quarantine(result.rejected)
                 if len(outcome.preview) < PREVIEW_ROWS:
                     head = result.table.drop_columns([LINE]).slice(0, PREVIEW_ROWS)
                     outcome.preview.extend(head.to_pylist()[: PREVIEW_ROWS - len(outcome.preview)])
@@ -175,16 +157,14 @@ class FileLoad:
             return 0
         return int(rows.num_rows - rows.select(keys).group_by(keys).aggregate([]).num_rows)
 
-    def _quarantine_repeated_keys(
-        self, conn: sa.Connection, written: sa.Table, outcome: Outcome
-    ) -> None:
+    def _quarantine_repeated_keys(self, written: DeliveryTable, outcome: Outcome) -> None:
         """Move rows whose key repeats in another chunk of the file to quarantine, all of them."""
         with timed(self.timings, "validate"):
             keys = self.source.key_columns
-            lines = duplicate_key_lines(conn, written, keys, self.lineage)
+            lines = written.repeated_key_lines(keys)
             if not lines:
                 return
-            delete_lines(conn, written, self.lineage, lines)
+            written.delete_lines(lines)
             cells = records_at(self.path, self.dialect, lines)
             message = f"key ({', '.join(keys)}) repeats within the file"
             rejected = [
@@ -197,7 +177,7 @@ class FileLoad:
             ]
             outcome.rows_loaded -= len(rejected)
             outcome.tally.add(rejected, self.path.name)
-            write_quarantine(conn, rejected, self.lineage)
+            written.quarantine(rejected)
 
 
 @dataclass

@@ -12,18 +12,7 @@ from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.service import plan_file
 from csv_assets.pipeline.dialect import dialect_from_description
 from csv_assets.pipeline.errors import BadFileError
-from csv_assets.pipeline.load import (
-    Lineage,
-    delivery_rows,
-    ledger,
-    merge_staged,
-    prepare_table,
-    quarantine,
-    staging_table,
-    target_table,
-    write_quarantine,
-    write_rows,
-)
+from csv_assets.pipeline.load import DeliveryTable, Ledger, Lineage, quarantine
 from csv_assets.pipeline.read import RawChunk
 from csv_assets.pipeline.validate import Contract, import_model, validate_chunk
 
@@ -74,9 +63,8 @@ def _replay_file(
     held: list[sa.Row[Any]],
     run_id: str,
 ) -> dict[str, int | str]:
-    entry = conn.execute(
-        sa.select(ledger).where(ledger.c.source == source.name, ledger.c.sha256 == sha256)
-    ).one()
+    deliveries = Ledger(conn)
+    entry = deliveries.entry(source.name, sha256)
     outcome: dict[str, int | str] = {"replayed": 0, "still_failing": len(held), "note": ""}
     dialect = dialect_from_description(entry.dialect, entry.header)
     try:
@@ -84,11 +72,11 @@ def _replay_file(
     except BadFileError as error:
         outcome["note"] = error.describe()
         return outcome
-    table = prepare_table(conn, target_table(source.table_name, plan.columns), plan.added)
     lineage = Lineage(
         source.name, entry.file_name, sha256, entry.partition_key, run_id, entry.delivery_id
     )
-    if source.load_mode == "replace" and _superseded(conn, table, lineage):
+    table = DeliveryTable.prepare(conn, source.table_name, plan.columns, lineage, plan.added)
+    if source.load_mode == "replace" and table.holds_others():
         outcome["note"] = "superseded: the table now holds a newer file (load mode replace)"
         return outcome
     width = len(dialect.columns)
@@ -102,41 +90,24 @@ def _replay_file(
     chunk = RawChunk(cells, pa.array([r.line for r in regular]).to_numpy(), [])
     result = validate_chunk(chunk, contract, plan, dialect, entry.file_name)
     if source.load_mode == "upsert":
-        staged = staging_table(table)
-        staged.create(conn)
-        write_rows(conn, staged, result.table, lineage)
-        merge_staged(conn, staged, table, source.key_columns)
-        staged.drop(conn)
+        staged = table.staged()
+        staged.write(result.table)
+        staged.merge_into(table, source.key_columns)
     else:
-        write_rows(conn, table, result.table, lineage)
+        table.write(result.table)
     passed = set(result.table.column("_source_line").to_pylist())
     ids = [r.id for r in held if r.line in passed]
     conn.execute(sa.delete(quarantine).where(quarantine.c.id.in_(ids)))
-    _refresh_reasons(conn, held, result.rejected, lineage)
-    conn.execute(
-        sa.update(ledger)
-        .where(ledger.c.source == source.name, ledger.c.sha256 == sha256)
-        .values(
-            rows_loaded=ledger.c.rows_loaded + len(ids),
-            rows_rejected=ledger.c.rows_rejected - len(ids),
-        )
-    )
+    _refresh_reasons(table, held, result.rejected)
+    deliveries.count_replayed(source.name, sha256, len(ids))
     outcome.update(replayed=len(ids), still_failing=len(held) - len(ids))
     return outcome
 
 
-def _superseded(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> bool:
-    """Whether the table holds another delivery's rows (a replace load came since)."""
-    others = sa.not_(delivery_rows(table, lineage.delivery_id))
-    return conn.execute(sa.select(sa.literal(1)).where(others).limit(1)).first() is not None
-
-
-def _refresh_reasons(
-    conn: sa.Connection, held: list[sa.Row[Any]], rejected: list[Any], lineage: Lineage
-) -> None:
+def _refresh_reasons(table: DeliveryTable, held: list[sa.Row[Any]], rejected: list[Any]) -> None:
     """Rows that still fail keep their place, with the reasons today's contract gives."""
     lines = {r.line for r in rejected}
     stale = [r.id for r in held if r.line in lines]
     if stale:
-        conn.execute(sa.delete(quarantine).where(quarantine.c.id.in_(stale)))
-        write_quarantine(conn, rejected, lineage)
+        table.conn.execute(sa.delete(quarantine).where(quarantine.c.id.in_(stale)))
+        table.quarantine(rejected)

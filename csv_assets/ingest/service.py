@@ -21,15 +21,11 @@ from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError, Refusal, database_failure, server_reason
 from csv_assets.pipeline.load import (
+    Ledger,
     Lineage,
-    claim_table,
     count_rows,
-    detect_drift,
     ensure_control_tables,
     existing_kinds,
-    find_delivery,
-    next_delivery_id,
-    target_table,
 )
 from csv_assets.pipeline.read import hash_drop
 from csv_assets.pipeline.sniff import sniff_csv, sniff_header
@@ -150,8 +146,9 @@ def _ingest(
         raise extra_table(path.name, dialect.table_end_line)
     with transaction() as conn:
         # First, so that of two loaders of one content the second sees the first's ledger entry.
-        claim_table(conn, source.table_name)
-        drift = detect_drift(conn, source.name, sha256, dialect)
+        deliveries = Ledger(conn)
+        deliveries.claim(source.table_name)
+        drift = deliveries.drift(source.name, sha256, dialect)
         plan = plan_file(conn, source, dialect, contract, path.name)
         if drift.changes and source.on_drift == "fail":
             raise drifted(path.name, drift)
@@ -172,14 +169,13 @@ def _ingest(
             added_columns=plan.added,
             drift=drift,
         )
-        prior = find_delivery(conn, source.name, sha256)
+        prior = deliveries.find(source.name, sha256)
         if prior is not None and not (reload and prior.partition_key == partition_key):
-            table = target_table(source.table_name, plan.columns)
             return replace(
                 base,
                 status="duplicate",
                 duplicate_of=prior.partition_key,
-                table_rows=count_rows(conn, table),
+                table_rows=count_rows(conn, source.table_name),
                 timings=MappingProxyType(dict(timings)),
             )
         delivery_id = prior.delivery_id if prior is not None else None
@@ -189,7 +185,7 @@ def _ingest(
             sha256,
             partition_key,
             run_id,
-            next_delivery_id(conn) if delivery_id is None else delivery_id,
+            deliveries.next_id() if delivery_id is None else delivery_id,
         )
         load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
         report = load.run(conn, base)
@@ -276,7 +272,7 @@ def check_header(
     except BadFileError as error:
         # A missing or unexpected column is often drift: say what changed since last time.
         with _reading(bind) as conn:
-            drift = detect_drift(conn, source.name, "", head)
+            drift = Ledger(conn).drift(source.name, "", head)
         error.details["drift"] = [change.as_dict() for change in drift.changes]
         error.details["drift_against"] = drift.against
         raise

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from csv_assets.pipeline.dialect import Dialect
+from csv_assets.pipeline.load.claims import claim_table
 from csv_assets.pipeline.load.tables import delivery_ids, ledger
 from csv_assets.pipeline.sniff import Drift, compare_dialects
 
@@ -40,65 +41,91 @@ class LedgerEntry:
     delivery_id: int | None
 
 
-def find_delivery(conn: sa.Connection, source: str, sha256: str) -> LedgerEntry | None:
-    """Return the ledger entry of this content for this source, if it was loaded before."""
-    row = conn.execute(
-        sa.select(
-            ledger.c.partition_key,
-            ledger.c.file_name,
-            ledger.c.rows_loaded,
-            ledger.c.loaded_at,
-            ledger.c.delivery_id,
-        ).where(ledger.c.source == source, ledger.c.sha256 == sha256)
-    ).first()
-    if row is None:
-        return None
-    values: tuple[Any, ...] = tuple(row)
-    return LedgerEntry(*values)
+class Ledger:
+    """The warehouse's record of loaded deliveries, read and written in the caller's transaction.
 
-
-def next_delivery_id(conn: sa.Connection) -> int:
-    """A delivery id no ledger entry has, for a delivery about to be loaded.
-
-    PostgreSQL's sequence never gives one twice, whoever asks at once. SQLite takes the largest
-    id plus one: every writing transaction holds the database's one write lock from its start,
-    so no other load can take the same id before this one commits or rolls back.
+    Every method runs on ``conn``; nothing here commits. A load claims its table first, so of
+    two loaders of one content the second waits, then finds the first one's entry.
     """
-    if conn.dialect.name == "postgresql":
-        return int(conn.execute(delivery_ids.next_value()).scalar_one())
-    largest = conn.execute(sa.select(sa.func.max(ledger.c.delivery_id))).scalar()
-    return int(largest or 0) + 1
 
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
 
-def record_delivery(conn: sa.Connection, lineage: Lineage, values: dict[str, Any]) -> None:
-    """Write the ledger entry for this content, replacing any earlier one of the same content."""
-    conn.execute(
-        sa.delete(ledger).where(
-            ledger.c.source == lineage.source, ledger.c.sha256 == lineage.sha256
+    def claim(self, table: str) -> None:
+        """Become the one writer of ``table`` and its ledger entries until the transaction ends."""
+        claim_table(self.conn, table)
+
+    def find(self, source: str, sha256: str) -> LedgerEntry | None:
+        """The entry of this content for this source, if it was loaded before."""
+        row = self.conn.execute(
+            sa.select(
+                ledger.c.partition_key,
+                ledger.c.file_name,
+                ledger.c.rows_loaded,
+                ledger.c.loaded_at,
+                ledger.c.delivery_id,
+            ).where(ledger.c.source == source, ledger.c.sha256 == sha256)
+        ).first()
+        if row is None:
+            return None
+        values: tuple[Any, ...] = tuple(row)
+        return LedgerEntry(*values)
+
+    def next_id(self) -> int:
+        """A delivery id no entry has, for a delivery about to be loaded.
+
+        PostgreSQL's sequence never gives one twice, whoever asks at once. SQLite takes the
+        largest id plus one: every writing transaction holds the database's one write lock from
+        its start, so no other load can take the same id before this one commits or rolls back.
+        """
+        if self.conn.dialect.name == "postgresql":
+            return int(self.conn.execute(delivery_ids.next_value()).scalar_one())
+        largest = self.conn.execute(sa.select(sa.func.max(ledger.c.delivery_id))).scalar()
+        return int(largest or 0) + 1
+
+    def record(self, lineage: Lineage, values: dict[str, Any]) -> None:
+        """Write the entry for this content, replacing any earlier one of the same content."""
+        self.conn.execute(sa.delete(ledger).where(*self._of(lineage.source, lineage.sha256)))
+        self.conn.execute(
+            sa.insert(ledger).values(
+                source=lineage.source,
+                sha256=lineage.sha256,
+                partition_key=lineage.partition_key,
+                file_name=lineage.file_name,
+                run_id=lineage.run_id,
+                delivery_id=lineage.delivery_id,
+                loaded_at=datetime.now(UTC),
+                **values,
+            )
         )
-    )
-    conn.execute(
-        sa.insert(ledger).values(
-            source=lineage.source,
-            sha256=lineage.sha256,
-            partition_key=lineage.partition_key,
-            file_name=lineage.file_name,
-            run_id=lineage.run_id,
-            delivery_id=lineage.delivery_id,
-            loaded_at=datetime.now(UTC),
-            **values,
+
+    def drift(self, source: str, sha256: str, dialect: Dialect) -> Drift:
+        """``dialect`` compared with the newest other delivery of ``source``."""
+        row = self.conn.execute(
+            sa.select(ledger.c.partition_key, ledger.c.dialect)
+            .where(ledger.c.source == source, ledger.c.sha256 != sha256)
+            .order_by(ledger.c.loaded_at.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return Drift(None)
+        return Drift(row.partition_key, compare_dialects(row.dialect, dialect))
+
+    def entry(self, source: str, sha256: str) -> sa.Row[Any]:
+        """The whole entry of a loaded content (its dialect and header too), for a replay."""
+        return self.conn.execute(sa.select(ledger).where(*self._of(source, sha256))).one()
+
+    def count_replayed(self, source: str, sha256: str, rows: int) -> None:
+        """``rows`` of this content moved from its quarantine into its table."""
+        self.conn.execute(
+            sa.update(ledger)
+            .where(*self._of(source, sha256))
+            .values(
+                rows_loaded=ledger.c.rows_loaded + rows,
+                rows_rejected=ledger.c.rows_rejected - rows,
+            )
         )
-    )
 
-
-def detect_drift(conn: sa.Connection, source: str, sha256: str, dialect: Dialect) -> Drift:
-    """Compare ``dialect`` with the newest other delivery of ``source`` in the ledger."""
-    row = conn.execute(
-        sa.select(ledger.c.partition_key, ledger.c.dialect)
-        .where(ledger.c.source == source, ledger.c.sha256 != sha256)
-        .order_by(ledger.c.loaded_at.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return Drift(None)
-    return Drift(row.partition_key, compare_dialects(row.dialect, dialect))
+    @staticmethod
+    def _of(source: str, sha256: str) -> tuple[sa.ColumnElement[bool], ...]:
+        return ledger.c.source == source, ledger.c.sha256 == sha256

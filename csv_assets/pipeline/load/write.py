@@ -54,9 +54,3 @@ def open_writer(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> Itera
         writer.abandon()
         raise
     writer.pause()
-
-
-def write_rows(conn: sa.Connection, table: sa.Table, rows: pa.Table, lineage: Lineage) -> int:
-    """Write one batch of rows with its lineage (a writer opened and closed for it)."""
-    with open_writer(conn, table, lineage) as writer:
-        return writer.write(rows)

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.ingest import create_warehouse_engine
-from csv_assets.pipeline.load import claim_table
+from csv_assets.pipeline.load import Ledger
 
 
 def test_a_sqlite_transaction_without_its_write_lock_cannot_claim_a_table(tmp_path):
@@ -12,7 +12,7 @@ def test_a_sqlite_transaction_without_its_write_lock_cannot_claim_a_table(tmp_pa
     plain, warehouse = sa.create_engine(url), create_warehouse_engine(url)
 
     with pytest.raises(RuntimeError, match="create_warehouse_engine"), plain.begin() as conn:
-        claim_table(conn, "orders")
+        Ledger(conn).claim("orders")
     with warehouse.begin() as conn:
-        claim_table(conn, "orders")  # BEGIN IMMEDIATE: the lock is held
+        Ledger(conn).claim("orders")  # BEGIN IMMEDIATE: the lock is held
         assert conn.connection.dbapi_connection.in_transaction

@@ -1,0 +1,154 @@
+"""``DeliveryTable``: a delivery's rows in its source's table, written in the caller's transaction.
+
+What each load mode replaces, an upsert's staged merge, keys repeated across a file's chunks, and
+the quarantine of the rows that failed: all on the caller's connection, nothing committed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+import pyarrow as pa
+import sqlalchemy as sa
+
+from csv_assets.pipeline.load.ledger_entries import Lineage
+from csv_assets.pipeline.load.quarantine_rows import write_quarantine
+from csv_assets.pipeline.load.tables import (
+    delivery_rows,
+    prepare_table,
+    quarantine,
+    staging_table,
+    target_table,
+)
+from csv_assets.pipeline.load.write import RowWriter, open_writer
+from csv_assets.pipeline.validate import ColumnSpec, RejectedRow
+
+LoadMode = Literal["append", "replace", "upsert"]
+
+
+@dataclass(frozen=True)
+class DeliveryTable:
+    """A table as one delivery writes it: its rows carry ``lineage``'s delivery id."""
+
+    conn: sa.Connection
+    table: sa.Table
+    lineage: Lineage
+
+    @classmethod
+    def prepare(
+        cls,
+        conn: sa.Connection,
+        name: str,
+        columns: tuple[ColumnSpec, ...],
+        lineage: Lineage,
+        added: tuple[str, ...] = (),
+    ) -> DeliveryTable:
+        """The source's table, created if missing, with the ``added`` columns it lacks.
+
+        Raises:
+            LoadError: The existing table lacks a column the source's schema declares.
+            ValueError: A table or column name is longer than PostgreSQL accepts.
+        """
+        return cls(conn, prepare_table(conn, target_table(name, columns), added), lineage)
+
+    def clear_previous(self, mode: LoadMode) -> int:
+        """Delete what this load replaces; return how many table rows went.
+
+        ``append`` deletes this delivery's earlier rows (a reload replaces exactly them);
+        ``replace`` deletes every row: readers keep seeing the old rows until the load commits
+        (PostgreSQL's MVCC, SQLite's WAL snapshot), so the swap is atomic without renaming
+        tables, and views on the table stay valid. ``upsert`` deletes nothing here: see
+        ``merge_into``. This content's earlier quarantined rows go in every mode.
+        """
+        lineage = self.lineage
+        self.conn.execute(
+            sa.delete(quarantine).where(
+                quarantine.c.source == lineage.source, quarantine.c.sha256 == lineage.sha256
+            )
+        )
+        if mode == "upsert":
+            return 0
+        statement = sa.delete(self.table)
+        if mode == "append":
+            statement = statement.where(self._mine())
+        return self.conn.execute(statement).rowcount
+
+    def staged(self) -> DeliveryTable:
+        """A new temporary twin of the table (same columns, no indexes) for an upsert's rows."""
+        staging = staging_table(self.table)
+        staging.create(self.conn)
+        return DeliveryTable(self.conn, staging, self.lineage)
+
+    def merge_into(self, target: DeliveryTable, keys: Sequence[str]) -> int:
+        """Upsert these staged rows: replace ``target``'s rows with their keys, insert, drop.
+
+        Returns:
+            The number of ``target`` rows replaced.
+        """
+        table, staged = target.table, self.table
+        target_keys = sa.tuple_(*(table.c[k] for k in keys))
+        staged_keys = sa.select(*(staged.c[k] for k in keys))
+        replaced = self.conn.execute(sa.delete(table).where(target_keys.in_(staged_keys)))
+        names = [c.name for c in staged.columns]
+        self.conn.execute(
+            sa.insert(table).from_select(names, sa.select(*(staged.c[n] for n in names)))
+        )
+        staged.drop(self.conn)
+        return replaced.rowcount
+
+    @contextmanager
+    def writer(self) -> Iterator[RowWriter]:
+        """A bulk writer of this delivery's rows; what it holds open is closed on exit."""
+        with open_writer(self.conn, self.table, self.lineage) as writer:
+            yield writer
+
+    def write(self, rows: pa.Table) -> int:
+        """Write one batch of rows (a writer opened and closed for it); return how many."""
+        with self.writer() as writer:
+            return writer.write(rows)
+
+    def quarantine(self, rejected: Sequence[RejectedRow]) -> None:
+        """Keep rejected rows with their raw cells and the rules they broke."""
+        write_quarantine(self.conn, rejected, self.lineage)
+
+    def repeated_key_lines(self, keys: Sequence[str]) -> list[int]:
+        """Lines of this delivery's rows whose key another of its rows has (across chunks)."""
+        table = self.table
+        columns = [table.c[k] for k in keys]
+        repeated = (
+            sa.select(*columns)
+            .where(self._mine())
+            .group_by(*columns)
+            .having(sa.func.count() > 1)
+            .subquery()
+        )
+        matches = sa.and_(*(table.c[k] == repeated.c[k] for k in keys))
+        query = sa.select(table.c._source_line).join(repeated, matches).where(self._mine())
+        return sorted(self.conn.execute(query.order_by(table.c._source_line)).scalars())
+
+    def delete_lines(self, lines: Sequence[int]) -> None:
+        """Delete this delivery's rows that start on ``lines``."""
+        self.conn.execute(
+            sa.delete(self.table).where(self._mine(), self.table.c._source_line.in_(list(lines)))
+        )
+
+    def holds_others(self) -> bool:
+        """Whether the table holds another delivery's rows (a replace load came since)."""
+        others = sa.select(sa.literal(1)).where(sa.not_(self._mine())).limit(1)
+        return self.conn.execute(others).first() is not None
+
+    def count(self) -> int:
+        """The table's rows, every delivery's."""
+        return count_rows(self.conn, self.table.name)
+
+    def _mine(self) -> sa.ColumnElement[bool]:
+        return delivery_rows(self.table, self.lineage.delivery_id)
+
+
+def count_rows(conn: sa.Connection, name: str) -> int:
+    """The number of rows in table ``name``."""
+    query = sa.select(sa.func.count()).select_from(sa.table(name))
+    return int(conn.execute(query).scalar_one())
