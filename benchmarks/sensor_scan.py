@@ -36,7 +36,7 @@ import dagster as dg
 
 from csv_assets.components.csv_source.resources import DropFolders
 from csv_assets.definitions import defs
-from csv_assets.storage import resume_point
+from csv_assets.storage import ScanCursor
 
 CONTENT = b"payment_id|order_id\nPAY-1|1\n"
 
@@ -60,10 +60,8 @@ def ticks(folders: DropFolders, source_url: str | None, files: int) -> dict[str,
 
         source = load_catalog()["payments"].model_copy(update={"drop_folder": source_url})
         partitions = dg.DynamicPartitionsDefinition(name="payments_deliveries")
-        job = dg.define_asset_job(
-            "load_payments", selection=[build_csv_asset(source, partitions).key]
-        )
-        sensor = build_drop_folder_sensor(source, job, partitions)
+        build_csv_asset(source, partitions)  # refuses a source the code location would refuse
+        sensor = build_drop_folder_sensor(source, "load_payments", partitions)
     with dg.instance_for_test() as instance:
         cursor, requested, seen_all_at = None, 0, None
         log: list[dict[str, float | int]] = []
@@ -81,7 +79,7 @@ def ticks(folders: DropFolders, source_url: str | None, files: int) -> dict[str,
                 instance.add_dynamic_partitions("payments_deliveries", keys)  # as the daemon does
             requested += len(keys)
             log.append({"seconds": seconds, "runs": len(result.run_requests), "new": len(keys)})
-            whole_pass = resume_point(cursor) is None
+            whole_pass = ScanCursor.decode(cursor).resume_after is None
             if seen_all_at is None and requested == files:
                 seen_all_at = len(log)
             elif seen_all_at is not None and whole_pass and len(log) > seen_all_at:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from dagster._core.scheduler.instigation import InstigatorState
 from dagster._serdes import deserialize_value
 
-from csv_assets.storage import Delivery, decode_cursor
+from csv_assets.storage import Delivery, ScanCursor
 from csv_assets_support.processes import (
     postgres_instance_env,
     scratch_project,
@@ -106,4 +106,4 @@ def test_the_postgres_instance_runs_the_samples_and_keeps_runs_and_cursors(
         name for name in SAMPLES
     )
     for sensor in ("customers_drop_folder", "orders_drop_folder", "payments_drop_folder"):
-        assert decode_cursor(cursors[sensor]) is not None, cursors
+        assert ScanCursor.decode(cursors[sensor]).scanned_at is not None, cursors

@@ -5,20 +5,11 @@ delivery is a file's name and time. Each delivery is read from a private copy (`
 and moved with checks that it is still the file that was read.
 """
 
-from csv_assets.storage.deliveries import Delivery, DroppedFile, is_candidate, list_local_folder
+from csv_assets.storage.deliveries import Delivery, DroppedFile
 from csv_assets.storage.folders import Folders
 from csv_assets.storage.local_folders import SourceFolders
 from csv_assets.storage.remote_folders import RemoteFolders
-from csv_assets.storage.scan import (
-    decode_cursor,
-    encode_cursor,
-    future_dated_seen,
-    held_still,
-    is_future_dated,
-    ready_files,
-    resume_point,
-    scan_drop_folder,
-)
+from csv_assets.storage.scan import ScanCursor, held_still, is_future_dated, ready_files
 from csv_assets.storage.spool import snapshot
 from csv_assets.storage.stores import (
     SETTINGS_ENV,
@@ -35,19 +26,13 @@ __all__ = [
     "Folders",
     "RemoteFolders",
     "RemoteSettings",
+    "ScanCursor",
     "SourceFolders",
     "StoreError",
-    "decode_cursor",
-    "encode_cursor",
-    "future_dated_seen",
     "held_still",
-    "is_candidate",
     "is_future_dated",
     "is_remote",
-    "list_local_folder",
     "open_store",
     "ready_files",
-    "resume_point",
-    "scan_drop_folder",
     "snapshot",
 ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
-from csv_assets.storage.deliveries import DroppedFile, list_local_folder
+from csv_assets.storage.deliveries import DroppedFile
 
 CLOCK_MARGIN_NS = 1_000_000_000
 """How far a file's mtime must lie before the previous scan: covers coarse file-system clocks
@@ -68,52 +69,57 @@ def held_still(
     return ready, remembered
 
 
-def scan_drop_folder(
-    folder: Path, previous_scan: float | None, now: float, settle_seconds: float
-) -> list[DroppedFile]:
-    """The ready files of a local drop folder (see ``ready_files``)."""
-    return ready_files(list_local_folder(folder), previous_scan, now, settle_seconds)
+@dataclass(frozen=True)
+class ScanCursor:
+    """What a sensor keeps between scans: when the last began, and nothing per file but a few.
 
-
-def encode_cursor(
-    scanned_at: float, resume_after: str | None = None, seen: dict[str, float] | None = None
-) -> str:
-    """The sensor cursor: when this scan began, and nothing per file but the future-dated.
-
-    ``resume_after``: the name a paged listing (S3) goes on after at the next tick, when this
-    tick listed only part of a big folder. ``seen``: when each future-dated file was first
-    seen as it is (see ``held_still``).
+    Attributes:
+        scanned_at: When the previous scan began (None: no scan yet, or an older cursor).
+        resume_after: The name a paged listing (S3) goes on after at the next tick, when a tick
+            listed only part of a big folder; None to list from the top.
+        future_dated: When each future-dated file was first seen as it is (see ``held_still``).
     """
-    cursor: dict[str, object] = {"v": 2, "scanned_at": scanned_at}
-    if resume_after is not None:
-        cursor["resume_after"] = resume_after
-    if seen:
-        cursor["future_dated"] = seen
-    return json.dumps(cursor)
+
+    scanned_at: float | None = None
+    resume_after: str | None = None
+    future_dated: Mapping[str, float] = field(default_factory=dict)
+
+    def encode(self) -> str:
+        """The cursor as the sensor stores it (JSON, version 2)."""
+        cursor: dict[str, object] = {"v": 2, "scanned_at": self.scanned_at}
+        if self.resume_after is not None:
+            cursor["resume_after"] = self.resume_after
+        if self.future_dated:
+            cursor["future_dated"] = dict(self.future_dated)
+        return json.dumps(cursor)
+
+    @classmethod
+    def decode(cls, cursor: str | None) -> ScanCursor:
+        """The cursor a sensor stored; each part it cannot read is as if there were none."""
+        try:
+            raw = json.loads(cursor or "{}")
+        except ValueError:
+            return cls()
+        if not isinstance(raw, dict):
+            return cls()
+        return cls(_scanned_at(raw), _resume_after(raw), _future_dated(raw))
 
 
-def decode_cursor(cursor: str | None) -> float | None:
-    """When the previous scan began; None for no cursor, or one written by an older version."""
+def _scanned_at(raw: dict[str, Any]) -> float | None:
     try:
-        raw = json.loads(cursor or "{}")
         return float(raw["scanned_at"]) if raw.get("v") == 2 else None
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError):
         return None
 
 
-def resume_point(cursor: str | None) -> str | None:
-    """Where the previous tick's partial listing stopped; None to list from the top."""
-    try:
-        value = json.loads(cursor or "{}").get("resume_after")
-    except (ValueError, AttributeError):
-        return None
+def _resume_after(raw: dict[str, Any]) -> str | None:
+    value = raw.get("resume_after")
     return value if isinstance(value, str) else None
 
 
-def future_dated_seen(cursor: str | None) -> dict[str, float]:
-    """When the previous scans first saw each future-dated file (see ``held_still``)."""
+def _future_dated(raw: dict[str, Any]) -> dict[str, float]:
     try:
-        value = json.loads(cursor or "{}").get("future_dated", {})
+        value = raw.get("future_dated", {})
         return {str(k): float(v) for k, v in value.items()}
     except (ValueError, TypeError, AttributeError):
         return {}

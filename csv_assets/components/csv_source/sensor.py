@@ -15,15 +15,7 @@ from csv_assets.components.csv_source.recovery import (
     retry_requests,
 )
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.storage import (
-    DroppedFile,
-    decode_cursor,
-    encode_cursor,
-    future_dated_seen,
-    held_still,
-    ready_files,
-    resume_point,
-)
+from csv_assets.storage import DroppedFile, ScanCursor, held_still, ready_files
 
 LISTING_SECONDS = 0.75
 """How long a tick keeps asking a paged store (S3) for more of a big folder's listing; the
@@ -53,17 +45,15 @@ def build_drop_folder_sensor(
             context.log.warning(f"run {run_id} of {job_name}: its worker is gone; marked failed")
         scanned_at = time.time()
         folders = drop_folders.folders(source)
-        resumed = resume_point(context.cursor)
-        listing, resume = folders.scan_inbox(resumed, LISTING_SECONDS)
-        ready = ready_files(
-            listing, decode_cursor(context.cursor), scanned_at, source.settle_seconds
-        )
+        cursor = ScanCursor.decode(context.cursor)
+        listing, resume = folders.scan_inbox(cursor.resume_after, LISTING_SECONDS)
+        ready = ready_files(listing, cursor.scanned_at, scanned_at, source.settle_seconds)
         early, seen = held_still(
             listing,
-            future_dated_seen(context.cursor),
+            dict(cursor.future_dated),
             scanned_at,
             source.settle_seconds,
-            complete=resumed is None and resume is None,
+            complete=cursor.resume_after is None and resume is None,
         )
         if early:
             context.log.warning(
@@ -80,7 +70,7 @@ def build_drop_folder_sensor(
         return dg.SensorResult(
             run_requests=requests,
             dynamic_partitions_requests=[partitions.build_add_request(new)] if new else [],
-            cursor=encode_cursor(scanned_at, resume, seen),
+            cursor=ScanCursor(scanned_at, resume, seen).encode(),
         )
 
     return _sensor

@@ -8,14 +8,8 @@ import dagster as dg
 from csv_assets.catalog import load_catalog
 from csv_assets.components.csv_source.asset import pool_limit
 from csv_assets.definitions import defs
-from csv_assets.storage import (
-    Delivery,
-    decode_cursor,
-    encode_cursor,
-    held_still,
-    list_local_folder,
-    scan_drop_folder,
-)
+from csv_assets.storage import Delivery, ScanCursor, held_still, ready_files
+from csv_assets.storage.deliveries import list_local_folder
 from csv_assets_support.payments import write_payments
 from csv_assets_tests.components.csv_source.ticks import (
     SETTLE,
@@ -26,6 +20,11 @@ from csv_assets_tests.components.csv_source.ticks import (
 )
 from csv_assets_tests.conftest import drop
 from csv_assets_tests.faults.loads import counts
+
+
+def scan_drop_folder(folder, previous_scan, now, settle_seconds):
+    """The ready files of a local folder, as the sensor finds them in its listing."""
+    return ready_files(list_local_folder(folder), previous_scan, now, settle_seconds)
 
 
 def test_a_file_is_ready_only_once_a_scan_saw_it_as_it_is_and_it_settled(tmp_path):
@@ -80,9 +79,11 @@ def test_a_replaced_file_is_a_new_delivery_with_a_new_run_key(tmp_path):
 
 
 def test_the_cursor_is_one_instant_and_an_older_cursor_means_a_fresh_start():
-    assert decode_cursor(encode_cursor(1234.5)) == 1234.5
-    assert decode_cursor('{"a.csv": [3, 7]}') is None
-    assert decode_cursor("not json") is None
+    assert ScanCursor.decode(ScanCursor(1234.5).encode()).scanned_at == 1234.5
+    assert ScanCursor.decode('{"a.csv": [3, 7]}').scanned_at is None
+    assert ScanCursor.decode("not json").scanned_at is None
+    paged = ScanCursor(1.0, resume_after="b.csv", future_dated={"skewed.csv": 2.0})
+    assert ScanCursor.decode(paged.encode()) == paged
 
 
 def test_sensor_adds_partitions_and_requests_runs_for_settled_files(data_dir):
@@ -140,9 +141,9 @@ def test_sensor_requests_nothing_once_files_have_left_the_inbox(data_dir):
     sensor = defs().get_sensor_def("orders_drop_folder")
 
     with dg.instance_for_test() as instance:
-        result = tick(sensor, instance, data_dir, encode_cursor(time.time()))
+        result = tick(sensor, instance, data_dir, ScanCursor(time.time()).encode())
 
-    assert result.run_requests == [] and decode_cursor(result.cursor) is not None
+    assert result.run_requests == [] and ScanCursor.decode(result.cursor).scanned_at is not None
 
 
 def test_a_new_file_with_a_loaded_files_name_and_mtime_is_a_partition_of_its_own(
