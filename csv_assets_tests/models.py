@@ -86,3 +86,15 @@ class ManyChecks(pa.DataFrameModel):
     code: Series[str] = pa.Field(isin=["a", "b", "é"], str_length={"min_value": 1})
     tag: Series[str] = pa.Field(nullable=True, notin=["x"], str_length={"max_value": 3})
     mail: Series[str] = pa.Field(nullable=True, str_matches=r"[a-z]+@[a-z]+$")
+
+
+class Counts(pa.DataFrameModel):
+    """Items counted per line: whole numbers, until a partner's export says otherwise."""
+
+    line_id: Series[int] = pa.Field(ge=1, description="Line number.")
+    count: Series[int] = pa.Field(ge=0, description="Items counted.")
+    price: Series[pa.dtypes.Decimal] = pa.Field(
+        nullable=True, dtype_kwargs={"precision": 8, "scale": 2}, description="Unit price."
+    )
+    shipped: Series[pa.dtypes.Date] = pa.Field(nullable=True, description="Shipping day.")
+    note: Series[str] = pa.Field(nullable=True, description="Free text.")

@@ -4,6 +4,7 @@ A ``SourceSpec`` says where a source's files drop, what they must look like (its
 model, its dialect pins) and where they load; ``folders_for`` gives its folders.
 """
 
+from csv_assets.catalog.evolution import SchemaEvolution
 from csv_assets.catalog.folders import folders_for
 from csv_assets.catalog.pins import DIALECT_PINS, DialectPins
 from csv_assets.catalog.sources import (
@@ -19,6 +20,7 @@ __all__ = [
     "IDENTIFIER",
     "CatalogError",
     "DialectPins",
+    "SchemaEvolution",
     "SourceSpec",
     "folders_for",
     "load_catalog",

@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from csv_assets.catalog.drop_paths import checked_drop_folder
+from csv_assets.catalog.evolution import SchemaEvolution
 from csv_assets.catalog.field_checks import checked_cron, checked_owners
 from csv_assets.catalog.pins import DialectPins
 from csv_assets.catalog.templates import rendered
@@ -74,10 +75,10 @@ class SourceSpec(BaseModel):
     max_rejected_fraction: float | None = Field(
         default=None, ge=0, le=1, description="Error budget: most rejected rows, as a fraction."
     )
-    on_new_column: Literal["fail", "ignore", "add"] = Field(
-        default="fail",
-        description="A column the schema does not know: reject the file, skip the column, or "
-        "add it to the table (ALTER TABLE, in the load's transaction).",
+    schema_evolution: SchemaEvolution = Field(
+        default_factory=SchemaEvolution,
+        description="When a feed changes: a mode for a new column, a missing one, and a value "
+        "that does not fit its column's type. The defaults reject or quarantine.",
     )
     on_drift: Literal["warn", "fail"] = Field(
         default="warn",

@@ -9,7 +9,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest.service import plan_file
+from csv_assets.ingest.column_plans import plan_file
 from csv_assets.pipeline.dialect import dialect_from_description
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import DeliveryTable, Ledger, Lineage, quarantine

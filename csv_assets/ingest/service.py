@@ -12,7 +12,7 @@ from types import MappingProxyType
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest.engine import reader
+from csv_assets.ingest.column_plans import check_header, plan_file
 from csv_assets.ingest.events import logged
 from csv_assets.ingest.extra_tables import extra_table
 from csv_assets.ingest.file_load import FileLoad, timed
@@ -25,11 +25,10 @@ from csv_assets.pipeline.load import (
     Lineage,
     count_rows,
     ensure_control_tables,
-    existing_kinds,
 )
 from csv_assets.pipeline.read import hash_drop
 from csv_assets.pipeline.sniff import sniff_csv, sniff_header
-from csv_assets.pipeline.validate import ColumnPlan, Contract, import_model, plan_columns
+from csv_assets.pipeline.validate import Contract, import_model
 from csv_assets.storage import snapshot
 
 log = logging.getLogger(__name__)
@@ -252,44 +251,3 @@ def formats_settled(dialect: Dialect, contract: Contract, source: SourceSpec) ->
 def _year_first(fmt: str | None) -> bool:
     """Whether a date format starts with the year (ISO-8601 and its kin read one way only)."""
     return fmt is None or fmt == "ISO8601" or fmt.startswith("%Y")
-
-
-def check_header(
-    bind: sa.Engine | sa.Connection,
-    source: SourceSpec,
-    head: Dialect,
-    contract: Contract,
-    file: str,
-) -> None:
-    """Reject a file whose header cannot map onto the source's columns, saying what drifted.
-
-    Raises:
-        BadFileError: A required column is missing, the width is wrong, or a column is new and
-            the source's ``on_new_column`` is ``fail``.
-    """
-    try:
-        plan_columns(head, contract.columns, source.on_new_column, file, {})
-    except BadFileError as error:
-        # A missing or unexpected column is often drift: say what changed since last time.
-        with _reading(bind) as conn:
-            drift = Ledger(conn).drift(source.name, "", head)
-        error.details["drift"] = [change.as_dict() for change in drift.changes]
-        error.details["drift_against"] = drift.against
-        raise
-
-
-def _reading(bind: sa.Engine | sa.Connection) -> AbstractContextManager[sa.Connection]:
-    """A connection to read with: a new one that never waits for a load, or the caller's own."""
-    return reader(bind).connect() if isinstance(bind, sa.Engine) else nullcontext(bind)
-
-
-def plan_file(
-    conn: sa.Connection, source: SourceSpec, dialect: Dialect, contract: Contract, file: str
-) -> ColumnPlan:
-    """Map a file's header onto the source's columns, keeping the types of columns it added.
-
-    Raises:
-        BadFileError: A required column is missing, or a new one the policy does not allow.
-    """
-    known = existing_kinds(conn, source.table_name)
-    return plan_columns(dialect, contract.columns, source.on_new_column, file, known)

@@ -44,7 +44,7 @@ class Refusal(StrEnum):
     TRUNCATED = "truncated"
     """A compressed upload that ends early: it was cut short."""
     UNEXPECTED_COLUMN = "unexpected_column"
-    """A column the model does not know, with on_new_column: fail."""
+    """A column the model does not know, with schema_evolution new_column: fail."""
     UNREADABLE = "unreadable"
     """The file cannot be read as CSV (a record too large to read, no table in it)."""
     UNSUPPORTED_ARCHIVE = "unsupported_archive"

@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.catalog import load_catalog
+from csv_assets.catalog import SchemaEvolution, load_catalog
 from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 
@@ -18,7 +18,9 @@ def _orders(tmp_path, header_end: str, row_end: str):
 
 
 def test_a_memo_column_that_folds_to_a_models_name_never_takes_its_place(tmp_path, engine):
-    source = load_catalog()["orders"].model_copy(update={"on_new_column": "ignore"})
+    source = load_catalog()["orders"].model_copy(
+        update={"schema_evolution": SchemaEvolution(new_column="ignore")}
+    )
     path = _orders(tmp_path, "Nöte,note", "internal memo,gift wrap please")
 
     report = Ingestor(engine, "r1").load_file(source, path, "alike")

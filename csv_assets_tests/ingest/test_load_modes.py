@@ -148,7 +148,7 @@ def test_a_file_over_budget_loads_nothing(tmp_path, engine):
 
 
 def test_a_new_column_is_added_to_the_table_when_the_source_says_so(tmp_path, engine):
-    source = spec(on_new_column="add")
+    source = spec(schema_evolution={"new_column": "add"})
     Ingestor(engine, "r1").load_file(source, readings(tmp_path, "a.csv", [row(1)]), "a.csv@1")
     second = readings(tmp_path, "b.csv", [(*row(2), "7"), (*row(3), "8")], extra="Meter No")
 

@@ -19,6 +19,7 @@ from csv_assets.pipeline.errors import BadFileError, Refusal
 from csv_assets.pipeline.names import fold, safe_names
 
 NewColumnPolicy = Literal["fail", "ignore", "add"]
+MissingColumnPolicy = Literal["fail", "null"]
 ADD_CONFIDENCE = 0.99  # below this, a new column is added as TEXT rather than a guessed type
 
 
@@ -143,6 +144,7 @@ def plan_columns(
     policy: NewColumnPolicy,
     file: str,
     known: Mapping[str, Kind] | None = None,
+    missing: MissingColumnPolicy = "fail",
 ) -> ColumnPlan:
     """Map the model's columns onto the file's header by name (raw or normalised).
 
@@ -153,6 +155,8 @@ def plan_columns(
         file: The file's name, for errors.
         known: Kinds of the table's existing columns; a column added by an earlier file keeps
             its type.
+        missing: What a required column absent from the header means: ``fail``, or ``null``
+            (loaded as NULL) for a column the model declares nullable.
 
     Raises:
         BadFileError: A required column is missing, or the file has a column the model does
@@ -178,10 +182,12 @@ def plan_columns(
     positions: list[int | None] = []
     for column in columns:
         position = lookup.get(column.name, lookup.get(safe_names([column.name])[0]))
-        if position is None and column.required:
+        if position is None and column.required and not (missing == "null" and column.nullable):
+            may = "; set schema_evolution: {missing_column: null} to load it as NULL"
             raise BadFileError(
                 file,
-                f"required column {column.name!r} is missing from the header",
+                f"required column {column.name!r} is missing from the header"
+                + (may if column.nullable else ""),
                 line=header_line,
                 column=column.name,
                 rule=Refusal.MISSING_COLUMN,
@@ -197,7 +203,8 @@ def plan_columns(
         raise BadFileError(
             file,
             f"unexpected column(s) {', '.join(map(repr, ignored))}; declare them in the schema, "
-            "set on_new_column: add (a new column of the table) or ignore (not loaded)",
+            "set schema_evolution: {new_column: add} (a new column of the table) or ignore "
+            "(not loaded)",
             line=header_line,
             column=ignored[0],
             rule=Refusal.UNEXPECTED_COLUMN,
@@ -220,5 +227,5 @@ def _added_column(dialect: Dialect, position: int, known: Mapping[str, Kind]) ->
         required=False,
         precision=precision,
         scale=scale,
-        description=f"Added from {dialect.raw_header[position]!r} (on_new_column: add).",
+        description=f"Added from {dialect.raw_header[position]!r} (new_column: add).",
     )
