@@ -162,7 +162,7 @@ def _arrow_temporal(
     else:
         parsed = pc.strptime(text, format=date_format, unit="us")
     if column.kind == "date":
-        return pc.cast(parsed, pa.date32()), np.zeros(len(text), dtype=bool)
+        return _whole_days(parsed)
     if column.timezone and parsed.type.tz is None:
         parsed = pc.assume_timezone(parsed, "UTC")
     return pc.cast(parsed, _arrow_type(column)), np.zeros(len(text), dtype=bool)
@@ -200,6 +200,18 @@ def _pandas_temporal(
         zone = "UTC" if parsed.dt.tz is not None else None
         typed = pa.array(parsed, pa.timestamp("us", tz=zone))
         if column.kind == "date":
-            typed = pc.cast(typed, pa.date32())
+            days, cut = _whole_days(typed)
+            return days, (series.notna().to_numpy() & parsed.isna().to_numpy()) | cut
     bad = series.notna().to_numpy() & parsed.isna().to_numpy()
     return typed, bad
+
+
+def _whole_days(parsed: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """Timestamps as dates; one with a time of day would lose it: null, and marked bad."""
+    if parsed.type.tz is not None:
+        parsed = pc.cast(parsed, pa.timestamp("us"))  # UTC, as the day is taken
+    days = pc.cast(parsed, pa.date32())
+    cut = pc.fill_null(pc.not_equal(pc.cast(days, pa.timestamp("us")), parsed), False)
+    if not pc.any(cut).as_py():
+        return days, np.zeros(len(parsed), dtype=bool)
+    return pc.if_else(cut, pa.scalar(None, pa.date32()), days), cut.to_numpy(zero_copy_only=False)

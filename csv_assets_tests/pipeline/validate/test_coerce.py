@@ -44,3 +44,18 @@ def test_a_column_of_plain_numbers_casts_whole():
     values, bad = coerce_column(pa.array(["1", None, "-7", "0012"]), column, NumberStyle(), None)
 
     assert values.to_pylist() == [1, None, -7, 12] and not bad.any()
+
+
+@pytest.mark.parametrize("odd", [None, "not a date"])  # Arrow's one-step cast, then pandas'
+def test_a_date_cell_with_a_time_of_day_is_a_misfit_not_cut_to_its_day(odd):
+    column = ColumnSpec("day", "date", nullable=True, required=True)
+    cells = ["2026-11-03", "2026-11-03 00:00:00", "2026-11-03 10:30:00", *([odd] if odd else [])]
+
+    typed, bad = coerce_column(pa.array(cells), column, NumberStyle(), None)
+
+    assert [str(d) if d else None for d in typed.to_pylist()[:3]] == [
+        "2026-11-03",
+        "2026-11-03",
+        None,
+    ]
+    assert bad.tolist()[:3] == [False, False, True]
