@@ -18,6 +18,7 @@ COMMANDS = {
     "load": "Load one file through a source's pipeline, without Dagster.",
     "status": "List the ledger: which files loaded, how many rows, when, by which run.",
     "replay": "Re-validate a source's quarantined rows and load those that now pass.",
+    "schema": "A source's effective contract, its history of widenings, the model's diff.",
     "requeue": "Move a source's rejected files back to its inbox for another try.",
 }
 

@@ -41,5 +41,6 @@ class SchemaEvolution(BaseModel):
     widen_to_text: bool = Field(
         default=False,
         description="With data_type: widen, a column whose values fit no wider type of its "
-        "kind becomes text (nothing is lost, but the column is no longer typed).",
+        "kind becomes text (nothing is lost, but the column is no longer typed); only a "
+        "column the model declares no checks for, as checks could not judge text.",
     )

@@ -20,8 +20,7 @@ def report_text(report: IngestReport) -> str:
         f"  {rule.count:>7,} x {rule.rule}: {rule.example.message}"
         for rule in report.failures.top()
     )
-    if report.added_columns:
-        lines.append(f"  added column(s): {', '.join(report.added_columns)}")
+    lines.extend(_changes(report, "added", "widened"))
     if report.drift.changes:
         changes = "; ".join(change.detail for change in report.drift.changes)
         lines.append(f"  drift since {report.drift.against}: {changes}")
@@ -45,6 +44,8 @@ def verdict_text(verdict: Verdict) -> str:
         lines.append(f"  would quarantine {verdict.rows_rejected:,} row(s): {verdict.budget}")
     if verdict.blocking:
         lines.append(f"  blocking rules: {verdict.blocking}")
+    if verdict.report is not None:
+        lines.extend(_changes(verdict.report, "would add", "would widen"))
     for rule in verdict.rules:
         where = ", ".join(str(example.line) for example in rule.examples)
         more = ", ..." if rule.count > len(rule.examples) else ""
@@ -52,3 +53,13 @@ def verdict_text(verdict: Verdict) -> str:
             f"  {rule.count:>7,} x {rule.rule} (lines {where}{more}): {rule.example.message}"
         )
     return "\n".join(lines)
+
+
+def _changes(report: IngestReport, added: str, widened: str) -> list[str]:
+    """What the delivery does to the table's columns, in a line each kind."""
+    lines = []
+    if report.added_columns:
+        lines.append(f"  {added} column(s): {', '.join(report.added_columns)}")
+    if report.widened:
+        lines.append(f"  {widened}: {'; '.join(c.detail for c in report.widened)}")
+    return lines

@@ -18,6 +18,7 @@ from csv_assets.ingest.ingestor import Ingestor
 from csv_assets.ingest.overview import SourceStatus, source_status
 from csv_assets.ingest.replay import ReplayReport
 from csv_assets.ingest.report import IngestReport
+from csv_assets.ingest.schema_view import SchemaView
 from csv_assets.ingest.verdict import Verdict
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "NoSuchFolderError",
     "ReplayReport",
     "RuleCount",
+    "SchemaView",
     "SourceStatus",
     "Verdict",
     "broken_rules",

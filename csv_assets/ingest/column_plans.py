@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 
 import sqlalchemy as sa
 
@@ -11,8 +12,14 @@ from csv_assets.ingest.engine import reader
 from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError
-from csv_assets.pipeline.load import Ledger, existing_kinds
-from csv_assets.pipeline.validate import ColumnPlan, Contract, plan_columns
+from csv_assets.pipeline.load import Ledger, existing_columns
+from csv_assets.pipeline.validate import (
+    ColumnPlan,
+    ColumnSpec,
+    Contract,
+    is_widening,
+    plan_columns,
+)
 
 
 def check_header(
@@ -47,12 +54,40 @@ def _reading(bind: sa.Engine | sa.Connection) -> AbstractContextManager[sa.Conne
 def plan_file(
     conn: sa.Connection, source: SourceSpec, dialect: Dialect, contract: Contract, file: str
 ) -> ColumnPlan:
-    """Map a file's header onto the source's columns, keeping the types of columns it added.
+    """Map a file's header onto the source's columns, as the table has them now.
+
+    The effective contract is the model plus the recorded widenings: a column an earlier
+    delivery widened keeps its wider type (nothing narrows back), and a column an earlier file
+    added keeps the type it was given.
 
     Raises:
         BadFileError: A required column is missing, or a new one the policy does not allow.
     """
-    return _plan(source, dialect, contract, file, existing_kinds(conn, source.table_name))
+    table = existing_columns(conn, source.table_name)
+    known = {name: column.kind for name, column in table.items()}
+    plan = _plan(source, dialect, contract, file, known)
+    widened = Ledger(conn).widened_columns(source.name, source.table_name) if table else set()
+    columns = [
+        as_widened(column, table[column.name])
+        if column.name in widened and column.name in table
+        else column
+        for column in plan.columns
+    ]
+    return replace(plan, columns=tuple(columns))
+
+
+def as_widened(model: ColumnSpec, found: ColumnSpec) -> ColumnSpec:
+    """The model's column with the type the table has, where that is wider, else the model's."""
+    if found.kind == "datetime" and model.kind == "datetime":
+        return model  # SQLite keeps no zone flag: the model says whether instants are zoned
+    wider = replace(
+        model,
+        kind=found.kind,
+        precision=found.precision,
+        scale=found.scale,
+        timezone=found.timezone if found.kind == "datetime" else model.timezone,
+    )
+    return wider if is_widening(model, wider) else model
 
 
 def _plan(

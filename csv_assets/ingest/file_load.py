@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -17,15 +17,18 @@ from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.failures import FailureTally
 from csv_assets.ingest.refusals import blocked, check_shrink, over_budget
 from csv_assets.ingest.report import IngestReport
+from csv_assets.ingest.widening import Targets, misfit_widenings, widened_plan
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.load import DeliveryTable, Ledger, Lineage
-from csv_assets.pipeline.read import IrregularRows, iter_chunks, records_at
+from csv_assets.pipeline.read import IrregularRows, RawChunk, iter_chunks, records_at
 from csv_assets.pipeline.validate import (
     LINE,
+    ChunkValidation,
     ColumnPlan,
     Contract,
     RejectedRow,
     RowFailure,
+    TypeChange,
     validate_chunk,
 )
 
@@ -43,6 +46,8 @@ class FileLoad:
     plan: ColumnPlan
     lineage: Lineage
     timings: dict[str, float]
+    targets: Targets | None = None
+    """Where the rows go, once ``run`` has prepared the table (widenings change it)."""
 
     def run(self, conn: sa.Connection, base: IngestReport) -> IngestReport:
         """Write the rows, quarantine and ledger entry; return ``base`` with the counts.
@@ -57,11 +62,15 @@ class FileLoad:
             )
             replaced = table.clear_previous(source.load_mode)
             written = table.staged() if source.load_mode == "upsert" else table
+        planned = self.plan
+        self.targets = Targets(table, written)
         try:
             with conn.begin_nested():
-                outcome = self._write_chunks(written, exact=False)
-        except IrregularRows:
-            outcome = self._write_chunks(written, exact=True)
+                outcome = self._write_chunks(exact=False)
+        except IrregularRows:  # the savepoint took back any widening: start as planned
+            self.plan, self.targets = planned, Targets(table, written)
+            outcome = self._write_chunks(exact=True)
+        table, written = self.targets.table, self.targets.written
         if outcome.stopped_at is not None:
             raise over_budget(
                 source,
@@ -96,6 +105,8 @@ class FileLoad:
                     "dialect": self.dialect.describe(),
                 },
             )
+            for change in outcome.widened:
+                Ledger(conn).record_widening(lineage, source.table_name, change)
             table_rows = table.count()
         return replace(
             base,
@@ -104,25 +115,45 @@ class FileLoad:
             rows_rejected=outcome.tally.rows,
             rows_replaced=replaced,
             table_rows=table_rows,
+            columns=self.plan.columns,
+            added_columns=table.added,
+            widened=tuple(outcome.widened),
             failures=outcome.tally.freeze(),
             preview=tuple(outcome.preview),
             timings=MappingProxyType(dict(self.timings)),
         )
 
-    def _write_chunks(self, written: DeliveryTable, *, exact: bool) -> Outcome:
+    def _write_chunks(self, *, exact: bool) -> Outcome:
         """Stream the file chunk by chunk: validate, write good rows, quarantine bad ones."""
         outcome = Outcome()
         chunks = iter_chunks(self.path, self.dialect, self.source.chunk_rows, exact=exact)
-        with written.writer() as writer:
+        if self.targets is None:
+            raise RuntimeError("run() prepares the table before any chunk is written")
+        with ExitStack() as stack:
+            writer = stack.enter_context(self.targets.written.writer())
             while True:
                 with timed(self.timings, "read"):
                     chunk = next(chunks, None)
                 if chunk is None:
                     break
-                with timed(self.timings, "validate"):
-                    result = validate_chunk(
-                        chunk, self.contract, self.plan, self.dialect, self.path.name
-                    )
+                result = self._validate(chunk)
+                changes = misfit_widenings(
+                    result,
+                    self.plan,
+                    self.contract,
+                    self.dialect.number_style,
+                    self.source.schema_evolution,
+                )
+                if changes:
+                    stack.close()  # the open bulk stream ends before the table changes
+                    with timed(self.timings, "widen"):
+                        for change in changes:
+                            self.targets = self.targets.widened(change)
+                            self.plan = widened_plan(self.plan, change)
+                    outcome.widened.extend(changes)
+                    writer = stack.enter_context(self.targets.written.writer())
+                    result = self._validate(chunk)
+                written = self.targets.written
                 self.timings["rules"] = self.timings.get("rules", 0.0) + result.rules_seconds
                 outcome.rows_read += result.rows_read
                 outcome.tally.add(result.rejected, self.path.name)
@@ -144,6 +175,10 @@ class FileLoad:
             with timed(self.timings, "load"):
                 writer.pause()
         return outcome
+
+    def _validate(self, chunk: RawChunk) -> ChunkValidation:
+        with timed(self.timings, "validate"):
+            return validate_chunk(chunk, self.contract, self.plan, self.dialect, self.path.name)
 
     def _repeated_keys(self, rows: pa.Table) -> int:
         """Rows of one chunk whose key an earlier row of the chunk has: a floor for the file's.
@@ -190,6 +225,8 @@ class Outcome:
     preview: list[dict[str, Any]] = field(default_factory=list)
     repeats: int = 0
     """Rows whose key repeated within their own chunk (all repeats are counted after)."""
+    widened: list[TypeChange] = field(default_factory=list)
+    """The columns whose type grew for cells that did not fit (``data_type: widen``)."""
     stopped_at: int | None = None
     """The last line read when the budget was broken for good and reading stopped."""
 

@@ -3,7 +3,8 @@
 The Dagster wing, the CLI and the benchmarks all come in here: ``Ingestor(engine, run_id)``
 then ``load`` (a delivery in its source's folders, moved to the archive or to rejected after),
 ``load_file`` (a file where the operator put it, left there), ``dry_run`` (what a load would do,
-nothing written) or ``replay`` (quarantined rows that pass now). Each load is one transaction,
+nothing written), ``replay`` (quarantined rows that pass now) or ``schema`` (the table's effective
+contract and its history). Each load is one transaction,
 exactly once per content whoever loads at once.
 """
 
@@ -15,9 +16,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
+from csv_assets.ingest.engine import reader
 from csv_assets.ingest.intake import ingest_file
 from csv_assets.ingest.replay import ReplayReport, replay_quarantine
 from csv_assets.ingest.report import IngestReport
+from csv_assets.ingest.schema_view import SchemaView, schema_view
 from csv_assets.ingest.service import load_path
 from csv_assets.ingest.verdict import Verdict, validate_file
 from csv_assets.storage import Delivery, Folders
@@ -72,6 +75,11 @@ class Ingestor:
             LoadError: The database failed.
         """
         return validate_file(source, path, self.engine)
+
+    def schema(self, source: SourceSpec) -> SchemaView:
+        """``source``'s effective contract (its model plus recorded widenings), and its history."""
+        with reader(self.engine).connect() as conn:
+            return schema_view(source, conn)
 
     def replay(self, source: SourceSpec, file_name: str | None = None) -> ReplayReport:
         """Load the quarantined rows of ``source`` (or of one file) that its contract takes now."""

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from csv_assets.ingest.failures import Failures
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.sniff import Drift
-from csv_assets.pipeline.validate import ColumnSpec
+from csv_assets.pipeline.validate import ColumnSpec, TypeChange
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class IngestReport:
         dialect: How the file is written, every decision with its confidence.
         columns: The table's columns as the delivery loaded them.
         failures: What the quarantined rows broke, per rule, with the first examples.
+        added_columns: The columns this delivery added to the table (``new_column: add``).
+        widened: The columns whose type this delivery widened (``data_type: widen``).
         drift: How the file is written differently from the source's previous delivery.
         preview: The first rows loaded, as the table holds them.
         timings: Seconds per stage (sniff, hash, read, validate, rules, load).
@@ -46,6 +48,7 @@ class IngestReport:
     columns: tuple[ColumnSpec, ...] = ()
     ignored_columns: tuple[str, ...] = ()
     added_columns: tuple[str, ...] = ()
+    widened: tuple[TypeChange, ...] = ()
     failures: Failures = field(default_factory=Failures)
     drift: Drift = field(default_factory=lambda: Drift(against=None))
     preview: tuple[Mapping[str, Any], ...] = ()
@@ -76,6 +79,10 @@ class IngestReport:
             ],
             "ignored_columns": list(self.ignored_columns),
             "added_columns": list(self.added_columns),
+            "widened": [
+                {"column": c.column, "before": c.before.sql_type, "after": c.after.sql_type}
+                for c in self.widened
+            ],
             "rejects_by_rule": dict(self.failures.by_rule),
             "samples_by_rule": {
                 rule: [sample.as_dict() for sample in samples]

@@ -165,7 +165,6 @@ def _ingest(
             dialect=dialect,
             columns=plan.columns,
             ignored_columns=plan.ignored,
-            added_columns=plan.added,
             drift=drift,
         )
         prior = deliveries.find(source.name, sha256)

@@ -17,9 +17,14 @@ from csv_assets.ingest import create_warehouse_engine
 
 
 def start_load(
-    file: Path, database_url: str, data_dir: Path, *extra: str, source: str = "payments"
+    file: Path,
+    database_url: str,
+    data_dir: Path,
+    *extra: str,
+    source: str = "payments",
+    project: Path | None = None,
 ) -> subprocess.Popen[str]:
-    """Start ``csv-assets load FILE --source SOURCE`` as its own process."""
+    """Start ``csv-assets load FILE --source SOURCE`` as its own process (of ``project``)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -39,6 +44,7 @@ def start_load(
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        cwd=project,
     )
 
 

@@ -26,8 +26,8 @@ def tagged(database_url: str) -> tuple[str, str]:
     return url.update_query_dict({"application_name": name}).render_as_string(False), name
 
 
-def wait_until_writing(database_url: str, app: str, process) -> None:
-    """Return once the load holds its write transaction open (mid-COPY on PostgreSQL)."""
+def wait_until_writing(database_url: str, app: str, process, statement: str = "COPY") -> None:
+    """Return once the load holds its write transaction open (mid-``statement`` on PostgreSQL)."""
     url = sa.make_url(database_url)
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
@@ -47,9 +47,9 @@ def wait_until_writing(database_url: str, app: str, process) -> None:
                 copying = conn.execute(
                     sa.text(
                         "SELECT count(*) FROM pg_stat_activity WHERE application_name = :app "
-                        "AND state = 'active' AND query LIKE 'COPY%'"
+                        "AND state = 'active' AND query LIKE :statement"
                     ),
-                    {"app": app},
+                    {"app": app, "statement": f"{statement}%"},
                 ).scalar_one()
             engine.dispose()
             if copying:

@@ -63,3 +63,136 @@ def test_a_missing_column_that_may_not_be_null_rejects_the_file_under_null(tmp_p
 def test_an_unknown_mode_is_refused_naming_the_field():
     with pytest.raises(ValueError, match=r"schema_evolution\.data_type"):
         counts(data_type="guess")
+
+
+HEADER = "line_id,count,price,shipped,note"
+
+
+def column_type(engine: sa.Engine, column: str) -> str:
+    """The column's type as the database's own catalog has it."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            query = "SELECT type FROM pragma_table_info('counts') WHERE name = :c"
+        else:
+            query = (
+                "SELECT CASE WHEN data_type = 'numeric' THEN 'NUMERIC(' || numeric_precision "
+                "|| ',' || numeric_scale || ')' ELSE upper(data_type) END "
+                "FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = 'counts' AND column_name = :c"
+            )
+        return str(conn.execute(sa.text(query), {"c": column}).scalar_one())
+
+
+def history(engine: sa.Engine) -> list[tuple]:
+    with engine.connect() as conn:
+        found = conn.execute(
+            sa.text(
+                "SELECT column_name, old_type, new_type, file_name FROM csv_assets_schema_history "
+                "ORDER BY id"
+            )
+        )
+        return [tuple(r) for r in found]
+
+
+def texts(engine: sa.Engine, column: str) -> list[str | None]:
+    """The column's values as text, as the database stores them (exact, or not)."""
+    with engine.connect() as conn:
+        query = sa.text(f"SELECT CAST({column} AS TEXT) FROM counts ORDER BY line_id")
+        return list(conn.execute(query).scalars())
+
+
+def test_an_integer_column_receiving_a_fraction_widens_to_an_exact_decimal(tmp_path, engine):
+    source = counts(data_type="widen")
+    first = write(tmp_path, "a.csv", HEADER, "1,3,1.50,2026-11-02,", "2,12345678901234567,,,")
+    second = write(tmp_path, "b.csv", HEADER, "3,2.5,1.50,2026-11-03,")
+    third = write(tmp_path, "c.csv", HEADER, "4,4,1.50,2026-11-04,")
+
+    Ingestor(engine, "r1").load_file(source, first, "a")
+    report = Ingestor(engine, "r2").load_file(source, second, "b")
+    later = Ingestor(engine, "r3").load_file(source, third, "c")
+
+    assert [c.detail for c in report.widened] == ["count: BIGINT -> NUMERIC(19,1)"]
+    assert (report.rows_loaded, report.rows_rejected, later.widened) == (1, 0, ())
+    decimal = "DECIMAL_TEXT(19, 1)" if engine.dialect.name == "sqlite" else "NUMERIC(19,1)"
+    assert column_type(engine, "count") == decimal
+    assert texts(engine, "count") == ["3.0", "12345678901234567.0", "2.5", "4.0"]
+    assert history(engine) == [("count", "BIGINT", "NUMERIC(19,1)", "b.csv")]
+    assert [c.sql_type for c in later.columns if c.name == "count"] == ["NUMERIC(19,1)"]
+
+
+def test_a_misfit_value_is_still_quarantined_by_default(tmp_path, engine):
+    path = write(tmp_path, "a.csv", HEADER, "1,3,,,", "2,2.5,,,")
+
+    with pytest.raises(BadFileError, match="over the error budget"):
+        Ingestor(engine, "r1").load_file(counts(), path, "a")
+
+    source = counts().model_copy(update={"max_rejected_rows": 1})
+    report = Ingestor(engine, "r2").load_file(source, path, "a")
+    assert (report.rows_loaded, report.rows_rejected, report.widened) == (1, 1, ())
+    assert column_type(engine, "count") in ("BIGINT", "BIGINT ")
+
+
+def test_more_decimal_digits_and_a_date_with_a_time_widen_in_one_delivery(tmp_path, engine):
+    source = counts(data_type="widen")
+    Ingestor(engine, "r1").load_file(
+        source, write(tmp_path, "a.csv", HEADER, "1,3,1.50,2026-11-02,"), "a"
+    )
+    rows_b = ("2,4,123456789.125,2026-11-03 10:30:00,", "3,5,0.5,2026-11-04,")
+
+    report = Ingestor(engine, "r2").load_file(
+        source, write(tmp_path, "b.csv", HEADER, *rows_b), "b"
+    )
+
+    assert sorted(c.detail for c in report.widened) == [
+        "price: NUMERIC(8,2) -> NUMERIC(12,3)",
+        "shipped: DATE -> TIMESTAMP",
+    ]
+    assert texts(engine, "price") == ["1.500", "123456789.125", "0.500"]
+    with engine.connect() as conn:
+        shipped = conn.execute(sa.text("SELECT shipped FROM counts ORDER BY line_id")).scalars()
+        assert [str(s)[:19] for s in shipped] == [
+            "2026-11-02 00:00:00",
+            "2026-11-03 10:30:00",
+            "2026-11-04 00:00:00",
+        ]
+
+
+def test_text_is_a_widening_only_where_the_source_allows_it(tmp_path, engine):
+    path = write(tmp_path, "a.csv", HEADER, "1,3,,,", "2,4,,soon,")
+    budget = {"max_rejected_rows": 5}
+
+    strict = counts(data_type="widen").model_copy(update=budget)
+    report = Ingestor(engine, "r1").load_file(strict, path, "a")
+    assert (report.rows_rejected, report.widened) == (1, ())
+
+    loose = counts(data_type="widen", widen_to_text=True).model_copy(update=budget)
+    again = Ingestor(engine, "r2").load_file(loose, path, "a", reload=True)
+    assert [c.detail for c in again.widened] == ["shipped: DATE -> TEXT"]
+    assert (again.rows_loaded, again.rows_rejected) == (2, 0)
+    assert texts(engine, "shipped") == [None, "soon"]
+
+
+def test_a_checked_column_never_becomes_text(tmp_path, engine):
+    path = write(tmp_path, "a.csv", HEADER, "1,3,,,", "2,many,,,")
+    source = counts(data_type="widen", widen_to_text=True)
+
+    report = Ingestor(engine, "r1").load_file(
+        source.model_copy(update={"max_rejected_rows": 1}), path, "a"
+    )
+
+    assert (report.rows_rejected, report.widened) == (1, ())
+    assert report.failures.by_rule == {"count__type": 1}
+
+
+@pytest.mark.parametrize("mode", ["replace", "upsert"])
+def test_widening_composes_with_replace_and_upsert(tmp_path, engine, mode):
+    values = {"data_type": "widen"}
+    source = counts(**values).model_copy(update={"load_mode": mode, "key_columns": ["line_id"]})
+    Ingestor(engine, "r1").load_file(
+        source, write(tmp_path, "a.csv", HEADER, "1,3,,,", "2,4,,,"), "a"
+    )
+
+    Ingestor(engine, "r2").load_file(source, write(tmp_path, "b.csv", HEADER, "2,4.5,,,"), "b")
+
+    expected = ["4.5"] if mode == "replace" else ["3.0", "4.5"]
+    assert texts(engine, "count") == expected

@@ -20,7 +20,7 @@ from typing import Any
 import dagster as dg
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.components.csv_source.metadata import table, top_rule_rows
+from csv_assets.components.csv_source.metadata import schema_change_rows, table, top_rule_rows
 from csv_assets.ingest import IngestReport, broken_rules
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.validate import Rule
@@ -30,6 +30,7 @@ SCHEMA_VALID = "schema_valid"
 NOT_EMPTY = "not_empty"
 ROWS_RECONCILE = "rows_reconcile"
 DIALECT_DRIFT = "dialect_drift"
+SCHEMA_CHANGES = "schema_changes"
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
 
@@ -73,6 +74,12 @@ def check_specs(
             else "Warns when the delivery is written differently from the previous one "
             "(encoding, delimiter, header, columns); it still loads (on_drift: warn).",
             blocking=drift_fails,
+        ),
+        spec(
+            SCHEMA_CHANGES,
+            "Warns when the delivery changed the table's columns under the source's "
+            "schema_evolution: a column added, or one widened to a type that holds its new "
+            "values (which, from what to what). Later deliveries keep the wider type.",
         ),
         *(
             spec(
@@ -201,6 +208,7 @@ def _frame_results(report: IngestReport, on_drift: str) -> list[dg.AssetCheckRes
             ),
             metadata=drift_metadata,
         ),
+        _changes_result(report),
         dg.AssetCheckResult(
             check_name=SCHEMA_VALID,
             passed=rejected == 0,
@@ -230,3 +238,18 @@ def _frame_results(report: IngestReport, on_drift: str) -> list[dg.AssetCheckRes
             },
         ),
     ]
+
+
+def _changes_result(report: IngestReport) -> dg.AssetCheckResult:
+    """``schema_changes``: what the delivery did to the table's columns, if anything."""
+    changes = schema_change_rows(report)
+    return dg.AssetCheckResult(
+        check_name=SCHEMA_CHANGES,
+        passed=not changes,
+        severity=WARN,
+        description="warning: "
+        + "; ".join(f"{c['column']} {c['change']} ({c['after']})" for c in changes)
+        if changes
+        else "no column of the table changed",
+        metadata={"changes": table(changes)} if changes else {},
+    )

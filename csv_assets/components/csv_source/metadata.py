@@ -94,6 +94,8 @@ def materialization_metadata(report: IngestReport, database_uri: str) -> dict[st
         metadata["rows_replaced"] = report.rows_replaced
     if report.added_columns:
         metadata["added_columns"] = ", ".join(report.added_columns)
+    if report.added_columns or report.widened:
+        metadata["schema_changes"] = table(schema_change_rows(report))
     if report.ignored_columns:
         metadata["ignored_columns"] = ", ".join(report.ignored_columns)
     if report.set_aside:
@@ -189,4 +191,24 @@ def top_rule_rows(top_rules: Sequence[RuleCount]) -> list[dict[str, Any]]:
             "message": rule.example.message,
         }
         for rule in top_rules
+    ]
+
+
+def schema_change_rows(report: IngestReport) -> list[dict[str, Any]]:
+    """What a delivery did to its table's columns: each added or widened, old type to new."""
+    types = {c.name: c.sql_type for c in report.columns}
+    return [
+        *(
+            {
+                "column": c.column,
+                "change": "widened",
+                "before": c.before.sql_type,
+                "after": c.after.sql_type,
+            }
+            for c in report.widened
+        ),
+        *(
+            {"column": name, "change": "added", "before": "", "after": types.get(name, "")}
+            for name in report.added_columns
+        ),
     ]

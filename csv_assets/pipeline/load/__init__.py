@@ -12,7 +12,13 @@ from csv_assets.pipeline.load.delivery_table import DeliveryTable, count_rows
 from csv_assets.pipeline.load.ledger_entries import Ledger, Lineage
 from csv_assets.pipeline.load.migrations import VERSION as LAYOUT_VERSION
 from csv_assets.pipeline.load.migrations import ensure_control_tables
-from csv_assets.pipeline.load.tables import existing_kinds, ledger, quarantine
+from csv_assets.pipeline.load.tables import (
+    existing_columns,
+    existing_kinds,
+    ledger,
+    quarantine,
+    schema_history,
+)
 
 __all__ = [
     "LAYOUT_VERSION",
@@ -22,7 +28,9 @@ __all__ = [
     "count_rows",
     "decimal_type",
     "ensure_control_tables",
+    "existing_columns",
     "existing_kinds",
     "ledger",
     "quarantine",
+    "schema_history",
 ]

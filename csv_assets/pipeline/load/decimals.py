@@ -9,6 +9,7 @@ keeps each value exactly as written; the name still says what it holds. PostgreS
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 DECLARED = "DECIMAL_TEXT"
+_DIGITS = re.compile(rf"^{DECLARED}\((\d+),\s*(\d+)\)")
 
 
 class DecimalText(sa.types.UserDefinedType[Decimal]):
@@ -53,11 +55,19 @@ def decimal_type(precision: int, scale: int) -> sa.types.TypeEngine[Decimal]:
     return sa.Numeric(precision, scale).with_variant(DecimalText(precision, scale), "sqlite")
 
 
-def declared_decimals(conn: sa.Connection, table: str) -> set[str]:
-    """Columns of ``table`` declared as exact decimal text (SQLite reflects them as TEXT)."""
+def declared_decimals(conn: sa.Connection, table: str) -> dict[str, tuple[int, int]]:
+    """Columns of ``table`` declared as exact decimal text, with their precision and scale.
+
+    SQLite reflects them as TEXT; PostgreSQL has none (its ``NUMERIC`` reflects as itself).
+    """
     if conn.dialect.name != "sqlite":
-        return set()
+        return {}
     declared = conn.execute(
         sa.text("SELECT name, type FROM pragma_table_info(:table)"), {"table": table}
     )
-    return {str(name) for name, kind in declared if str(kind).upper().startswith(DECLARED)}
+    found = {}
+    for name, kind in declared:
+        digits = _DIGITS.match(str(kind).upper())
+        if digits is not None:
+            found[str(name)] = (int(digits.group(1)), int(digits.group(2)))
+    return found

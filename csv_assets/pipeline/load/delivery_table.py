@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import pyarrow as pa
@@ -18,11 +18,13 @@ from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.quarantine_rows import write_quarantine
 from csv_assets.pipeline.load.tables import (
     delivery_rows,
+    existing_columns,
     prepare_table,
     quarantine,
     staging_table,
     target_table,
 )
+from csv_assets.pipeline.load.widening import widen_column
 from csv_assets.pipeline.load.write import RowWriter, open_writer
 from csv_assets.pipeline.validate import ColumnSpec, RejectedRow
 
@@ -36,6 +38,9 @@ class DeliveryTable:
     conn: sa.Connection
     table: sa.Table
     lineage: Lineage
+    is_staged: bool = False
+    added: tuple[str, ...] = ()
+    """The columns this delivery added to the table (none when it created the table)."""
 
     @classmethod
     def prepare(
@@ -52,7 +57,10 @@ class DeliveryTable:
             LoadError: The existing table lacks a column the source's schema declares.
             ValueError: A table or column name is longer than PostgreSQL accepts.
         """
-        return cls(conn, prepare_table(conn, target_table(name, columns), added), lineage)
+        before = existing_columns(conn, name)
+        table = prepare_table(conn, target_table(name, columns), added)
+        created = tuple(column for column in added if before and column not in before)
+        return cls(conn, table, lineage, added=created)
 
     def clear_previous(self, mode: LoadMode) -> int:
         """Delete what this load replaces; return how many table rows went.
@@ -80,7 +88,16 @@ class DeliveryTable:
         """A new temporary twin of the table (same columns, no indexes) for an upsert's rows."""
         staging = staging_table(self.table)
         staging.create(self.conn)
-        return DeliveryTable(self.conn, staging, self.lineage)
+        return DeliveryTable(self.conn, staging, self.lineage, is_staged=True)
+
+    def widen(self, before: ColumnSpec, after: ColumnSpec) -> DeliveryTable:
+        """The table with column ``after.name`` of ``after``'s wider type, every value kept.
+
+        Raises:
+            LoadError: The database refused, with its reason.
+        """
+        widened = widen_column(self.conn, self.table, before, after, staged=self.is_staged)
+        return replace(self, table=widened)
 
     def merge_into(self, target: DeliveryTable, keys: Sequence[str]) -> int:
         """Upsert these staged rows: replace ``target``'s rows with their keys, insert, drop.

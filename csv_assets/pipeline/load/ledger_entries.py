@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.load.claims import claim_table
-from csv_assets.pipeline.load.tables import delivery_ids, ledger
+from csv_assets.pipeline.load.tables import delivery_ids, ledger, schema_history
 from csv_assets.pipeline.sniff import Drift, compare_dialects
+from csv_assets.pipeline.validate import TypeChange
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class Lineage:
     partition_key: str
     run_id: str
     delivery_id: int | None = None
+
+    def as_values(self) -> dict[str, Any]:
+        """Every field, as a control table's columns of the same names take them."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -87,16 +92,7 @@ class Ledger:
         """Write the entry for this content, replacing any earlier one of the same content."""
         self.conn.execute(sa.delete(ledger).where(*self._of(lineage.source, lineage.sha256)))
         self.conn.execute(
-            sa.insert(ledger).values(
-                source=lineage.source,
-                sha256=lineage.sha256,
-                partition_key=lineage.partition_key,
-                file_name=lineage.file_name,
-                run_id=lineage.run_id,
-                delivery_id=lineage.delivery_id,
-                loaded_at=datetime.now(UTC),
-                **values,
-            )
+            sa.insert(ledger).values(**lineage.as_values(), loaded_at=datetime.now(UTC), **values)
         )
 
     def drift(self, source: str, sha256: str, dialect: Dialect) -> Drift:
@@ -125,6 +121,32 @@ class Ledger:
                 rows_rejected=ledger.c.rows_rejected - rows,
             )
         )
+
+    def record_widening(self, lineage: Lineage, table: str, change: TypeChange) -> None:
+        """Keep in the schema history that this delivery widened ``table``'s column."""
+        self.conn.execute(
+            sa.insert(schema_history).values(
+                **lineage.as_values(),
+                table_name=table,
+                column_name=change.column,
+                change="widen",
+                old_type=change.before.sql_type,
+                new_type=change.after.sql_type,
+                changed_at=datetime.now(UTC),
+            )
+        )
+
+    def schema_changes(self, source: str) -> list[sa.Row[Any]]:
+        """Every change deliveries of ``source`` made to its table's columns, oldest first."""
+        query = sa.select(schema_history).where(schema_history.c.source == source)
+        return list(self.conn.execute(query.order_by(schema_history.c.id)))
+
+    def widened_columns(self, source: str, table: str) -> set[str]:
+        """The columns of ``table`` that deliveries of ``source`` widened."""
+        query = sa.select(schema_history.c.column_name).where(
+            schema_history.c.source == source, schema_history.c.table_name == table
+        )
+        return set(self.conn.execute(query).scalars())
 
     @staticmethod
     def _of(source: str, sha256: str) -> tuple[sa.ColumnElement[bool], ...]:

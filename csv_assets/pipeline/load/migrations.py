@@ -1,4 +1,4 @@
-"""The layout of the project's own tables (ledger, quarantine), versioned in the warehouse.
+"""The layout of the project's own tables (ledger, quarantine, schema history), versioned.
 
 ``csv_assets_schema`` holds one row: the layout version the control tables have. Every load
 checks it under the control-tables claim, in its own transaction: a new warehouse gets the
@@ -16,7 +16,13 @@ import sqlalchemy as sa
 
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load.claims import CONTROL_TABLES, claim
-from csv_assets.pipeline.load.tables import add_column, control, ledger, quarantine
+from csv_assets.pipeline.load.tables import (
+    add_column,
+    control,
+    ledger,
+    quarantine,
+    schema_history,
+)
 
 layout = sa.Table(
     "csv_assets_schema",
@@ -37,7 +43,12 @@ def _from_unversioned(conn: sa.Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_from_unversioned,)
+def _with_schema_history(conn: sa.Connection) -> None:
+    """1 -> 2: the schema history, where each widening of a table's column is recorded."""
+    schema_history.create(conn, checkfirst=True)
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (_from_unversioned, _with_schema_history)
 """``STEPS[n]`` upgrades layout ``n`` to ``n + 1``; the last one's result is ``VERSION``."""
 VERSION = len(STEPS)
 

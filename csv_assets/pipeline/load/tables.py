@@ -66,6 +66,26 @@ quarantine = sa.Table(
 )
 """Every rejected row, with its raw cells and the rules it broke, until it is replayed."""
 
+schema_history = sa.Table(
+    "csv_assets_schema_history",
+    control,
+    sa.Column("id", _AUTO_ID, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("table_name", sa.Text, nullable=False),
+    sa.Column("column_name", sa.Text, nullable=False),
+    sa.Column("change", sa.Text, nullable=False),
+    sa.Column("old_type", sa.Text),
+    sa.Column("new_type", sa.Text, nullable=False),
+    sa.Column("delivery_id", sa.BigInteger, nullable=False),
+    sa.Column("partition_key", sa.Text, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("run_id", sa.Text, nullable=False),
+    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_csv_assets_schema_history_source", "source"),
+)
+"""Every change a delivery made to its table's columns (a type widened), in its transaction."""
+
 
 def sql_type(column: ColumnSpec) -> sa.types.TypeEngine[Any]:
     """Return the SQLAlchemy type that stores ``column`` faithfully."""
@@ -139,15 +159,38 @@ def prepare_table(conn: sa.Connection, table: sa.Table, added: tuple[str, ...] =
     return table
 
 
-def existing_kinds(conn: sa.Connection, name: str) -> dict[str, Kind]:
-    """The kind of each column of table ``name`` as the database has it (empty if no table)."""
+def existing_columns(conn: sa.Connection, name: str) -> dict[str, ColumnSpec]:
+    """Each column of table ``name`` as the database has it, lineage aside (empty: no table).
+
+    Its kind, and a decimal's digits, are what it holds now: after a widening, they are wider
+    than the model's.
+    """
     if not sa.inspect(conn).has_table(name):
         return {}
     exact = declared_decimals(conn, name)
-    return {
-        c["name"]: "decimal" if c["name"] in exact else _kind_of(c["type"])
-        for c in sa.inspect(conn).get_columns(name)
-    }
+    found = {}
+    for column in sa.inspect(conn).get_columns(name):
+        if column["name"] in LINEAGE_COLUMNS:
+            continue
+        kind = column["type"]
+        digits = exact.get(column["name"])
+        if digits is None and _kind_of(kind) == "decimal":
+            digits = (getattr(kind, "precision", None) or 18, getattr(kind, "scale", None) or 0)
+        found[column["name"]] = ColumnSpec(
+            column["name"],
+            "decimal" if digits else _kind_of(kind),
+            nullable=bool(column["nullable"]),
+            required=False,
+            precision=digits[0] if digits else None,
+            scale=digits[1] if digits else None,
+            timezone=bool(getattr(kind, "timezone", False)),
+        )
+    return found
+
+
+def existing_kinds(conn: sa.Connection, name: str) -> dict[str, Kind]:
+    """The kind of each column of table ``name`` as the database has it (empty if no table)."""
+    return {column: spec.kind for column, spec in existing_columns(conn, name).items()}
 
 
 def staging_table(table: sa.Table) -> sa.Table:

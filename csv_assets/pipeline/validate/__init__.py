@@ -2,7 +2,7 @@
 
 A source's columns come from its pandera model (``columns_of``), a file's header maps onto them
 (``plan_columns``), and ``validate_chunk`` splits a chunk into typed good rows and rejected rows
-with every rule they broke.
+with every rule they broke. ``wider_column`` says which wider type holds cells that did not fit.
 """
 
 from csv_assets.pipeline.validate.columns import (
@@ -21,6 +21,7 @@ from csv_assets.pipeline.validate.contract import (
     validate_chunk,
 )
 from csv_assets.pipeline.validate.rules import Rule, contract_rules, rule_key
+from csv_assets.pipeline.validate.widen import TypeChange, is_widening, wider_column
 
 __all__ = [
     "LINE",
@@ -31,10 +32,13 @@ __all__ = [
     "RejectedRow",
     "RowFailure",
     "Rule",
+    "TypeChange",
     "columns_of",
     "contract_rules",
     "import_model",
+    "is_widening",
     "plan_columns",
     "rule_key",
     "validate_chunk",
+    "wider_column",
 ]

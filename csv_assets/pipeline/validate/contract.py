@@ -80,6 +80,11 @@ class Contract:
             rules.unique = list(key_columns)
         return cls(columns_of(schema), rules)
 
+    def has_checks(self, column: str) -> bool:
+        """Whether the model checks ``column``'s values (a range, a set, a pattern...)."""
+        found = self.rules.columns.get(column)
+        return bool(found is not None and found.checks)
+
     @property
     def checks_rows(self) -> bool:
         """Whether pandera has anything to check once types are coerced (else it is skipped)."""

@@ -1,0 +1,46 @@
+"""A ``counts`` source whose partner's counts stop being whole: its model, YAML and files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MODEL = '''"""Items counted per line."""
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+
+class Counts(pa.DataFrameModel):
+    """One counted line."""
+
+    line_id: Series[int] = pa.Field(ge=1, description="Line number.")
+    count: Series[int] = pa.Field(ge=0, description="Items counted.")  # a count, for now
+    note: Series[str] = pa.Field(nullable=True, description="Free text.")
+'''
+SOURCE = """type: csv_assets.components.CsvSource
+attributes:
+  name: counts
+  schema_model: csv_assets.schemas.counts:Counts
+  schema_evolution:
+    data_type: widen
+"""
+
+
+def add_counts_source(project: Path) -> Path:
+    """Give a copy of the project (``scratch_project``) the ``counts`` source; its model file."""
+    model = project / "csv_assets" / "schemas" / "counts.py"
+    model.write_text(MODEL)
+    folder = project / "csv_assets" / "defs" / "sources" / "counts"
+    folder.mkdir(parents=True)
+    (folder / "defs.yaml").write_text(SOURCE)
+    return model
+
+
+def write_counts(path: Path, rows: int, first_id: int = 1, fraction: str = "") -> Path:
+    """A ``counts`` delivery of ``rows`` rows; ``fraction`` (``.5``) ends each count with it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as out:
+        out.write("line_id,count,note\n")
+        for line in range(first_id, first_id + rows):
+            out.write(f"{line},{line % 1000}{fraction},\n")
+    return path

@@ -1,0 +1,59 @@
+"""``csv-assets schema``: a feed widened a column; the model catches up in a reviewable diff."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csv_assets_support.counts import MODEL, add_counts_source
+from csv_assets_support.processes import scratch_project
+from csv_assets_tests.conftest import REPO
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The project with a ``counts`` source whose feed widens."""
+    root = scratch_project(tmp_path, REPO / "deploy" / "dagster.yaml")
+    add_counts_source(root)
+    return root
+
+
+def cli(project: Path, database_url: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "csv_assets.cli", *args, "--database-url", database_url],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={"CSV_ASSETS_DATA_DIR": str(project / "data"), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+
+def test_schema_shows_the_widening_and_writes_the_model_to_match(project, database_url):
+    for line, count in ((1, "3"), (2, "2.5")):
+        path = project / f"counts_{line}.csv"
+        path.write_text(f"line_id,count,note\n{line},{count},\n")
+        loaded = cli(project, database_url, "load", str(path), "--source", "counts")
+        assert loaded.returncode == 0, loaded.stderr
+    assert "widened: count: BIGINT -> NUMERIC(19,1)" in loaded.stdout
+
+    shown = cli(project, database_url, "schema", "counts")
+    written = cli(project, database_url, "schema", "counts", "--write-model")
+    again = cli(project, database_url, "schema", "counts")
+
+    assert shown.returncode == 0, shown.stderr
+    assert "count                    NUMERIC(19,1)  widened from BIGINT" in shown.stdout
+    assert "count: BIGINT -> NUMERIC(19,1) by counts_2.csv" in shown.stdout
+    assert (
+        '-    count: Series[int] = pa.Field(ge=0, description="Items counted.")  # a count, for now'
+        in shown.stdout
+    )
+    assert (
+        '+    count: Series[pa.dtypes.Decimal] = pa.Field(dtype_kwargs={"precision": 19, '
+        '"scale": 1}, ge=0, description="Items counted.")  # a count, for now' in shown.stdout
+    )
+    assert written.returncode == 0 and "wrote" in written.stdout
+    assert again.returncode == 0 and "the model matches the table" in again.stdout
+    model = (project / "csv_assets" / "schemas" / "counts.py").read_text()
+    assert model.count("\n") == MODEL.count("\n") and "line_id: Series[int]" in model

@@ -1,0 +1,85 @@
+"""Widenings under fire: two loaders widening at once, and a load killed while it widens."""
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from csv_assets_support.counts import add_counts_source, write_counts
+from csv_assets_support.processes import scratch_project
+from csv_assets_tests.conftest import REPO
+from csv_assets_tests.faults.loads import counts, finish, start_load
+from csv_assets_tests.faults.test_interrupted_loads import WAIT, tagged, wait_until_writing
+
+ROWS = 200_000
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project with the ``counts`` source (``data_type: widen``)."""
+    root = scratch_project(tmp_path, REPO / "deploy" / "dagster.yaml")
+    add_counts_source(root)
+    return root
+
+
+def load(project: Path, file: Path, database_url: str):
+    return start_load(file, database_url, project / "data", source="counts", project=project)
+
+
+def count_type(database_url: str) -> str:
+    if database_url.startswith("sqlite"):
+        query = "SELECT type FROM pragma_table_info('counts') WHERE name = 'count'"
+    else:
+        query = (
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = 'counts'::regclass AND attname = 'count'"
+        )
+    return str(counts(database_url, query)[0][0])
+
+
+def test_two_loaders_widening_at_once_end_with_one_widening_and_both_exact(
+    project, database_url, tmp_path
+):
+    whole = write_counts(tmp_path / "counts_1.csv", 1000)
+    assert finish([load(project, whole, database_url)])[0].code == 0
+    halves = [
+        write_counts(tmp_path / f"counts_{n}.csv", 1000, first_id=n * 1000 + 1, fraction=".5")
+        for n in (2, 3)
+    ]
+
+    done = finish([load(project, path, database_url) for path in halves])
+
+    assert [d.code for d in done] == [0, 0], done
+    assert counts(
+        database_url, "SELECT column_name, old_type, new_type FROM csv_assets_schema_history"
+    ) == [("count", "BIGINT", "NUMERIC(19,1)")]
+    assert count_type(database_url).replace(" ", "").upper() in (
+        "DECIMAL_TEXT(19,1)",
+        "NUMERIC(19,1)",
+    )
+    stored = counts(database_url, "SELECT line_id, CAST(count AS TEXT) FROM counts")
+    expected = {n: f"{n % 1000}.0" for n in range(1, 1001)}
+    expected.update({n: f"{n % 1000}.5" for n in range(2001, 4001)})
+    assert dict(stored) == expected
+
+
+def test_a_load_killed_while_it_widens_leaves_the_old_table(project, database_url, tmp_path):
+    whole = write_counts(tmp_path / "counts_1.csv", ROWS)
+    assert finish([load(project, whole, database_url)])[0].code == 0
+    before = count_type(database_url)
+    halves = write_counts(tmp_path / "counts_2.csv", ROWS, first_id=ROWS + 1, fraction=".5")
+    url, app = tagged(database_url)
+
+    widening = load(project, halves, url)
+    wait_until_writing(url, app, widening, statement="ALTER TABLE")
+    widening.send_signal(signal.SIGKILL)
+    widening.wait(timeout=WAIT)
+
+    assert count_type(database_url) == before
+    assert counts(database_url, "SELECT count(*) FROM csv_assets_ledger") == [(1,)]
+    assert counts(database_url, "SELECT count(*) FROM csv_assets_schema_history") == [(0,)]
+    assert counts(database_url, "SELECT count(*) FROM counts") == [(ROWS,)]
+    [again] = finish([load(project, halves, database_url)])
+    assert again.code == 0, again
+    assert counts(database_url, "SELECT count(*) FROM csv_assets_schema_history") == [(1,)]
+    assert counts(database_url, "SELECT count(*) FROM counts") == [(2 * ROWS,)]
