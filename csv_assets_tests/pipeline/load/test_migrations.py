@@ -39,6 +39,7 @@ def test_an_unversioned_warehouse_is_upgraded_once_by_loaders_that_start_togethe
     assert finish([start_load(first, database_url, tmp_path / "data")])[0].code == 0
     with engine.begin() as conn:  # as the first release left it: no layout, a narrower ledger
         conn.execute(sa.text("DROP TABLE csv_assets_schema"))
+        conn.execute(sa.text("DROP TABLE csv_assets_schema_history"))
         conn.execute(sa.text("DROP INDEX ix_csv_assets_ledger_delivery_id"))
         conn.execute(sa.text("ALTER TABLE csv_assets_ledger DROP COLUMN delivery_id"))
         conn.execute(sa.text("ALTER TABLE csv_assets_ledger DROP COLUMN file_sha256"))
@@ -60,3 +61,21 @@ def test_an_unversioned_warehouse_is_upgraded_once_by_loaders_that_start_togethe
         "SELECT count(*), count(delivery_id), count(DISTINCT delivery_id) FROM csv_assets_ledger",
     ) == [(5, 4, 4)]  # the first release's entry has no delivery id; every new one has its own
     assert counts(database_url, "SELECT count(*) FROM payments") == [(40,)]
+
+
+def test_a_warehouse_of_layout_1_gains_the_schema_history_and_loads(
+    tmp_path, database_url, engine
+):
+    first = write_payments(tmp_path / "drops" / "payments_1.psv", 10)
+    assert finish([start_load(first, database_url, tmp_path / "data")])[0].code == 0
+    with engine.begin() as conn:  # as the release before schema evolution left it
+        conn.execute(sa.text("DROP TABLE csv_assets_schema_history"))
+        conn.execute(sa.text("UPDATE csv_assets_schema SET version = 1"))
+    second = write_payments(tmp_path / "drops" / "payments_2.psv", 10, first_id=10)
+
+    (done,) = finish([start_load(second, database_url, tmp_path / "data")])
+
+    assert done.code == 0, done
+    assert counts(database_url, "SELECT version FROM csv_assets_schema") == [(LAYOUT_VERSION,)]
+    assert counts(database_url, "SELECT count(*) FROM csv_assets_schema_history") == [(0,)]
+    assert counts(database_url, "SELECT count(*) FROM payments") == [(20,)]
