@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/calibration.py
 	$(BIN)/python benchmarks/sniff_speed.py --rows 1000000
 	$(BIN)/python benchmarks/validation_cost.py --rows 1000000
+	$(BIN)/python benchmarks/widening_cost.py --rows 1000000
 	$(BIN)/python benchmarks/load_speed.py --rows 1000000
 
 clean-venv:

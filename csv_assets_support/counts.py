@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-MODEL = '''"""Items counted per line."""
-
-import pandera.pandas as pa
-from pandera.typing import Series
-
-
-class Counts(pa.DataFrameModel):
-    """One counted line."""
-
-    line_id: Series[int] = pa.Field(ge=1, description="Line number.")
-    count: Series[int] = pa.Field(ge=0, description="Items counted.")  # a count, for now
-    note: Series[str] = pa.Field(nullable=True, description="Free text.")
-'''
+MODEL = (Path(__file__).parent / "counts_model.py").read_text()
+"""The model's source, as a project's ``csv_assets/schemas/counts.py`` holds it."""
 SOURCE = """type: csv_assets.components.CsvSource
 attributes:
   name: counts

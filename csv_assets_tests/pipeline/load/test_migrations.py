@@ -63,9 +63,7 @@ def test_an_unversioned_warehouse_is_upgraded_once_by_loaders_that_start_togethe
     assert counts(database_url, "SELECT count(*) FROM payments") == [(40,)]
 
 
-def test_a_warehouse_of_layout_1_gains_the_schema_history_and_loads(
-    tmp_path, database_url, engine
-):
+def test_a_warehouse_of_layout_1_gains_the_schema_history_and_loads(tmp_path, database_url, engine):
     first = write_payments(tmp_path / "drops" / "payments_1.psv", 10)
     assert finish([start_load(first, database_url, tmp_path / "data")])[0].code == 0
     with engine.begin() as conn:  # as the release before schema evolution left it
