@@ -80,6 +80,12 @@ class SourceSpec(BaseModel):
         description="When a feed changes: a mode for a new column, a missing one, and a value "
         "that does not fit its column's type. The defaults reject or quarantine.",
     )
+    on_seen_key: Literal["warn", "quarantine", "skip", "reject"] = Field(
+        default="warn",
+        description="append with key_columns: a row whose key an earlier delivery loaded. "
+        "warn (it loads; the delivery's unique_keys check warns), quarantine (the row, with "
+        "the reason), skip (the row is not loaded, and counted), or reject (the delivery).",
+    )
     on_drift: Literal["warn", "fail"] = Field(
         default="warn",
         description="A delivery written differently from the previous one (encoding, "
@@ -153,6 +159,11 @@ class SourceSpec(BaseModel):
             raise ValueError("schema_model must look like 'package.module:ClassName'")
         if self.load_mode == "upsert" and not self.key_columns:
             raise ValueError("load_mode upsert needs key_columns")
+        if self.on_seen_key != "warn" and (self.load_mode != "append" or not self.key_columns):
+            raise ValueError(
+                f"on_seen_key: {self.on_seen_key} needs key_columns and load_mode append "
+                "(replace and upsert already keep one row per key)"
+            )
         try:
             columns = list(import_model(self.schema_model).to_schema().columns)
         except (ImportError, AttributeError, TypeError) as error:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.failures import FailureTally
-from csv_assets.ingest.refusals import blocked, check_shrink, over_budget
+from csv_assets.ingest.refusals import blocked, check_shrink, over_budget, seen_key
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.widening import Targets, misfit_widenings, widened_plan
 from csv_assets.pipeline.dialect import Dialect
@@ -82,6 +82,8 @@ class FileLoad:
             )
         if source.key_columns:
             self._quarantine_repeated_keys(written, outcome)
+        if source.key_columns and source.load_mode == "append":
+            self._seen_keys(table, outcome)
         broken = [rule for rule in source.blocking_rules if outcome.tally.by_rule.get(rule)]
         if broken:
             raise blocked(self.path, outcome.tally, broken[0])
@@ -115,6 +117,8 @@ class FileLoad:
             rows_rejected=outcome.tally.rows,
             rows_replaced=replaced,
             table_rows=table_rows,
+            rows_skipped=outcome.skipped,
+            keys_seen_before=outcome.seen_keys,
             columns=self.plan.columns,
             added_columns=table.added,
             widened=tuple(outcome.widened),
@@ -195,24 +199,49 @@ class FileLoad:
     def _quarantine_repeated_keys(self, written: DeliveryTable, outcome: Outcome) -> None:
         """Move rows whose key repeats in another chunk of the file to quarantine, all of them."""
         with timed(self.timings, "validate"):
-            keys = self.source.key_columns
-            lines = written.repeated_key_lines(keys)
-            if not lines:
-                return
-            written.delete_lines(lines)
-            cells = records_at(self.path, self.dialect, lines)
-            message = f"key ({', '.join(keys)}) repeats within the file"
-            rejected = [
-                RejectedRow(
-                    line,
-                    cells.get(line, ()),
-                    (RowFailure(line, None, "unique_key", message),),
-                )
-                for line in lines
-            ]
-            outcome.rows_loaded -= len(rejected)
-            outcome.tally.add(rejected, self.path.name)
-            written.quarantine(rejected)
+            keys = ", ".join(self.source.key_columns)
+            lines = written.repeated_key_lines(self.source.key_columns)
+            self._quarantine(
+                written, lines, "unique_key", f"key ({keys}) repeats within the file", outcome
+            )
+
+    def _seen_keys(self, table: DeliveryTable, outcome: Outcome) -> None:
+        """Rows whose key an earlier delivery loaded, under the source's ``on_seen_key``.
+
+        Raises:
+            BadFileError: There are such rows and the policy is ``reject``.
+        """
+        with timed(self.timings, "validate"):
+            lines = table.seen_key_lines(self.source.key_columns)
+        outcome.seen_keys = len(lines)
+        policy, keys = self.source.on_seen_key, ", ".join(self.source.key_columns)
+        message = f"key ({keys}) was loaded by an earlier delivery"
+        if not lines or policy == "warn":
+            return
+        if policy == "reject":
+            raise seen_key(self.path, lines, keys)
+        if policy == "quarantine":
+            self._quarantine(table, lines, "seen_key", message, outcome)
+            return
+        table.delete_lines(lines)  # skip: not loaded, and counted
+        outcome.rows_loaded -= len(lines)
+        outcome.skipped += len(lines)
+
+    def _quarantine(
+        self, table: DeliveryTable, lines: list[int], rule: str, message: str, outcome: Outcome
+    ) -> None:
+        """Take the rows on ``lines`` out of the table into quarantine, with their cells."""
+        if not lines:
+            return
+        table.delete_lines(lines)
+        cells = records_at(self.path, self.dialect, lines)
+        rejected = [
+            RejectedRow(line, cells.get(line, ()), (RowFailure(line, None, rule, message),))
+            for line in lines
+        ]
+        outcome.rows_loaded -= len(rejected)
+        outcome.tally.add(rejected, self.path.name)
+        table.quarantine(rejected)
 
 
 @dataclass
@@ -225,6 +254,10 @@ class Outcome:
     preview: list[dict[str, Any]] = field(default_factory=list)
     repeats: int = 0
     """Rows whose key repeated within their own chunk (all repeats are counted after)."""
+    seen_keys: int = 0
+    """Rows whose key an earlier delivery loaded (whatever ``on_seen_key`` did with them)."""
+    skipped: int = 0
+    """Rows not loaded because an earlier delivery loaded their key (``on_seen_key: skip``)."""
     widened: list[TypeChange] = field(default_factory=list)
     """The columns whose type grew for cells that did not fit (``data_type: widen``)."""
     stopped_at: int | None = None

@@ -115,3 +115,17 @@ def drifted(file: str, drift: Drift) -> BadFileError:
             "drift_against": drift.against,
         },
     )
+
+
+def seen_key(path: Path, lines: list[int], keys: str) -> BadFileError:
+    """The terminal error of a delivery repeating keys earlier ones loaded (``on_seen_key``)."""
+    shown = ", ".join(str(line) for line in lines[:5]) + (", ..." if len(lines) > 5 else "")
+    return BadFileError(
+        path.name,
+        f"{len(lines)} row(s) carry a key ({keys}) an earlier delivery loaded (lines {shown}); "
+        "the source's on_seen_key: reject holds the delivery back, nothing was loaded. Drop "
+        "those rows, or set on_seen_key to warn, quarantine or skip",
+        line=lines[0],
+        rule=Refusal.SEEN_KEY,
+        details={"check": "unique_keys", "rows_seen_before": len(lines), "lines": lines[:20]},
+    )

@@ -43,6 +43,10 @@ class IngestReport:
     rows_loaded: int = 0
     rows_rejected: int = 0
     rows_replaced: int = 0
+    rows_skipped: int = 0
+    """Rows not loaded because an earlier delivery loaded their key (``on_seen_key: skip``)."""
+    keys_seen_before: int = 0
+    """Rows whose key an earlier delivery loaded, whatever ``on_seen_key`` did with them."""
     table_rows: int = 0
     duplicate_of: str | None = None
     columns: tuple[ColumnSpec, ...] = ()
@@ -129,6 +133,8 @@ SCALARS = (
     "rows_loaded",
     "rows_rejected",
     "rows_replaced",
+    "rows_skipped",
+    "keys_seen_before",
     "table_rows",
     "duplicate_of",
     "set_aside",

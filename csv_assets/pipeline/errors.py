@@ -39,6 +39,8 @@ class Refusal(StrEnum):
     """A partition key that names no delivery of the source."""
     NOT_A_FILE = "not_a_file"
     """A link, FIFO, device or folder where a regular file should be."""
+    SEEN_KEY = "seen_key"
+    """A row whose key an earlier delivery loaded, with on_seen_key: reject."""
     TABLE_SHRINK = "table_shrink"
     """A replace delivery that would empty or shrink the table past max_shrink."""
     TRUNCATED = "truncated"

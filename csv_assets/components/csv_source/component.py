@@ -9,7 +9,6 @@ from dagster.components.scaffold.scaffold import scaffold_with
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.asset import build_csv_asset
-from csv_assets.components.csv_source.checks import build_key_check
 from csv_assets.components.csv_source.executors import load_executor
 from csv_assets.components.csv_source.schedule import build_sweep_schedule
 from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
@@ -40,7 +39,7 @@ class CsvSource(SourceSpec, dg.Component, dg.Resolvable):
     """A folder of CSV deliveries loaded into one validated table.
 
     Builds the source's partitioned asset (one partition per delivered file), its drop-folder
-    sensor, its daily sweep schedule and, where it declares key columns, a key uniqueness check.
+    sensor and its daily sweep schedule; its checks come with each delivery.
     """
 
     def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
@@ -56,10 +55,8 @@ class CsvSource(SourceSpec, dg.Component, dg.Resolvable):
             partitions_def=partitions,
             executor_def=load_executor(),
         )
-        key_check = build_key_check(self)
         return dg.Definitions(
             assets=[asset],
-            asset_checks=[key_check] if key_check else None,
             jobs=[job],
             sensors=[build_drop_folder_sensor(self, job.name, partitions)],
             schedules=[build_sweep_schedule(self, job.name, partitions)],

@@ -20,6 +20,11 @@ from typing import Any
 import dagster as dg
 
 from csv_assets.catalog import SourceSpec
+from csv_assets.components.csv_source.key_checks import (
+    UNIQUE_KEYS,
+    keys_description,
+    keys_result,
+)
 from csv_assets.components.csv_source.metadata import schema_change_rows, table, top_rule_rows
 from csv_assets.ingest import IngestReport, broken_rules
 from csv_assets.pipeline.errors import BadFileError
@@ -63,7 +68,8 @@ def check_specs(
         spec(NOT_EMPTY, "Blocking: the table holds rows after the load.", blocking=True),
         spec(
             ROWS_RECONCILE,
-            "Blocking: rows read = rows loaded + rows quarantined.",
+            "Blocking: rows read = rows loaded + rows quarantined (+ rows skipped for a key an "
+            "earlier delivery loaded, with on_seen_key: skip).",
             blocking=True,
         ),
         spec(
@@ -75,6 +81,7 @@ def check_specs(
             "(encoding, delimiter, header, columns); it still loads (on_drift: warn).",
             blocking=drift_fails,
         ),
+        *([spec(UNIQUE_KEYS, keys_description(source))] if source.key_columns else []),
         spec(
             SCHEMA_CHANGES,
             "Warns when the delivery changed the table's columns under the source's "
@@ -140,6 +147,7 @@ def loaded_results(
     return [
         accepted_result(report),
         *_frame_results(report, source.on_drift),
+        *([keys_result(report, source)] if source.key_columns else []),
         *_rule_results(report, rules, source.blocking_rules),
     ]
 
@@ -193,7 +201,7 @@ def _frame_results(report: IngestReport, on_drift: str) -> list[dg.AssetCheckRes
     drift_metadata: dict[str, Any] = {"previous_delivery": drift.against or "none"}
     if drift.changes:
         drift_metadata["changes"] = table([change.as_dict() for change in drift.changes])
-    reconciled = report.rows_read == report.rows_loaded + report.rows_rejected
+    reconciled = report.rows_read == report.rows_loaded + report.rows_rejected + report.rows_skipped
     return [
         dg.AssetCheckResult(
             check_name=DIALECT_DRIFT,
@@ -230,7 +238,8 @@ def _frame_results(report: IngestReport, on_drift: str) -> list[dg.AssetCheckRes
             passed=reconciled,
             description=f"{report.rows_read} read {'=' if reconciled else '≠'} "
             f"{report.rows_loaded} loaded + "
-            f"{report.rows_rejected} quarantined",
+            f"{report.rows_rejected} quarantined"
+            + (f" + {report.rows_skipped} skipped" if report.rows_skipped else ""),
             metadata={
                 "rows_read": report.rows_read,
                 "rows_loaded": report.rows_loaded,

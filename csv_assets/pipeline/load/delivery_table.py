@@ -146,6 +146,20 @@ class DeliveryTable:
         query = sa.select(table.c._source_line).join(repeated, matches).where(self._mine())
         return sorted(self.conn.execute(query.order_by(table.c._source_line)).scalars())
 
+    def seen_key_lines(self, keys: Sequence[str]) -> list[int]:
+        """Lines of this delivery's rows whose key a row of another delivery has."""
+        table, other = self.table, self.table.alias("other")
+        others = (
+            sa.select(sa.literal(1))
+            .select_from(other)
+            .where(other.c._delivery_id != self.lineage.delivery_id)
+        )
+        if self.conn.execute(others.limit(1)).first() is None:
+            return []  # the table held nothing else: the common first load costs one probe
+        seen = others.where(*(other.c[k] == table.c[k] for k in keys)).exists()
+        query = sa.select(table.c._source_line).where(self._mine(), seen)
+        return sorted(self.conn.execute(query.order_by(table.c._source_line)).scalars())
+
     def delete_lines(self, lines: Sequence[int]) -> None:
         """Delete this delivery's rows that start on ``lines``."""
         self.conn.execute(

@@ -1,4 +1,4 @@
-"""A delivery that widens its table, through the load job: metadata, column schema and check."""
+"""A delivery that widens its table and repeats a key, through the load job: its checks."""
 
 import os
 import time
@@ -28,11 +28,12 @@ def test_a_widening_shows_in_the_materialization_its_column_schema_and_a_check(
             "name": "counts",
             "schema_model": "csv_assets_tests.models:Counts",
             "schema_evolution": {"data_type": "widen"},
+            "key_columns": ["line_id"],
         }
     )
     inbox = tmp_path / "data" / "inbox" / "counts"
     inbox.mkdir(parents=True)
-    keys = [drop(inbox, "a.csv", "1,3,,,\n", 120), drop(inbox, "b.csv", "2,2.5,,,\n", 60)]
+    keys = [drop(inbox, "a.csv", "1,3,,,\n", 120), drop(inbox, "b.csv", "1,2.5,,,\n", 60)]
     partitions = dg.DynamicPartitionsDefinition(name="counts_deliveries")
     asset = build_csv_asset(source, partitions)
     resources = {
@@ -48,7 +49,12 @@ def test_a_widening_shows_in_the_materialization_its_column_schema_and_a_check(
         ]
 
     first, second = ({e.check_name: e for e in r.get_asset_check_evaluations()} for r in results)
-    assert first["schema_changes"].passed
+    assert first["schema_changes"].passed and first["unique_keys"].passed
+    keys = second["unique_keys"]
+    assert not keys.passed and keys.description == (
+        "warning: 1 row(s) carry a key (line_id) an earlier delivery loaded; "
+        "they load, and this check warns"
+    )
     check = second["schema_changes"]
     assert not check.passed and check.severity == dg.AssetCheckSeverity.WARN
     assert check.description == "warning: count widened (NUMERIC(19,1))"
