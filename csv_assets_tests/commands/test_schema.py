@@ -34,8 +34,10 @@ def test_schema_shows_the_widening_and_writes_the_model_to_match(project, databa
     for line, count in ((1, "3"), (2, "2.5")):
         path = project / f"counts_{line}.csv"
         path.write_text(f"line_id,count,note\n{line},{count},\n")
+        checked = cli(project, database_url, "validate", str(path), "--source", "counts")
         loaded = cli(project, database_url, "load", str(path), "--source", "counts")
         assert loaded.returncode == 0, loaded.stderr
+    assert "would widen: count: BIGINT -> NUMERIC(19,1)" in checked.stdout
     assert "widened: count: BIGINT -> NUMERIC(19,1)" in loaded.stdout
 
     shown = cli(project, database_url, "schema", "counts")
