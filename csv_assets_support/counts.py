@@ -6,13 +6,15 @@ from pathlib import Path
 
 MODEL = (Path(__file__).parent / "counts_model.py").read_text()
 """The model's source, as a project's ``csv_assets/schemas/counts.py`` holds it."""
-SOURCE = """type: csv_assets.components.CsvSource
-attributes:
-  name: counts
-  schema_model: csv_assets.schemas.counts:Counts
-  schema_evolution:
-    data_type: widen
-"""
+
+
+def source_yaml(evolution: str = "data_type: widen") -> str:
+    """The ``counts`` source's ``defs.yaml``, with one ``schema_evolution`` setting."""
+    return (
+        "type: csv_assets.components.CsvSource\nattributes:\n  name: counts\n"
+        "  schema_model: csv_assets.schemas.counts:Counts\n"
+        f"  schema_evolution:\n    {evolution}\n"
+    )
 
 
 def add_counts_source(project: Path) -> Path:
@@ -21,7 +23,7 @@ def add_counts_source(project: Path) -> Path:
     model.write_text(MODEL)
     folder = project / "csv_assets" / "defs" / "sources" / "counts"
     folder.mkdir(parents=True)
-    (folder / "defs.yaml").write_text(SOURCE)
+    (folder / "defs.yaml").write_text(source_yaml())
     return model
 
 

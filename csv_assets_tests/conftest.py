@@ -10,6 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.ingest import create_warehouse_engine
+from csv_assets_support.counts import add_counts_source
+from csv_assets_support.processes import scratch_project
 
 pytest_plugins = ["csv_assets_tests.servers"]
 
@@ -105,3 +107,11 @@ def drop(data_dir: Path, source: str, name: str, content: str | bytes) -> Path:
     else:
         path.write_bytes(content)
     return path
+
+
+@pytest.fixture
+def counts_project(tmp_path: Path) -> Path:
+    """The project with a ``counts`` source whose feed widens."""
+    root = scratch_project(tmp_path, REPO / "deploy" / "dagster.yaml")
+    add_counts_source(root)
+    return root

@@ -98,3 +98,9 @@ class Counts(pa.DataFrameModel):
     )
     shipped: Series[pa.dtypes.Date] = pa.Field(nullable=True, description="Shipping day.")
     note: Series[str] = pa.Field(nullable=True, description="Free text.")
+
+
+class CountsWithMeter(Counts):
+    """The same lines, once the model learned the partner's new ``Meter No`` column."""
+
+    meter_no: Series[str] = pa.Field(nullable=True, description="The meter read.")

@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-NewColumn = Literal["fail", "ignore", "add"]
+NewColumn = Literal["fail", "ignore", "add", "rescue"]
 MissingColumn = Literal["fail", "null"]
-DataType = Literal["quarantine", "widen"]
+DataType = Literal["quarantine", "rescue", "widen"]
 
 
 class SchemaEvolution(BaseModel):
@@ -23,7 +23,8 @@ class SchemaEvolution(BaseModel):
     new_column: NewColumn = Field(
         default="fail",
         description="A column the model does not know: fail (reject the file), ignore (not "
-        "loaded) or add (a new nullable column of the table, in the load's transaction).",
+        "loaded), add (a new nullable column of the table, in the load's transaction) or "
+        "rescue (its cells kept as text in the row's _rescued_data).",
     )
     missing_column: MissingColumn = Field(
         default="fail",
@@ -33,7 +34,9 @@ class SchemaEvolution(BaseModel):
     )
     data_type: DataType = Field(
         default="quarantine",
-        description="A value that does not fit its column's type: quarantine (its row), or "
+        description="A value that does not fit its column's type: quarantine (its row), "
+        "rescue (the row loads with NULL there, the cell's text kept in its _rescued_data; "
+        "a column that may not be null still quarantines the row), or "
         "widen (the column's type grows, in place and in the load's transaction, when a wider "
         "type holds every value exactly: integer to decimal, more decimal digits, date to "
         "timestamp, and to text only with widen_to_text; otherwise the row is quarantined).",

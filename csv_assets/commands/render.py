@@ -20,7 +20,7 @@ def report_text(report: IngestReport) -> str:
         f"  {rule.count:>7,} x {rule.rule}: {rule.example.message}"
         for rule in report.failures.top()
     )
-    lines.extend(_changes(report, "added", "widened"))
+    lines.extend(_changes(report, "added", "widened", "rescued"))
     if report.drift.changes:
         changes = "; ".join(change.detail for change in report.drift.changes)
         lines.append(f"  drift since {report.drift.against}: {changes}")
@@ -45,7 +45,7 @@ def verdict_text(verdict: Verdict) -> str:
     if verdict.blocking:
         lines.append(f"  blocking rules: {verdict.blocking}")
     if verdict.report is not None:
-        lines.extend(_changes(verdict.report, "would add", "would widen"))
+        lines.extend(_changes(verdict.report, "would add", "would widen", "would rescue"))
     for rule in verdict.rules:
         where = ", ".join(str(example.line) for example in rule.examples)
         more = ", ..." if rule.count > len(rule.examples) else ""
@@ -55,11 +55,14 @@ def verdict_text(verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def _changes(report: IngestReport, added: str, widened: str) -> list[str]:
-    """What the delivery does to the table's columns, in a line each kind."""
+def _changes(report: IngestReport, added: str, widened: str, rescued: str) -> list[str]:
+    """What the delivery does to the table's columns, and the cells it keeps aside."""
     lines = []
     if report.added_columns:
         lines.append(f"  {added} column(s): {', '.join(report.added_columns)}")
     if report.widened:
         lines.append(f"  {widened}: {'; '.join(c.detail for c in report.widened)}")
+    if report.rescued:
+        cells = ", ".join(f"{n} cell(s) of {name}" for name, n in report.rescued.items())
+        lines.append(f"  {rescued} into _rescued_data: {cells}")
     return lines

@@ -39,4 +39,9 @@ def run(args: argparse.Namespace) -> int:
             f"{name}: {outcome['replayed']} loaded, {outcome['still_failing']} still failing{note}"
         )
     print(f"{source.name}: {report.replayed} row(s) loaded, {report.still_failing} still held")
+    if report.rescued_moved or report.rescued_left:
+        print(
+            f"{source.name}: {report.rescued_moved} rescued cell(s) moved into their columns, "
+            f"{report.rescued_left} still rescued"
+        )
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
@@ -122,6 +123,7 @@ class FileLoad:
             columns=self.plan.columns,
             added_columns=table.added,
             widened=tuple(outcome.widened),
+            rescued=MappingProxyType(dict(outcome.rescued)),
             failures=outcome.tally.freeze(),
             preview=tuple(outcome.preview),
             timings=MappingProxyType(dict(self.timings)),
@@ -157,6 +159,11 @@ class FileLoad:
                     outcome.widened.extend(changes)
                     writer = stack.enter_context(self.targets.written.writer())
                     result = self._validate(chunk)
+                if result.rescued and not self.targets.table.rescues:
+                    stack.close()  # the first rescued cell: the table gains _rescued_data
+                    self.targets = self.targets.rescuing()
+                    writer = stack.enter_context(self.targets.written.writer())
+                outcome.rescued.update(result.rescued)
                 written = self.targets.written
                 self.timings["rules"] = self.timings.get("rules", 0.0) + result.rules_seconds
                 outcome.rows_read += result.rows_read
@@ -182,7 +189,14 @@ class FileLoad:
 
     def _validate(self, chunk: RawChunk) -> ChunkValidation:
         with timed(self.timings, "validate"):
-            return validate_chunk(chunk, self.contract, self.plan, self.dialect, self.path.name)
+            return validate_chunk(
+                chunk,
+                self.contract,
+                self.plan,
+                self.dialect,
+                self.path.name,
+                rescue_misfits=self.source.schema_evolution.data_type == "rescue",
+            )
 
     def _repeated_keys(self, rows: pa.Table) -> int:
         """Rows of one chunk whose key an earlier row of the chunk has: a floor for the file's.
@@ -256,6 +270,8 @@ class Outcome:
     """Rows whose key repeated within their own chunk (all repeats are counted after)."""
     seen_keys: int = 0
     """Rows whose key an earlier delivery loaded (whatever ``on_seen_key`` did with them)."""
+    rescued: Counter[str] = field(default_factory=Counter)
+    """Cells kept in ``_rescued_data`` instead of their column, by column."""
     skipped: int = 0
     """Rows not loaded because an earlier delivery loaded their key (``on_seen_key: skip``)."""
     widened: list[TypeChange] = field(default_factory=list)

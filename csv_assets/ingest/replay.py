@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.column_plans import plan_file
+from csv_assets.ingest.rescue_replay import replay_rescued
 from csv_assets.pipeline.dialect import dialect_from_description
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import DeliveryTable, Ledger, Lineage, quarantine
@@ -25,6 +26,10 @@ class ReplayReport:
     replayed: int = 0
     still_failing: int = 0
     files: dict[str, dict[str, int | str]] = field(default_factory=dict)
+    rescued_moved: int = 0
+    """Rescued cells moved into their typed columns (``_rescued_data``)."""
+    rescued_left: int = 0
+    """Rescued cells the model does not take yet: they stay where they are."""
 
 
 def replay_quarantine(
@@ -39,6 +44,9 @@ def replay_quarantine(
     contract = Contract.from_model(import_model(source.schema_model), source.key_columns)
     report = ReplayReport(source.name)
     with engine.begin() as conn:
+        Ledger(conn).claim(source.table_name)  # one writer of the table, as a load is
+        if not file_name:
+            report.rescued_moved, report.rescued_left = replay_rescued(conn, source, contract)
         held = sa.select(quarantine).where(quarantine.c.source == source.name)
         if file_name:
             held = held.where(quarantine.c.file_name == file_name)

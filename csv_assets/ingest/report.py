@@ -23,6 +23,7 @@ class IngestReport:
         failures: What the quarantined rows broke, per rule, with the first examples.
         added_columns: The columns this delivery added to the table (``new_column: add``).
         widened: The columns whose type this delivery widened (``data_type: widen``).
+        rescued: Cells kept in ``_rescued_data`` instead of their column, by column.
         drift: How the file is written differently from the source's previous delivery.
         preview: The first rows loaded, as the table holds them.
         timings: Seconds per stage (sniff, hash, read, validate, rules, load).
@@ -53,6 +54,7 @@ class IngestReport:
     ignored_columns: tuple[str, ...] = ()
     added_columns: tuple[str, ...] = ()
     widened: tuple[TypeChange, ...] = ()
+    rescued: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     failures: Failures = field(default_factory=Failures)
     drift: Drift = field(default_factory=lambda: Drift(against=None))
     preview: tuple[Mapping[str, Any], ...] = ()
@@ -96,6 +98,7 @@ class IngestReport:
             "failure_samples": [sample.as_dict() for sample in self.failures.samples],
             "preview": [dict(row) for row in self.preview],
             "timings": dict(self.timings),
+            "rescued": dict(self.rescued),
             "drift": [change.as_dict() for change in self.drift.changes],
             "drift_against": self.drift.against,
             "seconds": round(self.seconds, 3),

@@ -38,6 +38,12 @@ class Targets:
             return Targets(table, table)
         return Targets(table, self.written.widen(change.before, change.after))
 
+    def rescuing(self) -> Targets:
+        """Both with the ``_rescued_data`` column (added now where it is missing)."""
+        table = self.table.with_rescued()
+        written = table if self.written is self.table else self.written.with_rescued()
+        return Targets(table, written)
+
 
 def misfit_widenings(
     result: ChunkValidation,

@@ -1,36 +1,11 @@
 """``csv-assets schema``: a feed widened a column; the model catches up in a reviewable diff."""
 
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
-
-from csv_assets_support.counts import MODEL, add_counts_source
-from csv_assets_support.processes import scratch_project
-from csv_assets_tests.conftest import REPO
+from csv_assets_support.counts import MODEL
+from csv_assets_tests.commands.conftest import cli
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """The project with a ``counts`` source whose feed widens."""
-    root = scratch_project(tmp_path, REPO / "deploy" / "dagster.yaml")
-    add_counts_source(root)
-    return root
-
-
-def cli(project: Path, database_url: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "csv_assets.cli", *args, "--database-url", database_url],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"CSV_ASSETS_DATA_DIR": str(project / "data"), "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
-
-
-def test_schema_shows_the_widening_and_writes_the_model_to_match(project, database_url):
+def test_schema_shows_the_widening_and_writes_the_model_to_match(counts_project, database_url):
+    project = counts_project
     for line, count in ((1, "3"), (2, "2.5")):
         path = project / f"counts_{line}.csv"
         path.write_text(f"line_id,count,note\n{line},{count},\n")

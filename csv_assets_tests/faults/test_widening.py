@@ -3,23 +3,11 @@
 import signal
 from pathlib import Path
 
-import pytest
-
-from csv_assets_support.counts import add_counts_source, write_counts
-from csv_assets_support.processes import scratch_project
-from csv_assets_tests.conftest import REPO
+from csv_assets_support.counts import write_counts
 from csv_assets_tests.faults.loads import counts, finish, start_load
 from csv_assets_tests.faults.test_interrupted_loads import WAIT, tagged, wait_until_writing
 
 ROWS = 200_000
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the project with the ``counts`` source (``data_type: widen``)."""
-    root = scratch_project(tmp_path, REPO / "deploy" / "dagster.yaml")
-    add_counts_source(root)
-    return root
 
 
 def load(project: Path, file: Path, database_url: str):
@@ -38,8 +26,9 @@ def count_type(database_url: str) -> str:
 
 
 def test_two_loaders_widening_at_once_end_with_one_widening_and_both_exact(
-    project, database_url, tmp_path
+    counts_project, database_url, tmp_path
 ):
+    project = counts_project
     whole = write_counts(tmp_path / "counts_1.csv", 1000)
     assert finish([load(project, whole, database_url)])[0].code == 0
     halves = [
@@ -63,7 +52,8 @@ def test_two_loaders_widening_at_once_end_with_one_widening_and_both_exact(
     assert dict(stored) == expected
 
 
-def test_a_load_killed_while_it_widens_leaves_the_old_table(project, database_url, tmp_path):
+def test_a_load_killed_while_it_widens_leaves_the_old_table(counts_project, database_url, tmp_path):
+    project = counts_project
     whole = write_counts(tmp_path / "counts_1.csv", ROWS)
     assert finish([load(project, whole, database_url)])[0].code == 0
     before = count_type(database_url)

@@ -20,12 +20,13 @@ from typing import Any
 import dagster as dg
 
 from csv_assets.catalog import SourceSpec
+from csv_assets.components.csv_source.evolution_checks import evolution_results, evolution_specs
 from csv_assets.components.csv_source.key_checks import (
     UNIQUE_KEYS,
     keys_description,
     keys_result,
 )
-from csv_assets.components.csv_source.metadata import schema_change_rows, table, top_rule_rows
+from csv_assets.components.csv_source.metadata import table, top_rule_rows
 from csv_assets.ingest import IngestReport, broken_rules
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.validate import Rule
@@ -35,7 +36,6 @@ SCHEMA_VALID = "schema_valid"
 NOT_EMPTY = "not_empty"
 ROWS_RECONCILE = "rows_reconcile"
 DIALECT_DRIFT = "dialect_drift"
-SCHEMA_CHANGES = "schema_changes"
 ERROR, WARN = dg.AssetCheckSeverity.ERROR, dg.AssetCheckSeverity.WARN
 
 
@@ -82,12 +82,7 @@ def check_specs(
             blocking=drift_fails,
         ),
         *([spec(UNIQUE_KEYS, keys_description(source))] if source.key_columns else []),
-        spec(
-            SCHEMA_CHANGES,
-            "Warns when the delivery changed the table's columns under the source's "
-            "schema_evolution: a column added, or one widened to a type that holds its new "
-            "values (which, from what to what). Later deliveries keep the wider type.",
-        ),
+        *(spec(name, description) for name, description in evolution_specs(source)),
         *(
             spec(
                 rule.key,
@@ -148,6 +143,7 @@ def loaded_results(
         accepted_result(report),
         *_frame_results(report, source.on_drift),
         *([keys_result(report, source)] if source.key_columns else []),
+        *evolution_results(report, source),
         *_rule_results(report, rules, source.blocking_rules),
     ]
 
@@ -216,7 +212,6 @@ def _frame_results(report: IngestReport, on_drift: str) -> list[dg.AssetCheckRes
             ),
             metadata=drift_metadata,
         ),
-        _changes_result(report),
         dg.AssetCheckResult(
             check_name=SCHEMA_VALID,
             passed=rejected == 0,
@@ -247,18 +242,3 @@ def _frame_results(report: IngestReport, on_drift: str) -> list[dg.AssetCheckRes
             },
         ),
     ]
-
-
-def _changes_result(report: IngestReport) -> dg.AssetCheckResult:
-    """``schema_changes``: what the delivery did to the table's columns, if anything."""
-    changes = schema_change_rows(report)
-    return dg.AssetCheckResult(
-        check_name=SCHEMA_CHANGES,
-        passed=not changes,
-        severity=WARN,
-        description="warning: "
-        + "; ".join(f"{c['column']} {c['change']} ({c['after']})" for c in changes)
-        if changes
-        else "no column of the table changed",
-        metadata={"changes": table(changes)} if changes else {},
-    )

@@ -96,6 +96,9 @@ def materialization_metadata(report: IngestReport, database_uri: str) -> dict[st
         metadata["added_columns"] = ", ".join(report.added_columns)
     if report.added_columns or report.widened:
         metadata["schema_changes"] = table(schema_change_rows(report))
+    if report.rescued:
+        rescued = [{"column": name, "cells": n} for name, n in report.rescued.items()]
+        metadata["rescued_cells"] = table(rescued)
     if report.ignored_columns:
         metadata["ignored_columns"] = ", ".join(report.ignored_columns)
     if report.set_aside:

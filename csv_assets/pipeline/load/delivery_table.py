@@ -17,8 +17,11 @@ import sqlalchemy as sa
 from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.quarantine_rows import write_quarantine
 from csv_assets.pipeline.load.tables import (
+    RESCUED_TYPE,
+    add_column,
     delivery_rows,
     existing_columns,
+    has_column,
     prepare_table,
     quarantine,
     staging_table,
@@ -26,7 +29,7 @@ from csv_assets.pipeline.load.tables import (
 )
 from csv_assets.pipeline.load.widening import widen_column
 from csv_assets.pipeline.load.write import RowWriter, open_writer
-from csv_assets.pipeline.validate import ColumnSpec, RejectedRow
+from csv_assets.pipeline.validate import RESCUED, ColumnSpec, RejectedRow
 
 LoadMode = Literal["append", "replace", "upsert"]
 
@@ -58,7 +61,8 @@ class DeliveryTable:
             ValueError: A table or column name is longer than PostgreSQL accepts.
         """
         before = existing_columns(conn, name)
-        table = prepare_table(conn, target_table(name, columns), added)
+        rescued = bool(before) and has_column(conn, name, RESCUED)
+        table = prepare_table(conn, target_table(name, columns, rescued=rescued), added)
         created = tuple(column for column in added if before and column not in before)
         return cls(conn, table, lineage, added=created)
 
@@ -89,6 +93,24 @@ class DeliveryTable:
         staging = staging_table(self.table)
         staging.create(self.conn)
         return DeliveryTable(self.conn, staging, self.lineage, is_staged=True)
+
+    @property
+    def rescues(self) -> bool:
+        """Whether the table has the ``_rescued_data`` column."""
+        return RESCUED in self.table.columns
+
+    def with_rescued(self) -> DeliveryTable:
+        """The table with its ``_rescued_data`` column, added now if it has none yet."""
+        if self.rescues:
+            return self
+        table = sa.Table(
+            self.table.name,
+            sa.MetaData(),
+            *(sa.Column(c.name, c.type, nullable=c.nullable) for c in self.table.columns),
+            sa.Column(RESCUED, RESCUED_TYPE),
+        )
+        add_column(self.conn, table.c[RESCUED])
+        return replace(self, table=table)
 
     def widen(self, before: ColumnSpec, after: ColumnSpec) -> DeliveryTable:
         """The table with column ``after.name`` of ``after``'s wider type, every value kept.

@@ -28,6 +28,8 @@ from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.lineage import lineage_columns
 
 COPY_BLOCK_BYTES = 1 << 20
+JSONB_VERSION = "\x01"
+"""What jsonb's binary input format puts before the JSON text."""
 SEND_QUEUE_BLOCKS = 4
 
 
@@ -181,6 +183,8 @@ def _arrow_type(kind: sa.types.TypeEngine[Any]) -> pa.DataType | None:
         return pa.time64("us")
     if isinstance(kind, pg.TEXT | pg.VARCHAR) and not isinstance(kind, pg.CHAR):
         return pa.string()
+    if isinstance(kind, pg.JSONB):
+        return pa.binary()  # jsonb's binary form: a version byte, then the JSON text
     return None
 
 
@@ -195,6 +199,8 @@ def _cast(values: pa.Array | pa.ChunkedArray, kind: pa.DataType) -> pa.Array | p
     """
     if values.type == kind:
         return values
+    if pa.types.is_binary(kind) and pa.types.is_string(values.type):
+        return pc.cast(pc.binary_join_element_wise(JSONB_VERSION, values, ""), kind)
     if pa.types.is_timestamp(kind) and pa.types.is_timestamp(values.type):
         if kind.tz and not values.type.tz:
             values = pc.assume_timezone(values, "UTC")

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load.decimals import decimal_type, declared_decimals
-from csv_assets.pipeline.validate import ColumnSpec
+from csv_assets.pipeline.validate import RESCUED, ColumnSpec
 
 LINEAGE_COLUMNS = ("_delivery_id", "_source_line")
 """What every loaded row carries: its delivery (``csv_assets_ledger.delivery_id``) and line."""
+RESCUED_TYPE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+"""``_rescued_data``: ``jsonb`` on PostgreSQL, JSON text elsewhere."""
 MAX_IDENTIFIER = 63  # PostgreSQL's limit; SQLite has none, so the stricter one rules.
 
 _AUTO_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -102,8 +105,10 @@ def sql_type(column: ColumnSpec) -> sa.types.TypeEngine[Any]:
     return types[column.kind]
 
 
-def target_table(name: str, columns: tuple[ColumnSpec, ...]) -> sa.Table:
+def target_table(name: str, columns: tuple[ColumnSpec, ...], *, rescued: bool = False) -> sa.Table:
     """Define a source's table: its columns, then lineage columns, indexed by delivery.
+
+    ``rescued``: the table has the ``_rescued_data`` column (after the lineage columns).
 
     Raises:
         ValueError: A table or column name is longer than PostgreSQL accepts.
@@ -120,6 +125,7 @@ def target_table(name: str, columns: tuple[ColumnSpec, ...]) -> sa.Table:
         ),
         sa.Column("_delivery_id", sa.BigInteger, nullable=False),
         sa.Column("_source_line", sa.BigInteger, nullable=False),
+        *([sa.Column(RESCUED, RESCUED_TYPE)] if rescued else []),
         # BRIN on PostgreSQL: a delivery's rows sit together, so block ranges find them at
         # almost no cost per row. SQLite has only B-trees, on an integer here: a few bytes a
         # row where the sha256 of each row's file cost 65.
@@ -170,7 +176,7 @@ def existing_columns(conn: sa.Connection, name: str) -> dict[str, ColumnSpec]:
     exact = declared_decimals(conn, name)
     found = {}
     for column in sa.inspect(conn).get_columns(name):
-        if column["name"] in LINEAGE_COLUMNS:
+        if column["name"] in (*LINEAGE_COLUMNS, RESCUED):
             continue
         kind = column["type"]
         digits = exact.get(column["name"])
@@ -227,3 +233,8 @@ def _kind_of(kind: sa.types.TypeEngine[Any]) -> Kind:
         if isinstance(kind, sql):
             return name  # type: ignore[return-value]
     return "string"
+
+
+def has_column(conn: sa.Connection, table: str, column: str) -> bool:
+    """Whether table ``table`` has a column called ``column``."""
+    return any(c["name"] == column for c in sa.inspect(conn).get_columns(table))

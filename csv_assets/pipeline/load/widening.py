@@ -18,10 +18,11 @@ from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load.tables import (
     LINEAGE_COLUMNS,
     MAX_IDENTIFIER,
+    RESCUED_TYPE,
     existing_columns,
     sql_type,
 )
-from csv_assets.pipeline.validate import ColumnSpec
+from csv_assets.pipeline.validate import RESCUED, ColumnSpec
 
 
 def widen_column(
@@ -129,6 +130,8 @@ def _like(name: str, order: list[str], specs: dict[str, ColumnSpec]) -> sa.Table
     for column in order:
         if column in LINEAGE_COLUMNS:
             columns.append(sa.Column(column, sa.BigInteger, nullable=False))
+        elif column == RESCUED:
+            columns.append(sa.Column(column, RESCUED_TYPE))
         else:
             spec = specs[column]
             columns.append(sa.Column(column, sql_type(spec), nullable=spec.nullable))

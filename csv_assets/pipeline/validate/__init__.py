@@ -20,11 +20,13 @@ from csv_assets.pipeline.validate.contract import (
     RowFailure,
     validate_chunk,
 )
+from csv_assets.pipeline.validate.rescue import RESCUED
 from csv_assets.pipeline.validate.rules import Rule, contract_rules, rule_key
 from csv_assets.pipeline.validate.widen import TypeChange, is_widening, wider_column
 
 __all__ = [
     "LINE",
+    "RESCUED",
     "ChunkValidation",
     "ColumnPlan",
     "ColumnSpec",

@@ -18,7 +18,7 @@ from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError, Refusal
 from csv_assets.pipeline.names import fold, safe_names
 
-NewColumnPolicy = Literal["fail", "ignore", "add"]
+NewColumnPolicy = Literal["fail", "ignore", "add", "rescue"]
 MissingColumnPolicy = Literal["fail", "null"]
 ADD_CONFIDENCE = 0.99  # below this, a new column is added as TEXT rather than a guessed type
 
@@ -61,12 +61,15 @@ class ColumnPlan:
         positions: Each column's index in the file (``None``: absent, left null).
         ignored: New columns of the file that are not loaded (policy ``ignore``).
         added: New columns of the file that are loaded, and added to the table if missing.
+        rescued: New columns of the file kept as text in each row's rescued data (policy
+            ``rescue``): their safe names and places in the file.
     """
 
     columns: tuple[ColumnSpec, ...]
     positions: tuple[int | None, ...]
     ignored: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
+    rescued: tuple[tuple[str, int], ...] = ()
 
 
 def import_model(reference: str) -> type[pa.DataFrameModel]:
@@ -196,6 +199,9 @@ def plan_columns(
     taken = set(positions)
     new = [i for i, raw in enumerate(dialect.raw_header) if i not in taken and raw.strip()]
     ignored = tuple(dialect.raw_header[i] for i in new)
+    if ignored and policy == "rescue":
+        kept = tuple((dialect.columns[i], i) for i in new)
+        return ColumnPlan(columns, tuple(positions), rescued=kept)
     if ignored and policy == "add":
         extra = tuple(_added_column(dialect, i, known or {}) for i in new)
         return ColumnPlan(columns + extra, (*positions, *new), added=tuple(c.name for c in extra))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -13,13 +13,19 @@ import pandas as pd
 import pandera.pandas as pandera  # not ``pa``: that name is pyarrow's in this module
 import pyarrow as pa
 
-from csv_assets.pipeline.cells import WEAK_NULL_TOKENS
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.read import RawChunk
 from csv_assets.pipeline.validate.arrow_checks import all_rows_pass
-from csv_assets.pipeline.validate.coerce import coerce_column, null_tokens
+from csv_assets.pipeline.validate.cell_text import text_at, text_column
+from csv_assets.pipeline.validate.coerce import coerce_column
 from csv_assets.pipeline.validate.columns import ColumnPlan, ColumnSpec, columns_of
+from csv_assets.pipeline.validate.rescue import (
+    RESCUED,
+    new_column_cells,
+    rescued_array,
+    rescues,
+)
 
 LINE = "_source_line"
 MAX_PASSES = 3
@@ -55,6 +61,8 @@ class ChunkValidation:
     rejected: list[RejectedRow]
     rows_read: int
     rules_seconds: float = 0.0
+    rescued: Counter[str] = field(default_factory=Counter)
+    """Cells of the valid rows kept in ``_rescued_data`` instead of their column, by column."""
 
 
 @dataclass(frozen=True)
@@ -105,23 +113,33 @@ def validate_chunk(
     plan: ColumnPlan,
     dialect: Dialect,
     file: str,
+    *,
+    rescue_misfits: bool = False,
 ) -> ChunkValidation:
     """Type and check one chunk; no row is dropped without a ``RejectedRow`` saying why.
+
+    ``rescue_misfits``: a cell that does not fit its nullable column is kept in the row's
+    rescued data (the column holds NULL) instead of rejecting the row. The plan's ``rescued``
+    new columns are kept there too.
 
     Raises:
         BadFileError: A rule failed for the chunk as a whole, not for particular rows.
     """
     count = chunk.cells.num_rows
     failures: dict[int, list[RowFailure]] = defaultdict(list)
+    kept: dict[int, dict[str, str]] = {}
     typed: dict[str, pa.Array] = {}
     for column, position in zip(plan.columns, plan.positions, strict=True):
-        text, trimmed = _text_column(chunk, column, position, dialect)
+        text, trimmed = text_column(chunk, column, position, dialect)
         guess = dialect.column_types.get(column.name)
         date_format = guess.format if guess and guess.kind == column.kind else None
         values, bad = coerce_column(text, column, dialect.number_style, date_format, trimmed)
         typed[column.name] = values
         for index in np.flatnonzero(bad).tolist():
             value = text[index].as_py()
+            if rescue_misfits and column.nullable:
+                kept.setdefault(index, {})[column.name] = value
+                continue
             failures[index].append(
                 RowFailure(
                     int(chunk.lines[index]),
@@ -148,6 +166,13 @@ def validate_chunk(
     lines = chunk.lines
     if failures:
         valid, lines = valid.filter(keep), lines[keep]
+    if rescues(plan, rescue_misfits):
+        new = {name: text_at(chunk, position, dialect) for name, position in plan.rescued}
+        rescued, counts = rescued_array(new_column_cells(new, kept), count, keep)
+        if rescued is not None:
+            valid = valid.append_column(RESCUED, rescued)
+    else:
+        counts = Counter()
     valid = valid.append_column(LINE, pa.array(lines, pa.int64()))
     indices = sorted(failures)
     rejected = [
@@ -159,21 +184,7 @@ def validate_chunk(
         for r in chunk.ragged
     )
     rejected.sort(key=lambda r: r.line)
-    return ChunkValidation(valid, rejected, chunk.rows_read, rules_seconds)
-
-
-def _text_column(
-    chunk: RawChunk, column: ColumnSpec, position: int | None, dialect: Dialect
-) -> tuple[pa.Array, pa.Array]:
-    """The column's cell text, and the same trimmed, with null tokens as null.
-
-    ``-``, ``NA`` and ``None`` stay text in a string column.
-    """
-    if position is None:
-        missing = pa.nulls(chunk.cells.num_rows, pa.string())
-        return missing, missing
-    tokens = dialect.missing if column.kind != "string" else dialect.missing - WEAK_NULL_TOKENS
-    return null_tokens(chunk.cells.column(position).combine_chunks(), tokens)
+    return ChunkValidation(valid, rejected, chunk.rows_read, rules_seconds, counts)
 
 
 def _check_rules(
