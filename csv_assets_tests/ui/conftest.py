@@ -1,10 +1,11 @@
 """The browser suite's world: the real ``dagster dev`` on the sample data, then a bad delivery.
 
 One session: the project is copied to a scratch folder with the samples in its drop folders,
-``dagster dev`` loads them (SQLite warehouse, sensors on), then an orders file over its error
-budget drops and is rejected. Every test opens Debian's Chromium on that state and asserts what
-a user sees. With ``CSV_ASSETS_SCREENSHOTS=<folder>`` (``make screenshots``) each test also saves
-its picture there, so the README's pictures come from the same run as the assertions.
+``dagster dev`` loads them (SQLite warehouse, sensors on), with a ``counts`` source whose second
+file widens a column, then an orders file over its error budget drops and is rejected. Every
+test opens Debian's Chromium on that state and asserts what a user sees. With
+``CSV_ASSETS_SCREENSHOTS=<folder>`` (``make screenshots``) each test also saves its picture
+there, so the README's pictures come from the same run as the assertions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from csv_assets_support.counts import add_counts_source, write_counts
 from csv_assets_support.processes import free_port, graphql, scratch_project, start_dev, stop
 from csv_assets_tests.conftest import BAD_ORDERS, REPO, SAMPLE_INBOX
 
@@ -90,11 +92,16 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
     _chromium_or_skip()
     project = scratch_project(tmp_path_factory.mktemp("ui"), REPO / "dagster_home" / "dagster.yaml")
     shutil.copytree(SAMPLE_INBOX, project / "data" / "inbox", dirs_exist_ok=True)
+    add_counts_source(project)  # its feed widens a column: data_type: widen
+    for age, (name, fraction) in enumerate((("counts_2.csv", ".5"), ("counts_1.csv", ""))):
+        path = write_counts(project / "data" / "inbox" / "counts" / name, 3, fraction=fraction)
+        os.utime(path, (time.time() - 60 * (age + 1),) * 2)
     port = free_port()
     server = start_dev(project, port)
     try:
         world = Scenario(f"http://127.0.0.1:{port}", project, {}, "")
         samples = {p.name: len(list(p.iterdir())) for p in SAMPLE_INBOX.iterdir()}
+        samples["counts"] = 2
         _wait(
             world,
             "the samples loaded and daily_revenue rebuilt",

@@ -119,3 +119,14 @@ def test_the_dry_run_job_takes_its_file_in_the_launchpad(ui):
     expect(ui.page.get_by_text("validate_file_op").first).to_be_visible()
     expect(ui.page.get_by_text("source", exact=False).first).to_be_visible()
     ui.picture("validate-launchpad")
+
+
+def test_a_delivery_that_widened_its_table_says_so_in_its_check_and_schema(ui):
+    ui.open("/assets/counts?view=checks&checkDetail=schema_changes")
+
+    detail = ui.page.locator("body")
+    expect(detail.get_by_text("warning: count widened (NUMERIC(19,1))").first).to_be_visible()
+    ui.open("/assets/counts?view=events")
+    expect(ui.page.get_by_text("schema_changes", exact=True).first).to_be_visible()
+    expect(ui.page.get_by_text("NUMERIC(19,1)").first).to_be_visible()
+    ui.picture("schema-changes", height=1300)
