@@ -8,22 +8,23 @@ MODEL = (Path(__file__).parent / "counts_model.py").read_text()
 """The model's source, as a project's ``csv_assets/schemas/counts.py`` holds it."""
 
 
-def source_yaml(evolution: str = "data_type: widen") -> str:
-    """The ``counts`` source's ``defs.yaml``, with one ``schema_evolution`` setting."""
+def source_yaml(**evolution: str) -> str:
+    """The ``counts`` source's ``defs.yaml``; its ``schema_evolution`` widens by default."""
+    settings = evolution or {"data_type": "widen"}
     return (
         "type: csv_assets.components.CsvSource\nattributes:\n  name: counts\n"
-        "  schema_model: csv_assets.schemas.counts:Counts\n"
-        f"  schema_evolution:\n    {evolution}\n"
+        "  schema_model: csv_assets.schemas.counts:Counts\n  schema_evolution:\n"
+        + "".join(f"    {key}: {value}\n" for key, value in settings.items())
     )
 
 
-def add_counts_source(project: Path) -> Path:
+def add_counts_source(project: Path, **evolution: str) -> Path:
     """Give a copy of the project (``scratch_project``) the ``counts`` source; its model file."""
     model = project / "csv_assets" / "schemas" / "counts.py"
     model.write_text(MODEL)
     folder = project / "csv_assets" / "defs" / "sources" / "counts"
     folder.mkdir(parents=True)
-    (folder / "defs.yaml").write_text(source_yaml())
+    (folder / "defs.yaml").write_text(source_yaml(**evolution))
     return model
 
 

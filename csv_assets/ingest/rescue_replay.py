@@ -11,35 +11,29 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pyarrow as pa
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.ingest.column_plans import as_widened
 from csv_assets.pipeline.cells import NumberStyle
 from csv_assets.pipeline.dialect import dialect_from_description
-from csv_assets.pipeline.load import Ledger, existing_columns, ledger
-from csv_assets.pipeline.load.tables import add_column, has_column, target_table
-from csv_assets.pipeline.validate import RESCUED, ColumnSpec, Contract
-from csv_assets.pipeline.validate.coerce import coerce_column
+from csv_assets.pipeline.load import Ledger, existing_columns, ledger, rescuable_table
+from csv_assets.pipeline.validate import RESCUED, Contract, typed_value
 
 
 def replay_rescued(conn: sa.Connection, source: SourceSpec, contract: Contract) -> tuple[int, int]:
     """Move the rescued cells the model takes now; return how many moved, and how many stay."""
     name = source.table_name
-    if not has_column(conn, name, RESCUED):
-        return 0, 0
     found = existing_columns(conn, name)
-    widened = Ledger(conn).widened_columns(source.name, name)
+    widened = Ledger(conn).widened_columns(source.name, name) if found else set()
     columns = {
         c.name: as_widened(c, found[c.name]) if c.name in widened and c.name in found else c
         for c in contract.columns
         if c.name in found or c.nullable
     }
-    table = target_table(name, tuple(columns.values()), rescued=True)
-    for column in columns:
-        if column not in found:  # a column the model gained since its cells were rescued
-            add_column(conn, table.c[column])
+    table = rescuable_table(conn, name, tuple(columns.values()))
+    if table is None:
+        return 0, 0
     styles = _number_styles(conn, source)
     moved = left = 0
     rows = conn.execute(
@@ -54,7 +48,7 @@ def replay_rescued(conn: sa.Connection, source: SourceSpec, contract: Contract) 
         values = {
             key: value
             for key, text in cells.items()
-            if key in columns and (value := _typed(text, columns[key], style)) is not None
+            if key in columns and (value := typed_value(text, columns[key], style)) is not None
         }
         left += len(cells) - len(values)
         if not values:
@@ -67,12 +61,6 @@ def replay_rescued(conn: sa.Connection, source: SourceSpec, contract: Contract) 
             .values(**values, **{RESCUED: remaining or sa.null()})  # SQL NULL, not JSON null
         )
     return moved, left
-
-
-def _typed(text: str, column: ColumnSpec, style: NumberStyle) -> Any:
-    """``text`` as a value of ``column``'s type, or ``None`` if it still does not fit."""
-    typed, bad = coerce_column(pa.array([text], pa.string()), column, style, None)
-    return None if bad[0] else typed[0].as_py()
 
 
 def _number_styles(conn: sa.Connection, source: SourceSpec) -> dict[int, NumberStyle]:

@@ -15,7 +15,7 @@ def test_replay_moves_a_new_columns_rescued_cells_once_the_model_has_it(
 ):
     project = counts_project
     (project / "csv_assets" / "defs" / "sources" / "counts" / "defs.yaml").write_text(
-        source_yaml("new_column: rescue")
+        source_yaml(new_column="rescue")
     )
     path = project / "counts_1.csv"
     path.write_text("line_id,count,note,Meter No\n1,3,,M-7\n2,4,,\n")

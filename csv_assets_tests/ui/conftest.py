@@ -1,11 +1,12 @@
 """The browser suite's world: the real ``dagster dev`` on the sample data, then a bad delivery.
 
 One session: the project is copied to a scratch folder with the samples in its drop folders,
-``dagster dev`` loads them (SQLite warehouse, sensors on), with a ``counts`` source whose second
-file widens a column, then an orders file over its error budget drops and is rejected. Every
-test opens Debian's Chromium on that state and asserts what a user sees. With
-``CSV_ASSETS_SCREENSHOTS=<folder>`` (``make screenshots``) each test also saves its picture
-there, so the README's pictures come from the same run as the assertions.
+and a ``counts`` source whose second file widens a column and brings one the model lacks
+(rescued). ``dagster dev`` loads them (SQLite warehouse, sensors on), then an
+orders file over its error budget drops and is rejected. Every test opens Debian's Chromium on
+that state and asserts what a user sees. With ``CSV_ASSETS_SCREENSHOTS=<folder>``
+(``make screenshots``) each test also saves its picture there, so the README's pictures come
+from the same run as the assertions.
 """
 
 from __future__ import annotations
@@ -92,10 +93,12 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
     _chromium_or_skip()
     project = scratch_project(tmp_path_factory.mktemp("ui"), REPO / "dagster_home" / "dagster.yaml")
     shutil.copytree(SAMPLE_INBOX, project / "data" / "inbox", dirs_exist_ok=True)
-    add_counts_source(project)  # its feed widens a column: data_type: widen
-    for age, (name, fraction) in enumerate((("counts_2.csv", ".5"), ("counts_1.csv", ""))):
-        path = write_counts(project / "data" / "inbox" / "counts" / name, 3, fraction=fraction)
-        os.utime(path, (time.time() - 60 * (age + 1),) * 2)
+    add_counts_source(project, data_type="widen", new_column="rescue")
+    counts = project / "data" / "inbox" / "counts"
+    write_counts(counts / "counts_1.csv", 3)
+    (counts / "counts_2.csv").write_text("line_id,count,note,Meter No\n4,2.5,,M-7\n5,3,,\n")
+    for age, name in enumerate(("counts_2.csv", "counts_1.csv")):
+        os.utime(counts / name, (time.time() - 60 * (age + 1),) * 2)
     port = free_port()
     server = start_dev(project, port)
     try:

@@ -130,3 +130,12 @@ def test_a_delivery_that_widened_its_table_says_so_in_its_check_and_schema(ui):
     expect(ui.page.get_by_text("schema_changes", exact=True).first).to_be_visible()
     expect(ui.page.get_by_text("NUMERIC(19,1)").first).to_be_visible()
     ui.picture("schema-changes", height=1300)
+
+
+def test_a_new_columns_rescued_cells_show_in_the_rescued_data_check(ui):
+    ui.open("/assets/counts?view=checks&checkDetail=rescued_data")
+
+    detail = ui.page.locator("body")
+    expect(
+        detail.get_by_text(re.compile(r"^warning: 1 cell\(s\) of meter_no kept in _rescued_data"))
+    ).to_be_visible()

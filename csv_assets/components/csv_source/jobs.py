@@ -78,7 +78,10 @@ class ReplayConfig(dg.Config):
     file: str | None = None
 
 
-@dg.op(description="Re-validate quarantined rows under today's schema; load those that pass.")
+@dg.op(
+    description="Re-validate quarantined rows under today's schema and load those that pass; "
+    "move rescued cells the table now takes into their columns."
+)
 def replay_quarantined_rows(
     context: dg.OpExecutionContext, config: ReplayConfig, warehouse: Warehouse
 ) -> dg.Output[int]:
@@ -91,6 +94,8 @@ def replay_quarantined_rows(
         metadata={
             "replayed": report.replayed,
             "still_failing": report.still_failing,
+            "rescued_moved": report.rescued_moved,
+            "rescued_left": report.rescued_left,
             "files": dg.MetadataValue.json(report.files),
         },
     )

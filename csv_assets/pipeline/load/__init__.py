@@ -17,6 +17,7 @@ from csv_assets.pipeline.load.tables import (
     existing_kinds,
     ledger,
     quarantine,
+    rescuable_table,
     schema_history,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "existing_kinds",
     "ledger",
     "quarantine",
+    "rescuable_table",
     "schema_history",
 ]

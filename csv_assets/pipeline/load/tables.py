@@ -238,3 +238,20 @@ def _kind_of(kind: sa.types.TypeEngine[Any]) -> Kind:
 def has_column(conn: sa.Connection, table: str, column: str) -> bool:
     """Whether table ``table`` has a column called ``column``."""
     return any(c["name"] == column for c in sa.inspect(conn).get_columns(table))
+
+
+def rescuable_table(
+    conn: sa.Connection, name: str, columns: tuple[ColumnSpec, ...]
+) -> sa.Table | None:
+    """Table ``name`` with its rescued data and ``columns``, adding those it lacks (nullable).
+
+    ``None`` when the table has no ``_rescued_data``: nothing was ever rescued there.
+    """
+    if not sa.inspect(conn).has_table(name) or not has_column(conn, name, RESCUED):
+        return None
+    present = {c["name"] for c in sa.inspect(conn).get_columns(name)}
+    table = target_table(name, columns, rescued=True)
+    for column in columns:
+        if column.name not in present:  # a column the model gained since
+            add_column(conn, table.c[column.name])
+    return table

@@ -5,6 +5,7 @@ A source's columns come from its pandera model (``columns_of``), a file's header
 with every rule they broke. ``wider_column`` says which wider type holds cells that did not fit.
 """
 
+from csv_assets.pipeline.validate.coerce import typed_value
 from csv_assets.pipeline.validate.columns import (
     ColumnPlan,
     ColumnSpec,
@@ -41,6 +42,7 @@ __all__ = [
     "is_widening",
     "plan_columns",
     "rule_key",
+    "typed_value",
     "validate_chunk",
     "wider_column",
 ]

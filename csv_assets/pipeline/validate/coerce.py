@@ -215,3 +215,9 @@ def _whole_days(parsed: pa.Array) -> tuple[pa.Array, np.ndarray]:
     if not pc.any(cut).as_py():
         return days, np.zeros(len(parsed), dtype=bool)
     return pc.if_else(cut, pa.scalar(None, pa.date32()), days), cut.to_numpy(zero_copy_only=False)
+
+
+def typed_value(text: str, column: ColumnSpec, style: NumberStyle) -> object | None:
+    """``text`` as a value of ``column``'s type, or ``None`` if it does not fit."""
+    typed, bad = coerce_column(pa.array([text], pa.string()), column, style, None)
+    return None if bad[0] else typed[0].as_py()
