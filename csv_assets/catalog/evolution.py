@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 NewColumn = Literal["fail", "ignore", "add", "rescue"]
 MissingColumn = Literal["fail", "null"]
@@ -41,6 +41,13 @@ class SchemaEvolution(BaseModel):
         "type holds every value exactly: integer to decimal, more decimal digits, date to "
         "timestamp, and to text only with widen_to_text; otherwise the row is quarantined).",
     )
+
+    @field_validator("missing_column", mode="before")
+    @classmethod
+    def _yaml_null(cls, value: object) -> object:
+        # ``missing_column: null`` is YAML's null: the mode of that name is meant.
+        return "null" if value is None else value
+
     widen_to_text: bool = Field(
         default=False,
         description="With data_type: widen, a column whose values fit no wider type of its "

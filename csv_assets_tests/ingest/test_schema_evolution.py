@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from csv_assets.catalog import SourceSpec
+from csv_assets.catalog import SourceSpec, load_catalog
 from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import ledger
@@ -58,6 +58,18 @@ def test_a_missing_column_that_may_not_be_null_rejects_the_file_under_null(tmp_p
 
     assert (caught.value.rule, caught.value.column) == ("missing_column", "count")
     assert "missing_column: null" not in str(caught.value)
+
+
+def test_missing_column_null_written_in_yaml_is_the_null_mode(tmp_path):
+    path = tmp_path / "counts" / "defs.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "type: csv_assets.components.CsvSource\nattributes:\n  name: counts\n"
+        "  schema_model: csv_assets_tests.models:Counts\n"
+        "  schema_evolution:\n    missing_column: null\n"
+    )
+
+    assert load_catalog(tmp_path)["counts"].schema_evolution.missing_column == "null"
 
 
 def test_an_unknown_mode_is_refused_naming_the_field():
