@@ -21,6 +21,9 @@ SAMPLES = [
     CASES / "sniff" / "decimal_comma_thousands.csv",
     CASES / "sniff" / "footer_totals.csv",
     CASES / "sniff" / "leading_zeros.csv",
+    CASES / "sniff" / "pandas_index.csv",
+    CASES / "sniff" / "r_write_csv.csv",
+    CASES / "sniff" / "sheet_row_labels.csv",
 ]
 
 

@@ -29,7 +29,10 @@ def detect_header(
     """Whether ``first`` names the columns of ``rest``, and how sure that is (0.5..1).
 
     A header cell is text where its column holds numbers or dates, or text that its column
-    never repeats; a header has no empty, null or numeric cell, and no cell twice.
+    never repeats; a header has no empty, null or numeric cell, and no cell twice. But one:
+    an empty top-left cell among named ones is a header over an unnamed first column (the
+    index pandas' ``to_csv()`` writes, R's ``write.csv`` ``""``, a spreadsheet's row labels),
+    judged by its named cells.
 
     Args:
         first: The first record after the preamble.
@@ -39,12 +42,16 @@ def detect_header(
     """
     if not first:
         return False, 0.5
-    if any(is_null(c) or number_kind(c, style) for c in first):
+    if _unnamed_first(first, style):
+        named, shift = first[1:], 1
+    elif any(is_null(c) or number_kind(c, style) for c in first):
         return False, VALUE_IN_FIRST
+    else:
+        named, shift = first, 0
     if not rest:
         return True, HEADER_ALONE
     votes = 0
-    for i, cell in enumerate(first):
+    for i, cell in enumerate(named, start=shift):
         column = [row[i] for row in rest[:200] if i < len(row)]
         kind = kinds[i] if i < len(kinds) else "string"
         if kind != "string" and not _typed(cell, style):
@@ -55,9 +62,18 @@ def detect_header(
             votes -= 1  # a name or code written like the column's own values
         else:
             votes += 1
-    share = votes / (2 * len(first))
+    share = votes / (2 * len(named))
     confidence = min(1.0, 0.5 + abs(share) / 2)
     return votes > 0, confidence
+
+
+def _unnamed_first(first: list[str], style: NumberStyle) -> bool:
+    """An empty top-left cell, and names (no null, no number) in every other cell."""
+    return (
+        len(first) > 1
+        and first[0].strip() == ""
+        and not any(is_null(c) or number_kind(c, style) for c in first[1:])
+    )
 
 
 def _looks_like(cell: str, column: Sequence[str]) -> bool:

@@ -109,13 +109,16 @@ def group_names(group: Sequence[str], names: Sequence[str]) -> tuple[str, ...] |
 
     ``group`` is the record above the column names: some cells empty, the others text, and
     not a padded title. Each group name covers the empty cells after it and is joined to the
-    names below (``Q1 sales``). ``None`` when ``group`` is not such a row.
+    names below (``Q1 sales``), so one covers two columns at least. ``None`` when ``group`` is
+    not such a row: ``,order_id,amount`` (only the first cell empty) is a header over an
+    unnamed index column, as pandas writes one.
     """
     filled = [i for i, c in enumerate(group) if c.strip()]
     if (
         len(group) != len(names)
         or not filled
         or len(filled) == len(group)
+        or filled == list(range(filled[0], len(group)))  # no group spans a second column
         or is_title(group, len(group))
         or any(starts_like_value(group[i].strip()) or is_null(group[i]) for i in filled)
         or not all(n.strip() for n in names)
