@@ -24,6 +24,7 @@ SAMPLES = [
     CASES / "sniff" / "pandas_index.csv",
     CASES / "sniff" / "r_write_csv.csv",
     CASES / "sniff" / "sheet_row_labels.csv",
+    *sorted((CASES / "sniff").glob("export_*")),  # one file per exporter's defaults
 ]
 
 
