@@ -27,7 +27,7 @@ ANNOTATIONS = {
     "float": "float",
     "boolean": "bool",
     "date": "dt.date",
-    "time": "str",
+    "time": 'pd.ArrowDtype(pyarrow.time64("us"))',
     "string": "str",
 }
 
@@ -152,6 +152,7 @@ def _model(
     imports = [
         *(["import datetime as dt", ""] if "dt." in body else []),
         *(["import pandas as pd"] if "pd." in body else []),
+        *(["import pyarrow"] if "pyarrow." in body else []),
         "import pandera.pandas as pa",
         "from pandera.typing import Series",
     ]

@@ -53,6 +53,24 @@ def test_a_drafted_model_loads_its_own_sample_whole(path: Path, tmp_path: Path):
     engine.dispose()
 
 
+def test_times_of_day_are_drafted_as_times_and_load_as_time(tmp_path: Path, database_url: str):
+    path = CASES / "sniff" / "times_of_day.csv"
+    draft = draft_source("shifts", path, sniff_csv(path))
+    module = import_draft(tmp_path, "drafted_shifts", draft.model_source)
+    source = SourceSpec(name="shifts", schema_model=f"{module}:{draft.class_name}")
+    engine = create_warehouse_engine(database_url)
+
+    report = Ingestor(engine, "test").load_file(source, path, "shifts@draft")
+
+    assert 'starts: Series[pd.ArrowDtype(pyarrow.time64("us"))]' in draft.model_source
+    assert (report.rows_loaded, report.rows_rejected) == (3, 0)
+    assert [c.sql_type for c in report.columns if c.name in ("starts", "ends")] == ["TIME"] * 2
+    with engine.connect() as conn:
+        values = conn.execute(sa.text("SELECT CAST(ends AS TEXT) FROM shifts ORDER BY shift_id"))
+        assert [v[:8] for (v,) in values] == ["16:30:00", "23:15:00", "07:45:00"]
+    engine.dispose()
+
+
 def test_the_draft_names_a_unique_id_column_as_the_key():
     path = CASES / "sniff" / "comma_basic.csv"
 

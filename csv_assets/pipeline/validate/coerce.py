@@ -190,7 +190,7 @@ def _pandas_temporal(
     """Pandas' C parser with ``errors="coerce"``: a bad cell becomes null and is marked."""
     series = pd.Series(text.to_numpy(zero_copy_only=False), dtype=object)
     if column.kind == "time":
-        parsed = pd.to_datetime(series, format=date_format or "%H:%M:%S", errors="coerce")
+        parsed = _times(text, series, date_format)
         typed = pa.array(parsed.dt.time.where(parsed.notna(), None), pa.time64("us"))
     else:
         fmt = date_format or "ISO8601"
@@ -221,3 +221,20 @@ def typed_value(text: str, column: ColumnSpec, style: NumberStyle) -> object | N
     """``text`` as a value of ``column``'s type, or ``None`` if it does not fit."""
     typed, bad = coerce_column(pa.array([text], pa.string()), column, style, None)
     return None if bad[0] else typed[0].as_py()
+
+
+def _times(text: pa.Array, series: pd.Series, time_format: str | None) -> pd.Series:
+    """Times of day as timestamps on one day; ``H:MM``, ``HH:MM:SS`` and fractions alike.
+
+    The sniffer names every such column ``%H:%M:%S``: it and no format at all read each of those
+    shapes (as ISO 8601 times); any other format (``%I:%M %p``) is the one every cell must have.
+    """
+    if time_format not in (None, "%H:%M:%S"):
+        return pd.to_datetime(series, format=time_format, errors="coerce")
+    padded = pc.replace_substring_regex(text, r"^(\d):", r"0\1:")
+    whole = pc.replace_substring_regex(padded, r"^(\d\d:\d\d)$", r"\1:00")
+    stamped = pd.Series(
+        pc.binary_join_element_wise("2000-01-01T", whole, "").to_numpy(zero_copy_only=False),
+        dtype=object,
+    )
+    return pd.to_datetime(stamped, format="ISO8601", errors="coerce")

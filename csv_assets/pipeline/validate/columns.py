@@ -123,6 +123,8 @@ def _column_spec(name: str, column: pa.Column) -> ColumnSpec:
         kind = "date"
     elif "datetime" in type_name or text.startswith("datetime64"):
         kind = "datetime"
+    elif text.startswith("time64"):  # pd.ArrowDtype(pyarrow.time64(...)): a time of day
+        kind = "time"
     elif "bool" in type_name:
         kind = "boolean"
     elif text.startswith(("int", "uint")):
