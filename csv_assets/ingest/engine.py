@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +91,7 @@ def create_warehouse_engine(url: str) -> sa.Engine:
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        write_ahead_log(cursor, busy)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         cursor.execute("PRAGMA cache_size=-16384")  # 16 MiB: a load appends, its index is ints
@@ -102,3 +104,22 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def write_ahead_log(cursor: Any, busy: float) -> None:
+    """Put the database in WAL mode, waiting while other connections make it at once.
+
+    A new database that several processes open together: each asks for WAL, and SQLite may
+    answer "database is locked" at once instead of calling the busy handler. Asked again until
+    ``busy`` seconds have passed; a database already in WAL mode is left as it is.
+    """
+    deadline = time.monotonic() + busy
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -14,7 +14,7 @@ def test_loaders_of_one_file_at_once_load_it_once(database_url: str, tmp_path: P
 
     done = finish([start_load(file, database_url, tmp_path / "data") for _ in range(LOADERS)])
 
-    assert [d.code for d in done] == [0] * LOADERS, done
+    assert [d.code for d in done] == [0] * LOADERS, [d for d in done if d.code]
     assert all(not d.stderr.strip() for d in done), done
     loaded = [d for d in done if f"read {rows:,}" in d.stdout]
     duplicates = [d for d in done if " payments_big.psv (same content)" in d.stdout]
@@ -35,7 +35,7 @@ def test_new_files_at_once_into_a_new_table_all_load(database_url: str, tmp_path
 
     done = finish([start_load(file, database_url, tmp_path / "data") for file in files])
 
-    assert [d.code for d in done] == [0] * LOADERS, done
+    assert [d.code for d in done] == [0] * LOADERS, [d for d in done if d.code]
     assert all(not d.stderr.strip() for d in done), done
     assert counts(
         database_url,
