@@ -14,7 +14,6 @@ from csv_assets.pipeline.load.migrations import VERSION as LAYOUT_VERSION
 from csv_assets.pipeline.load.migrations import ensure_control_tables
 from csv_assets.pipeline.load.tables import (
     existing_columns,
-    existing_kinds,
     ledger,
     quarantine,
     rescuable_table,
@@ -30,7 +29,6 @@ __all__ = [
     "decimal_type",
     "ensure_control_tables",
     "existing_columns",
-    "existing_kinds",
     "ledger",
     "quarantine",
     "rescuable_table",

@@ -194,11 +194,6 @@ def existing_columns(conn: sa.Connection, name: str) -> dict[str, ColumnSpec]:
     return found
 
 
-def existing_kinds(conn: sa.Connection, name: str) -> dict[str, Kind]:
-    """The kind of each column of table ``name`` as the database has it (empty if no table)."""
-    return {column: spec.kind for column, spec in existing_columns(conn, name).items()}
-
-
 def staging_table(table: sa.Table) -> sa.Table:
     """A temporary twin of ``table`` (same columns, no indexes) for an upsert's rows."""
     staged = sa.Table(

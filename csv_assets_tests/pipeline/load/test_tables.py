@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from csv_assets.catalog import SourceSpec
 from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import LoadError
-from csv_assets.pipeline.load import decimal_type, existing_kinds
+from csv_assets.pipeline.load import decimal_type, existing_columns
 
 AMOUNTS = SourceSpec(name="amounts", schema_model="csv_assets_tests.models:Amounts")
 WRITTEN = ["0.10", "0.20", "129.00", "-7.05", "1234567890123456.78", "9999999999999999.99", ""]
@@ -38,7 +38,7 @@ def test_a_decimal_column_is_known_as_decimal_after_the_load(tmp_path, engine):
     load_amounts(tmp_path, engine)
 
     with engine.connect() as conn:
-        assert existing_kinds(conn, "amounts")["amount"] == "decimal"
+        assert existing_columns(conn, "amounts")["amount"].kind == "decimal"
 
 
 FIRST_RELEASE = (
