@@ -1,9 +1,11 @@
 """Fixtures: a real SQLite file and a real PostgreSQL schema per test, and a private data folder."""
 
+import importlib.util
 import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,9 @@ SAMPLE_INBOX = REPO / "data" / "inbox"
 CASES = Path(__file__).parent / "cases"
 POSTGRES_URL = os.environ.get("CSV_ASSETS_TEST_POSTGRES_URL", "")
 REQUIRE_POSTGRES = os.environ.get("CSV_ASSETS_REQUIRE_POSTGRES", "") == "1"
+MYSQL_URL = os.environ.get("CSV_ASSETS_TEST_MYSQL_URL", "")
+REQUIRE_WAREHOUSES = os.environ.get("CSV_ASSETS_REQUIRE_WAREHOUSES", "") == "1"
+"""CI: a missing MariaDB server or DuckDB package fails the run instead of skipping."""
 BAD_ORDERS = (
     "order_id,customer_id,ordered_at,status,sku,quantity,unit_price,note\n"
     "60001,1001,2026-11-03T08:00:00Z,paid,ABC-1001,3,10.00,\n"
@@ -44,11 +49,56 @@ def _postgres_or_skip() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+def _skip_warehouse(reason: str) -> None:
+    if REQUIRE_WAREHOUSES:
+        pytest.fail(f"CSV_ASSETS_REQUIRE_WAREHOUSES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def _duckdb_or_skip(tmp_path: Path) -> str:
+    if importlib.util.find_spec("duckdb_sqlalchemy") is None:
+        _skip_warehouse("DuckDB cases need pip install 'csv_assets[duckdb]'")
+    return f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
+
+
+@contextmanager
+def _mysql_database() -> Iterator[str]:
+    """A fresh MySQL/MariaDB database on the test server, dropped after."""
+    if not MYSQL_URL:
+        _skip_warehouse(
+            "MySQL/MariaDB cases need CSV_ASSETS_TEST_MYSQL_URL "
+            "(e.g. mysql+pymysql://root@127.0.0.1:3306/test)"
+        )
+    if importlib.util.find_spec("pymysql") is None:
+        _skip_warehouse("MySQL/MariaDB cases need pip install 'csv_assets[mysql]'")
+    admin = sa.create_engine(MYSQL_URL)
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
+    except sa.exc.OperationalError as error:
+        _skip_warehouse(f"MySQL/MariaDB at {MYSQL_URL} is unreachable: {error.orig}")
+    try:
+        yield sa.make_url(MYSQL_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "duckdb", "mariadb"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL to an empty database: a SQLite file, or a fresh PostgreSQL schema dropped after."""
+    """A URL to an empty database: a SQLite or DuckDB file, a fresh PostgreSQL schema or
+    MariaDB database (dropped after)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'warehouse.db'}"
+        return
+    if request.param == "duckdb":
+        yield _duckdb_or_skip(tmp_path)
+        return
+    if request.param == "mariadb":
+        with _mysql_database() as url:
+            yield url
         return
     base = _postgres_or_skip()
     schema = f"t_{uuid.uuid4().hex[:12]}"

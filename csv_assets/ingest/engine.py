@@ -1,7 +1,11 @@
-"""Create the warehouse engine: SQLite tuned for concurrent readers, PostgreSQL with pre-ping."""
+"""Create the warehouse engine: SQLite tuned for concurrent readers, PostgreSQL with pre-ping.
+
+DuckDB and MySQL/MariaDB sessions are set up by ``duckdb_session`` and ``mysql_session``.
+"""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from pathlib import Path
@@ -9,7 +13,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from csv_assets.ingest.duckdb_session import duckdb_engine
+from csv_assets.ingest.mysql_session import mysql_engine
 from csv_assets.pipeline.extras import require
+from csv_assets.pipeline.load import MYSQL_NAMES, generic_note
+
+log = logging.getLogger(__name__)
 
 APPLICATION_NAME = "csv-assets"
 SQLITE_BUSY_SECONDS = 60.0
@@ -66,10 +75,20 @@ def create_warehouse_engine(url: str) -> sa.Engine:
     in ``pg_stat_activity``, and work in UTC whatever the server's time zone.
     """
     parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "psycopg":
+    backend = parsed.get_backend_name()
+    if backend == "postgresql" and parsed.get_driver_name() == "psycopg":
         require("psycopg", "postgres", "a PostgreSQL warehouse")
         require("pgpq", "postgres", "a PostgreSQL warehouse")
-    if parsed.get_backend_name() != "sqlite":
+    if backend in ("duckdb", "sqlite"):
+        _check_folder(parsed)
+    if backend == "duckdb":
+        require("duckdb_sqlalchemy", "duckdb", "a DuckDB warehouse")
+        return duckdb_engine(parsed)
+    if backend in MYSQL_NAMES:
+        if parsed.get_driver_name() == "pymysql":
+            require("pymysql", "mysql", "a MySQL or MariaDB warehouse")
+        return mysql_engine(parsed)
+    if backend != "sqlite":
         if "application_name" not in parsed.query:
             parsed = parsed.update_query_dict({"application_name": APPLICATION_NAME})
         engine = sa.create_engine(parsed, pool_pre_ping=True)
@@ -77,14 +96,10 @@ def create_warehouse_engine(url: str) -> sa.Engine:
             from csv_assets.ingest.pg_session import bound_sessions
 
             bound_sessions(engine, parsed)
+        note = generic_note(engine.dialect)
+        if note is not None:
+            log.warning(note)
         return engine
-    database = parsed.database or ""
-    folder = Path(database).parent if database not in ("", ":memory:") else None
-    if folder is not None and not folder.is_dir():  # a typo must not become a new folder
-        raise NoSuchFolderError(
-            f"the folder of the SQLite database, {folder}, does not exist: create it or "
-            "correct the database URL"
-        )
     busy = float(parsed.query.get("timeout", SQLITE_BUSY_SECONDS))  # type: ignore[arg-type]
     engine = sa.create_engine(parsed, connect_args={"timeout": busy})
 
@@ -104,6 +119,22 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _check_folder(url: sa.URL) -> None:
+    """An embedded database (a file) must be in a folder that exists: a typo must not make one.
+
+    Raises:
+        NoSuchFolderError: It does not.
+    """
+    database = url.database or ""
+    folder = Path(database).parent if database not in ("", ":memory:") else None
+    if folder is not None and not folder.is_dir():
+        name = "SQLite" if url.get_backend_name() == "sqlite" else "DuckDB"
+        raise NoSuchFolderError(
+            f"the folder of the {name} database, {folder}, does not exist: create it or "
+            "correct the database URL"
+        )
 
 
 def write_ahead_log(cursor: Any, busy: float) -> None:

@@ -21,7 +21,7 @@ from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.widening import Targets, misfit_widenings, widened_plan
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.load import DeliveryTable, Ledger, Lineage
-from csv_assets.pipeline.read import IrregularRows, RawChunk, iter_chunks, records_at
+from csv_assets.pipeline.read import RawChunk, iter_chunks, records_at
 from csv_assets.pipeline.validate import (
     LINE,
     ChunkValidation,
@@ -50,11 +50,16 @@ class FileLoad:
     targets: Targets | None = None
     """Where the rows go, once ``run`` has prepared the table (widenings change it)."""
 
-    def run(self, conn: sa.Connection, base: IngestReport) -> IngestReport:
+    def run(self, conn: sa.Connection, base: IngestReport, *, exact: bool) -> IngestReport:
         """Write the rows, quarantine and ledger entry; return ``base`` with the counts.
+
+        ``exact``: read with the exact reader from the start (an earlier try found rows Arrow's
+        fast reader cannot split).
 
         Raises:
             BadFileError: The file broke its error budget (the caller's transaction rolls back).
+            IrregularRows: The fast reader met such rows: try again, ``exact``.
+            SchemaChangeFirst: The table must change first, alone (MySQL/MariaDB).
         """
         source, lineage = self.source, self.lineage
         with timed(self.timings, "load"):
@@ -63,14 +68,8 @@ class FileLoad:
             )
             replaced = table.clear_previous(source.load_mode)
             written = table.staged() if source.load_mode == "upsert" else table
-        planned = self.plan
         self.targets = Targets(table, written)
-        try:
-            with conn.begin_nested():
-                outcome = self._write_chunks(exact=False)
-        except IrregularRows:  # the savepoint took back any widening: start as planned
-            self.plan, self.targets = planned, Targets(table, written)
-            outcome = self._write_chunks(exact=True)
+        outcome = self._write_chunks(exact=exact)
         table, written = self.targets.table, self.targets.written
         if outcome.stopped_at is not None:
             raise over_budget(

@@ -4,28 +4,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from types import MappingProxyType
 
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
-from csv_assets.ingest.column_plans import check_header, plan_file
+from csv_assets.ingest.attempts import with_retries
+from csv_assets.ingest.column_plans import check_header
+from csv_assets.ingest.delivery import Delivery
 from csv_assets.ingest.events import logged
 from csv_assets.ingest.extra_tables import extra_table
-from csv_assets.ingest.file_load import FileLoad, timed
-from csv_assets.ingest.refusals import drifted
+from csv_assets.ingest.file_load import timed
 from csv_assets.ingest.report import IngestReport
 from csv_assets.pipeline.dialect import Dialect
 from csv_assets.pipeline.errors import BadFileError, Refusal, database_failure, server_reason
-from csv_assets.pipeline.load import (
-    Ledger,
-    Lineage,
-    count_rows,
-    ensure_control_tables,
-)
+from csv_assets.pipeline.load import DRY_RUN, changes_alone, ensure_control_tables, is_dry_run
 from csv_assets.pipeline.read import hash_drop
 from csv_assets.pipeline.sniff import sniff_csv, sniff_header
 from csv_assets.pipeline.validate import Contract, import_model
@@ -105,15 +100,29 @@ def dry_run(source: SourceSpec, path: Path, engine: sa.Engine) -> IngestReport:
         snapshot(path, None) as (copy, _),
         engine.connect() as conn,
     ):
-        conn.begin()
+        dry = conn.execution_options(**{DRY_RUN: True})
         try:
-            ensure_control_tables(conn)
-            report = _ingest(
-                source, copy, f"dry run {path.name}", conn, lambda: nullcontext(conn), "dry-run"
-            )
+            with _rolled_back(dry):  # the header is checked against tables as a load sees them
+                report = _ingest(
+                    source, copy, f"dry run {path.name}", dry, lambda: _rolled_back(dry), "dry-run"
+                )
         finally:
-            conn.rollback()
+            if changes_alone(dry):
+                dry.invalidate()  # its temporary tables go with its session
     return replace(report, file=str(path))
+
+
+@contextmanager
+def _rolled_back(conn: sa.Connection) -> Iterator[sa.Connection]:
+    """A transaction on ``conn`` with the control tables, rolled back whatever happens."""
+    if conn.in_transaction():
+        conn.rollback()
+    conn.begin()
+    try:
+        ensure_control_tables(conn)
+        yield conn
+    finally:
+        conn.rollback()
 
 
 def _ingest(
@@ -136,59 +145,21 @@ def _ingest(
     check_header(bind, source, head, contract, path.name)
     with timed(timings, "hash"):
         digest = hash_drop(path)
-    sha256 = digest.content_sha256
     # Head and tail decide the dialect: the contract already knows the column types.
     with timed(timings, "sniff"):
         settled = formats_settled(head, contract, source)
         dialect = _sniff(path, source, whole_file=not settled, tail=digest.tail)
     if dialect.table_end_line is not None and source.on_extra_table == "fail":
         raise extra_table(path.name, dialect.table_end_line)
-    with transaction() as conn:
-        # First, so that of two loaders of one content the second sees the first's ledger entry.
-        deliveries = Ledger(conn)
-        deliveries.claim(source.table_name)
-        drift = deliveries.drift(source.name, sha256, dialect)
-        plan = plan_file(conn, source, dialect, contract, path.name)
-        if drift.changes and source.on_drift == "fail":
-            raise drifted(path.name, drift)
-        base = IngestReport(
-            source=source.name,
-            table=source.table_name,
-            database=bind.dialect.name,
-            partition_key=partition_key,
-            file=str(path),
-            sha256=sha256,
-            file_sha256=digest.file_sha256,
-            bytes=digest.bytes,
-            status="loaded",
-            load_mode=source.load_mode,
-            dialect=dialect,
-            columns=plan.columns,
-            ignored_columns=plan.ignored,
-            drift=drift,
-        )
-        prior = deliveries.find(source.name, sha256)
-        if prior is not None and not (reload and prior.partition_key == partition_key):
-            return replace(
-                base,
-                status="duplicate",
-                duplicate_of=prior.partition_key,
-                table_rows=count_rows(conn, source.table_name),
-                timings=MappingProxyType(dict(timings)),
-            )
-        delivery_id = prior.delivery_id if prior is not None else None
-        lineage = Lineage(
-            source.name,
-            path.name,
-            sha256,
-            partition_key,
-            run_id,
-            deliveries.next_id() if delivery_id is None else delivery_id,
-        )
-        load = FileLoad(source, path, dialect, contract, plan, lineage, timings)
-        report = load.run(conn, base)
-        before_commit()
-        return report
+    delivery = Delivery(
+        source, path, partition_key, run_id, reload, dialect, contract, digest, timings
+    )
+    return with_retries(
+        transaction,
+        lambda conn, attempt: delivery.load_in(conn, attempt, before_commit),
+        path.name,
+        dry_run=isinstance(bind, sa.Connection) and is_dry_run(bind),
+    )
 
 
 @contextmanager

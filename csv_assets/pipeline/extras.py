@@ -2,7 +2,8 @@
 
 ``pip install csv_assets`` runs the laptop setup (SQLite, local drop folders, in-process runs);
 ``[postgres]``, ``[s3]``, ``[sftp]`` and ``[celery]`` (or ``[production]``, all four) add the
-rest. A setting that needs a missing one fails in one line naming the extra to install.
+rest, and ``[duckdb]`` or ``[mysql]`` the other warehouses. A setting that needs a missing one
+fails in one line naming the extra to install.
 """
 
 from __future__ import annotations

@@ -1,10 +1,14 @@
 """``csv-assets schema``: a feed widened a column; the model catches up in a reviewable diff."""
 
+import pytest
+
 from csv_assets_support.counts import MODEL
 from csv_assets_tests.commands.conftest import cli
 
 
 def test_schema_shows_the_widening_and_writes_the_model_to_match(counts_project, database_url):
+    if database_url.startswith("mysql"):
+        pytest.skip("MySQL commits a widening at once: validate stops before it, saying so")
     project = counts_project
     for line, count in ((1, "3"), (2, "2.5")):
         path = project / f"counts_{line}.csv"

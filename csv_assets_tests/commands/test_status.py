@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from csv_assets_support.processes import scratch_project
 from csv_assets_tests.commands.test_cli import csv_assets
 from csv_assets_tests.conftest import REPO
@@ -26,6 +28,8 @@ _HOLD_A_WRITE = textwrap.dedent(
 
 
 def test_status_reads_the_last_commit_while_a_writer_holds_the_database(data_dir, database_url):
+    if database_url.startswith("duckdb"):
+        pytest.skip("DuckDB lets one process open its file at a time: status waits for the load")
     sample = data_dir / "inbox" / "orders" / "orders_2026-11-01.csv"
     where = {"data_dir": data_dir, "database_url": database_url}
     assert csv_assets("load", str(sample), "--source", "orders", **where).returncode == 0

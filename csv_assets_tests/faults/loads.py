@@ -66,14 +66,15 @@ class Finished:
     stderr: str
 
 
-def counts(database_url: str, sql: str) -> list[tuple]:
+def counts(database_url: str, sql: str | sa.Select) -> list[tuple]:
     """Rows of one query, on a fresh engine (what a new session of the warehouse sees)."""
     engine = create_warehouse_engine(database_url)
     try:
         with engine.connect() as conn:
             if not sa.inspect(conn).has_table("csv_assets_ledger"):
                 return []
-            return [tuple(row) for row in conn.execute(sa.text(sql))]
+            query = sa.text(sql) if isinstance(sql, str) else sql
+            return [tuple(row) for row in conn.execute(query)]
     finally:
         engine.dispose()
 

@@ -21,7 +21,7 @@ def tagged(database_url: str) -> tuple[str, str]:
     """The URL with an application_name of its own, so the test finds its load's backend."""
     name = f"csv-assets-test-{uuid.uuid4().hex[:8]}"
     url = sa.make_url(database_url)
-    if url.get_backend_name() == "sqlite":
+    if url.get_backend_name() != "postgresql":  # found by its file, or by its own database
         return database_url, name
     return url.update_query_dict({"application_name": name}).render_as_string(False), name
 
@@ -32,7 +32,15 @@ def wait_until_writing(database_url: str, app: str, process, statement: str = "C
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
-        if url.get_backend_name() == "sqlite":
+        backend = url.get_backend_name()
+        if backend == "duckdb" and _duckdb_held(url.database):
+            return  # another process holds the file: the load's transaction is open
+        if backend == "mysql" and _mysql_running(url, statement):
+            return
+        if backend in ("duckdb", "mysql"):
+            time.sleep(0.01)
+            continue
+        if backend == "sqlite":
             probe = sqlite3.connect(url.database, timeout=0)
             try:
                 probe.execute("BEGIN IMMEDIATE")
@@ -56,6 +64,36 @@ def wait_until_writing(database_url: str, app: str, process, statement: str = "C
                 return
         time.sleep(0.05)
     pytest.fail("the load never started writing")
+
+
+def _duckdb_held(path: str) -> bool:
+    """Whether another process has the DuckDB file open (its write lock)."""
+    import duckdb  # only where DuckDB cases run
+
+    try:
+        duckdb.connect(path).close()
+    except duckdb.IOException as error:
+        return "lock" in str(error)
+    return False
+
+
+def _mysql_running(url: sa.URL, statement: str) -> bool:
+    """Whether a session of ``url``'s database runs ``statement`` (COPY: the bulk load)."""
+    running = "LOAD DATA" if statement == "COPY" else statement
+    engine = sa.create_engine(url.set(database="information_schema"))
+    try:
+        with engine.connect() as conn:
+            return bool(
+                conn.execute(
+                    sa.text(
+                        "SELECT count(*) FROM information_schema.processlist "
+                        "WHERE db = :db AND info LIKE :statement"
+                    ),
+                    {"db": url.database, "statement": f"{running}%"},
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
 
 
 def nothing_committed(database_url: str) -> bool:

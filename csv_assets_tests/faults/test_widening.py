@@ -3,7 +3,11 @@
 import signal
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from csv_assets.ingest import create_warehouse_engine
 from csv_assets_support.counts import write_counts
+from csv_assets_support.warehouse_sql import as_text, column_type
 from csv_assets_tests.faults.loads import counts, finish, start_load
 from csv_assets_tests.faults.test_interrupted_loads import WAIT, tagged, wait_until_writing
 
@@ -15,14 +19,11 @@ def load(project: Path, file: Path, database_url: str):
 
 
 def count_type(database_url: str) -> str:
-    if database_url.startswith("sqlite"):
-        query = "SELECT type FROM pragma_table_info('counts') WHERE name = 'count'"
-    else:
-        query = (
-            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-            "WHERE attrelid = 'counts'::regclass AND attname = 'count'"
-        )
-    return str(counts(database_url, query)[0][0])
+    engine = create_warehouse_engine(database_url)
+    try:
+        return column_type(engine, "counts", "count")
+    finally:
+        engine.dispose()
 
 
 def test_two_loaders_widening_at_once_end_with_one_widening_and_both_exact(
@@ -42,11 +43,9 @@ def test_two_loaders_widening_at_once_end_with_one_widening_and_both_exact(
     assert counts(
         database_url, "SELECT column_name, old_type, new_type FROM csv_assets_schema_history"
     ) == [("count", "BIGINT", "NUMERIC(19,1)")]
-    assert count_type(database_url).replace(" ", "").upper() in (
-        "DECIMAL_TEXT(19,1)",
-        "NUMERIC(19,1)",
-    )
-    stored = counts(database_url, "SELECT line_id, CAST(count AS TEXT) FROM counts")
+    assert count_type(database_url) in ("DECIMAL_TEXT(19,1)", "NUMERIC(19,1)")
+    values = sa.select(sa.column("line_id"), as_text("count")).select_from(sa.table("counts"))
+    stored = counts(database_url, values)
     expected = {n: f"{n % 1000}.0" for n in range(1, 1001)}
     expected.update({n: f"{n % 1000}.5" for n in range(2001, 4001)})
     assert dict(stored) == expected

@@ -11,6 +11,7 @@ from csv_assets.catalog import SourceSpec
 from csv_assets.commands.draft import draft_source
 from csv_assets.ingest import Ingestor, create_warehouse_engine
 from csv_assets.pipeline.sniff import sniff_csv
+from csv_assets_support.warehouse_sql import as_text
 from csv_assets_tests.conftest import CASES, SAMPLE_INBOX
 
 SAMPLES = [
@@ -66,7 +67,8 @@ def test_times_of_day_are_drafted_as_times_and_load_as_time(tmp_path: Path, data
     assert (report.rows_loaded, report.rows_rejected) == (3, 0)
     assert [c.sql_type for c in report.columns if c.name in ("starts", "ends")] == ["TIME"] * 2
     with engine.connect() as conn:
-        values = conn.execute(sa.text("SELECT CAST(ends AS TEXT) FROM shifts ORDER BY shift_id"))
+        query = sa.select(as_text("ends")).select_from(sa.table("shifts"))
+        values = conn.execute(query.order_by(sa.column("shift_id")))
         assert [v[:8] for (v,) in values] == ["16:30:00", "23:15:00", "07:45:00"]
     engine.dispose()
 

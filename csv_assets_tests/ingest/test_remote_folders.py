@@ -273,8 +273,9 @@ def test_a_remote_file_replaced_while_it_loads_commits_nothing(
 
     assert loader.returncode == 1 and "replaced while it was read" in err, err
     engine = sa.create_engine(database_url)
-    with engine.connect() as conn:
-        assert not sa.inspect(conn).has_table("payments")
+    with engine.connect() as conn:  # (MySQL makes the table alone, first: it may stay, empty)
+        table = sa.inspect(conn).has_table("payments")
+        assert not table or not conn.execute(sa.text("SELECT count(*) FROM payments")).scalar()
     engine.dispose()
     assert remote_folder.read("big.psv") == newer.read_bytes()  # the new upload waits, whole
     assert not [k for k in remote_folder.files() if k.startswith("rejected/")]  # not its fault

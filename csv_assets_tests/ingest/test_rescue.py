@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec
 from csv_assets.ingest import Ingestor
+from csv_assets_support.warehouse_sql import as_text
 
 HEADER = "line_id,count,price,shipped,note"
 
@@ -87,12 +88,9 @@ def test_a_replay_moves_rescued_cells_home_once_the_table_takes_them(tmp_path, e
     assert (second.rescued_moved, second.rescued_left) == (1, 0)  # price, once it widened
     assert (third.rescued_moved, third.rescued_left) == (0, 0)
     with engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT line_id, CAST(price AS TEXT), meter_no, _rescued_data FROM counts "
-                "ORDER BY line_id"
-            )
-        )
+        columns = (sa.column("line_id"), as_text("price"), sa.column("meter_no"))
+        query = sa.select(*columns, sa.column("_rescued_data")).select_from(sa.table("counts"))
+        rows = conn.execute(query.order_by(sa.column("line_id")))
         assert [tuple(r) for r in rows] == [
             (1, "123456789.50", "M-7", None),
             (2, "987654321.25", "M-8", None),

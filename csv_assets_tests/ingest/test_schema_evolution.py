@@ -9,6 +9,8 @@ from csv_assets.catalog import SourceSpec, load_catalog
 from csv_assets.ingest import Ingestor
 from csv_assets.pipeline.errors import BadFileError
 from csv_assets.pipeline.load import ledger
+from csv_assets_support import warehouse_sql
+from csv_assets_support.warehouse_sql import as_text
 
 COLUMNS = ("line_id", "count", "price", "shipped", "note")
 
@@ -81,18 +83,8 @@ HEADER = "line_id,count,price,shipped,note"
 
 
 def column_type(engine: sa.Engine, column: str) -> str:
-    """The column's type as the database's own catalog has it."""
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            query = "SELECT type FROM pragma_table_info('counts') WHERE name = :c"
-        else:
-            query = (
-                "SELECT CASE WHEN data_type = 'numeric' THEN 'NUMERIC(' || numeric_precision "
-                "|| ',' || numeric_scale || ')' ELSE upper(data_type) END "
-                "FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name = 'counts' AND column_name = :c"
-            )
-        return str(conn.execute(sa.text(query), {"c": column}).scalar_one())
+    """The column's type as the database's own catalog has it (no spaces)."""
+    return warehouse_sql.column_type(engine, "counts", column)
 
 
 def history(engine: sa.Engine) -> list[tuple]:
@@ -109,8 +101,8 @@ def history(engine: sa.Engine) -> list[tuple]:
 def texts(engine: sa.Engine, column: str) -> list[str | None]:
     """The column's values as text, as the database stores them (exact, or not)."""
     with engine.connect() as conn:
-        query = sa.text(f"SELECT CAST({column} AS TEXT) FROM counts ORDER BY line_id")
-        return list(conn.execute(query).scalars())
+        query = sa.select(as_text(column)).select_from(sa.table("counts"))
+        return list(conn.execute(query.order_by(sa.column("line_id"))).scalars())
 
 
 def test_an_integer_column_receiving_a_fraction_widens_to_an_exact_decimal(tmp_path, engine):
@@ -125,7 +117,7 @@ def test_an_integer_column_receiving_a_fraction_widens_to_an_exact_decimal(tmp_p
 
     assert [c.detail for c in report.widened] == ["count: BIGINT -> NUMERIC(19,1)"]
     assert (report.rows_loaded, report.rows_rejected, later.widened) == (1, 0, ())
-    decimal = "DECIMAL_TEXT(19, 1)" if engine.dialect.name == "sqlite" else "NUMERIC(19,1)"
+    decimal = "DECIMAL_TEXT(19,1)" if engine.dialect.name == "sqlite" else "NUMERIC(19,1)"
     assert column_type(engine, "count") == decimal
     assert texts(engine, "count") == ["3.0", "12345678901234567.0", "2.5", "4.0"]
     assert history(engine) == [("count", "BIGINT", "NUMERIC(19,1)", "b.csv")]
@@ -141,7 +133,7 @@ def test_a_misfit_value_is_still_quarantined_by_default(tmp_path, engine):
     source = counts().model_copy(update={"max_rejected_rows": 1})
     report = Ingestor(engine, "r2").load_file(source, path, "a")
     assert (report.rows_loaded, report.rows_rejected, report.widened) == (1, 1, ())
-    assert column_type(engine, "count") in ("BIGINT", "BIGINT ")
+    assert column_type(engine, "count") == "BIGINT"
 
 
 def test_more_decimal_digits_and_a_date_with_a_time_widen_in_one_delivery(tmp_path, engine):

@@ -12,6 +12,12 @@ from csv_assets.pipeline.load.delivery_table import DeliveryTable, count_rows
 from csv_assets.pipeline.load.ledger_entries import Ledger, Lineage
 from csv_assets.pipeline.load.migrations import VERSION as LAYOUT_VERSION
 from csv_assets.pipeline.load.migrations import ensure_control_tables
+from csv_assets.pipeline.load.schema_first import (
+    DRY_RUN,
+    SchemaChangeFirst,
+    changes_alone,
+    is_dry_run,
+)
 from csv_assets.pipeline.load.tables import (
     existing_columns,
     ledger,
@@ -19,18 +25,27 @@ from csv_assets.pipeline.load.tables import (
     rescuable_table,
     schema_history,
 )
+from csv_assets.pipeline.load.warehouses import MYSQL_NAMES, Warehouse, generic_note, warehouse_of
 
 __all__ = [
+    "DRY_RUN",
     "LAYOUT_VERSION",
+    "MYSQL_NAMES",
     "DeliveryTable",
     "Ledger",
     "Lineage",
+    "SchemaChangeFirst",
+    "Warehouse",
+    "changes_alone",
     "count_rows",
     "decimal_type",
     "ensure_control_tables",
     "existing_columns",
+    "generic_note",
+    "is_dry_run",
     "ledger",
     "quarantine",
     "rescuable_table",
     "schema_history",
+    "warehouse_of",
 ]

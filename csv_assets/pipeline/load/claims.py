@@ -4,17 +4,28 @@ The guarantee lives in the database, so the CLI, replays, sweeps and any number 
 are safe together. On PostgreSQL a claim is a transaction-level advisory lock, released by the
 server when the transaction ends however it ends (commit, rollback, a killed client). On SQLite
 every transaction of the warehouse engine starts with ``BEGIN IMMEDIATE``, which already holds
-the database's single write lock: the claims are then implied.
+the database's single write lock, and DuckDB lets one connection write the file: the claims are
+then implied. On MySQL/MariaDB (and any other database) a claim is the row lock of its name in
+``csv_assets_claims``, which InnoDB releases when the transaction ends; while tables change
+under a claim (``schema_claim``) a named lock (``GET_LOCK``) holds it too, as each ``CREATE``
+or ``ALTER`` there commits at once and would end the row lock.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
+from csv_assets.pipeline.load.warehouses import warehouse_of
+
 CONTROL_TABLES = "csv_assets control tables"
 """The claim under which the ledger and quarantine tables are created or migrated."""
+CLAIM_WAIT_SECONDS = 3600
+"""How long a MySQL/MariaDB loader waits for another's claim before it fails (and is retried)."""
 
 # The key names the lock within this database and schema, so that loads into tables of the
 # same name in other schemas (or databases of one server) never wait for each other.
@@ -22,6 +33,13 @@ _ADVISORY_LOCK = sa.text(
     "SELECT pg_advisory_xact_lock("
     "hashtextextended(current_database() || '/' || current_schema() || '/' || :name, 0))"
 )
+
+claims = sa.Table(
+    "csv_assets_claims",
+    sa.MetaData(),
+    sa.Column("name", sa.String(255), primary_key=True),
+)
+"""One row per claim ever taken where claims are row locks (MySQL/MariaDB, other databases)."""
 
 
 def claim(conn: sa.Connection, name: str) -> None:
@@ -31,14 +49,19 @@ def claim(conn: sa.Connection, name: str) -> None:
         conn: A connection inside the transaction the claim is for.
         name: What is claimed: a table name, or ``CONTROL_TABLES``.
     """
-    if conn.dialect.name == "postgresql":
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
         conn.execute(_ADVISORY_LOCK, {"name": name})
-    elif conn.dialect.name == "sqlite" and not driver_of(conn).in_transaction:
+    elif dialect == "sqlite" and not driver_of(conn).in_transaction:
         # pysqlite's default defers BEGIN to the first write: nothing would hold the lock yet.
         raise RuntimeError(
             f"claim {name!r}: this SQLite transaction holds no write lock; make the engine "
             "with csv_assets.ingest.create_warehouse_engine (every transaction BEGIN IMMEDIATE)"
         )
+    elif not warehouse_of(conn).one_writer:
+        _lock_row(conn, name)
+        if warehouse_of(conn).is_mysql:
+            _wait_for_schema_change(conn, name)
 
 
 def claim_table(conn: sa.Connection, table: str) -> None:
@@ -47,7 +70,64 @@ def claim_table(conn: sa.Connection, table: str) -> None:
     Taken first in every transaction that writes a source's table or its ledger entries, so a
     second loader of the same content waits, then finds the first one's ledger entry.
     """
-    claim(conn, f"table {table}")
+    claim(conn, table_claim(table))
+
+
+def table_claim(table: str) -> str:
+    """The name of the claim of ``table``'s one writer."""
+    return f"table {table}"
+
+
+@contextmanager
+def schema_claim(conn: sa.Connection, name: str) -> Iterator[None]:
+    """Hold the claim ``name`` while the block changes tables, whatever its DDL commits.
+
+    Elsewhere this is ``claim``. On MySQL/MariaDB each ``CREATE`` or ``ALTER`` commits at once,
+    which ends the row lock; a named lock (``GET_LOCK``), held by the session until the block
+    ends (or the session dies), outlasts it, and every ``claim`` of the name waits for it.
+    """
+    if not warehouse_of(conn).is_mysql:
+        claim(conn, name)
+        yield
+        return
+    claim(conn, name)
+    lock = _named_lock(name)
+    if not conn.execute(sa.select(sa.func.get_lock(lock, CLAIM_WAIT_SECONDS))).scalar_one():
+        raise TimeoutError(f"waited {CLAIM_WAIT_SECONDS} s for the claim {name!r}")
+    try:
+        yield
+    finally:
+        conn.execute(sa.select(sa.func.release_lock(lock)))
+
+
+def _named_lock(name: str) -> sa.ColumnElement[str]:
+    """The server-wide name of claim ``name`` in this database (within 64 characters)."""
+    digest = hashlib.sha1(name.encode()).hexdigest()
+    return sa.func.concat(sa.func.left(sa.func.database(), 23), "/", digest)
+
+
+def _wait_for_schema_change(conn: sa.Connection, name: str) -> None:
+    """Wait until no ``schema_claim`` of ``name`` is changing tables (MySQL/MariaDB)."""
+    lock = _named_lock(name)
+    if not conn.execute(sa.select(sa.func.get_lock(lock, CLAIM_WAIT_SECONDS))).scalar_one():
+        raise TimeoutError(f"waited {CLAIM_WAIT_SECONDS} s for the claim {name!r}")
+    conn.execute(sa.select(sa.func.release_lock(lock)))
+
+
+def _lock_row(conn: sa.Connection, name: str) -> None:
+    """Lock the claims row ``name`` (made on first use) until the transaction ends."""
+    if not sa.inspect(conn).has_table(claims.name):
+        # First in its transaction: an implicit commit here commits nothing of a load.
+        conn.execute(sa.schema.CreateTable(claims, if_not_exists=True))
+    held = sa.select(claims.c.name).where(claims.c.name == name).with_for_update()
+    if conn.execute(held).first() is not None:
+        return
+    if warehouse_of(conn).is_mysql:
+        # Waits for another transaction inserting the same name, then ignores the duplicate.
+        conn.execute(sa.insert(claims).prefix_with("IGNORE").values(name=name))
+    else:
+        conn.execute(sa.insert(claims).values(name=name))
+    conn.execute(held).first()
 
 
 def driver_of(conn: sa.Connection) -> Any:

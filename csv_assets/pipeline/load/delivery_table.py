@@ -6,7 +6,7 @@ the quarantine of the rows that failed: all on the caller's connection, nothing 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -14,12 +14,17 @@ from typing import Literal
 import pyarrow as pa
 import sqlalchemy as sa
 
-from csv_assets.pipeline.load.ledger_entries import Lineage
+from csv_assets.pipeline.load.claims import schema_claim, table_claim
+from csv_assets.pipeline.load.ledger_entries import Ledger, Lineage
 from csv_assets.pipeline.load.quarantine_rows import write_quarantine
+from csv_assets.pipeline.load.schema_first import SchemaChangeFirst, changes_alone, is_dry_run
 from csv_assets.pipeline.load.tables import (
     RESCUED_TYPE,
     add_column,
+    create_staging,
+    create_temporary,
     delivery_rows,
+    drop_temporary,
     existing_columns,
     has_column,
     prepare_table,
@@ -29,7 +34,7 @@ from csv_assets.pipeline.load.tables import (
 )
 from csv_assets.pipeline.load.widening import widen_column
 from csv_assets.pipeline.load.write import RowWriter, open_writer
-from csv_assets.pipeline.validate import RESCUED, ColumnSpec, RejectedRow
+from csv_assets.pipeline.validate import RESCUED, ColumnSpec, RejectedRow, TypeChange
 
 LoadMode = Literal["append", "replace", "upsert"]
 
@@ -62,8 +67,15 @@ class DeliveryTable:
         """
         before = existing_columns(conn, name)
         rescued = bool(before) and has_column(conn, name, RESCUED)
-        table = prepare_table(conn, target_table(name, columns, rescued=rescued), added)
+        target = target_table(name, columns, rescued=rescued)
         created = tuple(column for column in added if before and column not in before)
+        if changes_alone(conn) and (not before or created):
+            if not before and is_dry_run(conn):  # seen by this session only, gone after it
+                return cls(conn, create_temporary(conn, target, name), lineage)
+            what = f"create table {name}" if not before else f"add {list(created)} to {name}"
+            make = lambda c: _prepare_alone(c, target, added)  # noqa: E731
+            raise SchemaChangeFirst(what, make, added=created)
+        table = prepare_table(conn, target, added)
         return cls(conn, table, lineage, added=created)
 
     def clear_previous(self, mode: LoadMode) -> int:
@@ -90,9 +102,13 @@ class DeliveryTable:
 
     def staged(self) -> DeliveryTable:
         """A new temporary twin of the table (same columns, no indexes) for an upsert's rows."""
-        staging = staging_table(self.table)
-        staging.create(self.conn)
+        staging = create_staging(self.conn, staging_table(self.table))
         return DeliveryTable(self.conn, staging, self.lineage, is_staged=True)
+
+    def _alone(self, what: str, change: Callable[[sa.Connection], None]) -> None:
+        """Where DDL commits by itself, hand ``change`` to the service to make first."""
+        if changes_alone(self.conn) and not self.is_staged:
+            raise SchemaChangeFirst(f"{what} in {self.table.name}", change)
 
     @property
     def rescues(self) -> bool:
@@ -103,6 +119,8 @@ class DeliveryTable:
         """The table with its ``_rescued_data`` column, added now if it has none yet."""
         if self.rescues:
             return self
+        name = self.table.name
+        self._alone(f"add column {RESCUED}", lambda c: _add_rescued(c, name))
         table = sa.Table(
             self.table.name,
             sa.MetaData(),
@@ -118,6 +136,14 @@ class DeliveryTable:
         Raises:
             LoadError: The database refused, with its reason.
         """
+        change, lineage = TypeChange(before, after), self.lineage
+        if changes_alone(self.conn) and not self.is_staged:
+            name = self.table.name
+            raise SchemaChangeFirst(
+                f"widen {after.name} to {after.sql_type} in {name}",
+                lambda c: _widen_alone(c, name, change, lineage),
+                (change,),
+            )
         widened = widen_column(self.conn, self.table, before, after, staged=self.is_staged)
         return replace(self, table=widened)
 
@@ -135,7 +161,7 @@ class DeliveryTable:
         self.conn.execute(
             sa.insert(table).from_select(names, sa.select(*(staged.c[n] for n in names)))
         )
-        staged.drop(self.conn)
+        drop_temporary(self.conn, staged)
         return replaced.rowcount
 
     @contextmanager
@@ -204,6 +230,36 @@ class DeliveryTable:
 
     def _mine(self) -> sa.ColumnElement[bool]:
         return delivery_rows(self.table, self.lineage.delivery_id)
+
+
+def _prepare_alone(conn: sa.Connection, target: sa.Table, added: tuple[str, ...]) -> None:
+    """Create the table, or add its new columns, whatever another loader did meanwhile."""
+    with schema_claim(conn, table_claim(target.name)):
+        prepare_table(conn, target, added)
+
+
+def _add_rescued(conn: sa.Connection, name: str) -> None:
+    """Give table ``name`` its ``_rescued_data`` column, unless another loader did."""
+    with schema_claim(conn, table_claim(name)):
+        if not has_column(conn, name, RESCUED):
+            column = sa.Column(RESCUED, RESCUED_TYPE)
+            add_column(conn, sa.Table(name, sa.MetaData(), column).c[RESCUED])
+
+
+def _widen_alone(conn: sa.Connection, name: str, change: TypeChange, lineage: Lineage) -> None:
+    """Widen the column (unless another loader did) and keep it in the schema history."""
+    with schema_claim(conn, table_claim(name)):
+        found = existing_columns(conn, name).get(change.column)
+        if found is None:
+            return
+        if found.sql_type != change.after.sql_type:
+            column = sa.Column(change.column, sa.Text, nullable=found.nullable)
+            table = sa.Table(name, sa.MetaData(), column)
+            widen_column(conn, table, change.before, change.after, staged=False)
+        # Recorded even when the column was wide already: a load killed between its ALTER
+        # (committed at once) and this entry left a widening the plan would not know of.
+        if change.column not in Ledger(conn).widened_columns(lineage.source, name):
+            Ledger(conn).record_widening(lineage, name, change)
 
 
 def count_rows(conn: sa.Connection, name: str) -> int:

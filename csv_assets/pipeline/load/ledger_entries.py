@@ -9,8 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from csv_assets.pipeline.dialect import Dialect
-from csv_assets.pipeline.load.claims import claim_table
+from csv_assets.pipeline.load.claims import claim, claim_table
 from csv_assets.pipeline.load.tables import delivery_ids, ledger, schema_history
+from csv_assets.pipeline.load.warehouses import warehouse_of
 from csv_assets.pipeline.sniff import Drift, compare_dialects
 from csv_assets.pipeline.validate import TypeChange
 
@@ -79,21 +80,28 @@ class Ledger:
     def next_id(self) -> int:
         """A delivery id no entry has, for a delivery about to be loaded.
 
-        PostgreSQL's sequence never gives one twice, whoever asks at once. SQLite takes the
-        largest id plus one: every writing transaction holds the database's one write lock from
-        its start, so no other load can take the same id before this one commits or rolls back.
+        Where one transaction writes at a time (SQLite, DuckDB) the largest id plus one: no
+        other load can take it before this one commits or rolls back. Elsewhere a sequence
+        (PostgreSQL, MariaDB) never gives one twice, whoever asks at once; without one (MySQL)
+        the largest plus one again, under the ids' own claim until this load ends.
         """
-        if self.conn.dialect.name == "postgresql":
+        one_writer = warehouse_of(self.conn).one_writer
+        if self.conn.dialect.supports_sequences and not one_writer:
             return int(self.conn.execute(delivery_ids.next_value()).scalar_one())
+        claim(self.conn, "delivery ids")
         largest = self.conn.execute(sa.select(sa.func.max(ledger.c.delivery_id))).scalar()
         return int(largest or 0) + 1
 
     def record(self, lineage: Lineage, values: dict[str, Any]) -> None:
-        """Write the entry for this content, replacing any earlier one of the same content."""
-        self.conn.execute(sa.delete(ledger).where(*self._of(lineage.source, lineage.sha256)))
-        self.conn.execute(
-            sa.insert(ledger).values(**lineage.as_values(), loaded_at=datetime.now(UTC), **values)
-        )
+        """Write the entry for this content, replacing any earlier one of the same content.
+
+        An earlier entry is updated in place: its delivery id stays, and DuckDB's unique index
+        refuses a key deleted and inserted again in one transaction.
+        """
+        entry = {**lineage.as_values(), "loaded_at": datetime.now(UTC), **values}
+        where = self._of(lineage.source, lineage.sha256)
+        if not self.conn.execute(sa.update(ledger).where(*where).values(**entry)).rowcount:
+            self.conn.execute(sa.insert(ledger).values(**entry))
 
     def drift(self, source: str, sha256: str, dialect: Dialect) -> Drift:
         """``dialect`` compared with the newest other delivery of ``source``."""

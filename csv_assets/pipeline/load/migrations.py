@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from csv_assets.pipeline.errors import LoadError
-from csv_assets.pipeline.load.claims import CONTROL_TABLES, claim
+from csv_assets.pipeline.load.claims import CONTROL_TABLES, schema_claim
 from csv_assets.pipeline.load.tables import (
     add_column,
     control,
@@ -65,7 +65,12 @@ def ensure_control_tables(bind: sa.Engine | sa.Connection) -> None:
         with bind.begin() as conn:
             ensure_control_tables(conn)
         return
-    claim(bind, CONTROL_TABLES)
+    with schema_claim(bind, CONTROL_TABLES):
+        _upgrade(bind)
+
+
+def _upgrade(bind: sa.Connection) -> None:
+    """Create or upgrade the control tables, under their claim."""
     found = layout_version(bind)
     if found == VERSION:
         return

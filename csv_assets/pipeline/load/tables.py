@@ -5,20 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql
 
 from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load.decimals import decimal_type, declared_decimals
+from csv_assets.pipeline.load.warehouses import MYSQL_NAMES
 from csv_assets.pipeline.validate import RESCUED, ColumnSpec
 
 LINEAGE_COLUMNS = ("_delivery_id", "_source_line")
 """What every loaded row carries: its delivery (``csv_assets_ledger.delivery_id``) and line."""
 RESCUED_TYPE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 """``_rescued_data``: ``jsonb`` on PostgreSQL, JSON text elsewhere."""
-MAX_IDENTIFIER = 63  # PostgreSQL's limit; SQLite has none, so the stricter one rules.
+MAX_IDENTIFIER = 63  # PostgreSQL's limit (MySQL's is 64, SQLite has none): the strictest rules.
 
 _AUTO_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+# MySQL's DATETIME and TIME keep whole seconds unless told six digits; it stores no zone, so
+# its sessions run in UTC (``csv_assets.ingest.create_warehouse_engine``) and so do its values.
+_MICROSECONDS = MYSQL_NAMES
+INSTANT = sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), *_MICROSECONDS)
+"""When something happened, in a control table."""
 
 control = sa.MetaData()
 
@@ -37,7 +43,7 @@ ledger = sa.Table(
     sa.Column("rows_rejected", sa.BigInteger, nullable=False),
     sa.Column("header", sa.JSON, nullable=False),
     sa.Column("dialect", sa.JSON, nullable=False),
-    sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("loaded_at", INSTANT, nullable=False),
     sa.Column("run_id", sa.Text, nullable=False),
     # The sha256 of the bytes as dropped, for audit (null in entries written before it existed).
     sa.Column("file_sha256", sa.String(64)),
@@ -64,7 +70,7 @@ quarantine = sa.Table(
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("failures", sa.JSON, nullable=False),
     sa.Column("run_id", sa.Text, nullable=False),
-    sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("quarantined_at", INSTANT, nullable=False),
     sa.Index("ix_csv_assets_quarantine_source_sha256", "source", "sha256"),
 )
 """Every rejected row, with its raw cells and the rules it broke, until it is replayed."""
@@ -84,7 +90,7 @@ schema_history = sa.Table(
     sa.Column("file_name", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("run_id", sa.Text, nullable=False),
-    sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("changed_at", INSTANT, nullable=False),
     sa.Index("ix_csv_assets_schema_history_source", "source"),
 )
 """Every change a delivery made to its table's columns (a type widened), in its transaction."""
@@ -98,9 +104,11 @@ def sql_type(column: ColumnSpec) -> sa.types.TypeEngine[Any]:
         "decimal": decimal_type(column.precision or 18, column.scale or 0),
         "boolean": sa.Boolean(),
         "date": sa.Date(),
-        "datetime": sa.DateTime(timezone=column.timezone),
-        "time": sa.Time(),
-        "string": sa.Text(),
+        "datetime": sa.DateTime(timezone=column.timezone).with_variant(
+            mysql.DATETIME(fsp=6), *_MICROSECONDS
+        ),
+        "time": sa.Time().with_variant(mysql.TIME(fsp=6), *_MICROSECONDS),
+        "string": sa.Text().with_variant(mysql.LONGTEXT(), *MYSQL_NAMES),  # TEXT: 64 KiB
     }
     return types[column.kind]
 
@@ -128,9 +136,27 @@ def target_table(name: str, columns: tuple[ColumnSpec, ...], *, rescued: bool = 
         *([sa.Column(RESCUED, RESCUED_TYPE)] if rescued else []),
         # BRIN on PostgreSQL: a delivery's rows sit together, so block ranges find them at
         # almost no cost per row. SQLite has only B-trees, on an integer here: a few bytes a
-        # row where the sha256 of each row's file cost 65.
-        sa.Index(f"ix_{name[:40]}_delivery_id", "_delivery_id", postgresql_using="brin"),
+        # row where the sha256 of each row's file cost 65. DuckDB needs none: each row group's
+        # min and max of the column (its zone map) already skip the other deliveries' rows.
+        sa.Index(f"ix_{name[:40]}_delivery_id", "_delivery_id", postgresql_using="brin").ddl_if(
+            callable_=_not_duckdb
+        ),
     )
+
+
+def _not_duckdb(
+    ddl: sa.sql.ddl.BaseDDLElement,
+    target: sa.schema.SchemaItem | str,
+    bind: sa.Connection | None,
+    tables: list[sa.Table] | None = None,
+    state: Any | None = None,
+    *,
+    dialect: sa.Dialect,
+    compiler: sa.sql.compiler.DDLCompiler | None = None,
+    checkfirst: bool = False,
+) -> bool:
+    """Whether the index is made: everywhere but DuckDB (whose dialect is PostgreSQL's kin)."""
+    return dialect.name != "duckdb"
 
 
 def delivery_rows(table: sa.Table, delivery_id: int | None) -> sa.ColumnElement[bool]:
@@ -194,16 +220,47 @@ def existing_columns(conn: sa.Connection, name: str) -> dict[str, ColumnSpec]:
     return found
 
 
-def staging_table(table: sa.Table) -> sa.Table:
-    """A temporary twin of ``table`` (same columns, no indexes) for an upsert's rows."""
+def staging_table(table: sa.Table, name: str | None = None) -> sa.Table:
+    """A temporary twin of ``table`` (same columns, no indexes) for an upsert's rows.
+
+    ``name``: the twin's name (by default ``_stage_`` and the table's).
+    """
     staged = sa.Table(
-        f"_stage_{table.name}"[:MAX_IDENTIFIER],
+        name or f"_stage_{table.name}"[:MAX_IDENTIFIER],
         sa.MetaData(),
         *(sa.Column(c.name, c.type) for c in table.columns),
         prefixes=["TEMPORARY"],
-        postgresql_on_commit="drop",
     )
     return staged
+
+
+def create_temporary(conn: sa.Connection, table: sa.Table, name: str) -> sa.Table:
+    """Create a temporary twin of ``table`` called ``name``, seen by this session only."""
+    return create_staging(conn, staging_table(table, name))
+
+
+def create_staging(conn: sa.Connection, staged: sa.Table) -> sa.Table:
+    """Create the temporary table ``staged``, replacing one an earlier try left in the session.
+
+    A temporary table outlives a rolled-back transaction on MySQL (and every session keeps
+    its own), so one of the same name may be left from the try before.
+    """
+    if conn.dialect.name in MYSQL_NAMES:
+        name = conn.dialect.identifier_preparer.format_table(staged)
+        conn.exec_driver_sql(f"DROP TEMPORARY TABLE IF EXISTS {name}")
+    else:
+        staged.drop(conn, checkfirst=True)
+    staged.create(conn)
+    return staged
+
+
+def drop_temporary(conn: sa.Connection, table: sa.Table) -> None:
+    """Drop a temporary table; on MySQL with ``TEMPORARY``, which commits nothing."""
+    if conn.dialect.name in MYSQL_NAMES:
+        name = conn.dialect.identifier_preparer.format_table(table)
+        conn.exec_driver_sql(f"DROP TEMPORARY TABLE {name}")
+    else:
+        table.drop(conn)
 
 
 def add_column(conn: sa.Connection, column: sa.Column[Any]) -> None:
@@ -216,6 +273,8 @@ def add_column(conn: sa.Connection, column: sa.Column[Any]) -> None:
 
 
 def _kind_of(kind: sa.types.TypeEngine[Any]) -> Kind:
+    if isinstance(kind, mysql.TINYINT) and kind.display_width == 1:
+        return "boolean"  # MySQL's BOOLEAN is TINYINT(1)
     for sql, name in (
         (sa.Boolean, "boolean"),
         (sa.Integer, "integer"),

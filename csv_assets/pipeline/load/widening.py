@@ -5,7 +5,8 @@ exclusive lock: readers see the old table until the load commits, then the new o
 no ``ALTER COLUMN``: the table is rebuilt (a new table with the wider type, every row copied
 with its value rewritten in the new type's storage format, the old one dropped, the new one
 renamed), which its transactional DDL makes as atomic. A load that dies midway leaves the old
-table either way.
+table either way. DuckDB alters as PostgreSQL does; MySQL's ``MODIFY COLUMN`` converts the values
+itself, in a transaction of its own (``schema_first``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from csv_assets.pipeline.load.tables import (
     existing_columns,
     sql_type,
 )
+from csv_assets.pipeline.load.warehouses import MYSQL_NAMES
 from csv_assets.pipeline.validate import RESCUED, ColumnSpec
 
 
@@ -39,7 +41,9 @@ def widen_column(
         LoadError: The database refused (a view depends on the column, say), with its reason.
     """
     widened = retyped(table, after)
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name in MYSQL_NAMES:
+        _modify(conn, widened.c[after.name])
+    elif conn.dialect.name != "sqlite":
         _alter(conn, table, before, after)
     elif staged:
         _rebuild(conn, table, widened, before, after, temporary=True)
@@ -58,6 +62,16 @@ def retyped(table: sa.Table, spec: ColumnSpec) -> sa.Table:
         for c in table.columns
     ]
     return sa.Table(table.name, sa.MetaData(), *columns)
+
+
+def _modify(conn: sa.Connection, column: sa.Column[Any]) -> None:
+    """MySQL's ``MODIFY COLUMN``: the server converts every value to the wider type."""
+    preparer = conn.dialect.identifier_preparer
+    null = "NULL" if column.nullable else "NOT NULL"
+    conn.exec_driver_sql(
+        f"ALTER TABLE {preparer.format_table(column.table)} MODIFY COLUMN "
+        f"{preparer.format_column(column)} {column.type.compile(conn.dialect)} {null}"
+    )
 
 
 def _alter(conn: sa.Connection, table: sa.Table, before: ColumnSpec, after: ColumnSpec) -> None:

@@ -1,23 +1,29 @@
 """Bulk-write a file's validated rows with their lineage, inside the transaction the caller owns.
 
-``open_writer`` gives one writer per file and table. On PostgreSQL it keeps one binary ``COPY``
-open across chunks, so the server stores one chunk while the next is read and checked; SQLite's
-writer runs one ``executemany`` per chunk. ``pause`` ends the bulk stream when the connection
-must run another statement (quarantine rows, say); the next ``write`` opens it again.
+``open_writer`` gives one writer per file and table, by database (``warehouses`` names each
+one's bulk path). On PostgreSQL it keeps one binary ``COPY`` open across chunks, so the server
+stores one chunk while the next is read and checked; SQLite's writer runs one ``executemany``
+per chunk, DuckDB scans each chunk's Arrow table, MySQL/MariaDB takes it by ``LOAD DATA``.
+``pause`` ends the bulk stream when the connection must run another statement (quarantine rows,
+say); the next ``write`` opens it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
 import pyarrow as pa
 import sqlalchemy as sa
 
+from csv_assets.pipeline.load.duckdb_scan import ArrowScanWriter
+from csv_assets.pipeline.load.generic_insert import BoundInsertWriter
 from csv_assets.pipeline.load.ledger_entries import Lineage
+from csv_assets.pipeline.load.mysql_load import LoadDataWriter
 from csv_assets.pipeline.load.pg_copy import CopyWriter
 from csv_assets.pipeline.load.sqlite_insert import InsertWriter
+from csv_assets.pipeline.load.warehouses import MYSQL_NAMES
 
 
 class RowWriter(Protocol):
@@ -36,6 +42,15 @@ class RowWriter(Protocol):
         ...
 
 
+_WRITERS: dict[str, Callable[[sa.Connection, sa.Table, Lineage], RowWriter]] = {
+    "postgresql": CopyWriter,
+    "sqlite": InsertWriter,
+    "duckdb": ArrowScanWriter,
+    **dict.fromkeys(MYSQL_NAMES, LoadDataWriter),
+}
+"""Each database's bulk writer; any other gets the generic ``BoundInsertWriter``."""
+
+
 @contextmanager
 def open_writer(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> Iterator[RowWriter]:
     """A writer of ``table``'s rows for one file; whatever it holds open is closed on exit.
@@ -43,11 +58,7 @@ def open_writer(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> Itera
     On an error the open stream is abandoned and the error propagates: the caller's transaction
     (or savepoint) rolls back whatever was written.
     """
-    writer: RowWriter
-    if conn.dialect.name == "postgresql":
-        writer = CopyWriter(conn, table, lineage)
-    else:
-        writer = InsertWriter(conn, table, lineage)
+    writer = _WRITERS.get(conn.dialect.name, BoundInsertWriter)(conn, table, lineage)
     try:
         yield writer
     except BaseException:

@@ -1,8 +1,9 @@
 """The control tables' layout is versioned in the warehouse, upgraded once, never downgraded."""
 
+import pytest
 import sqlalchemy as sa
 
-from csv_assets.pipeline.load import LAYOUT_VERSION
+from csv_assets.pipeline.load import LAYOUT_VERSION, ledger
 from csv_assets_support.payments import write_payments
 from csv_assets_tests.faults.loads import counts, finish, one_line, start_load
 
@@ -35,12 +36,15 @@ def test_a_warehouse_of_a_newer_release_is_refused_in_one_line_before_anything_l
 def test_an_unversioned_warehouse_is_upgraded_once_by_loaders_that_start_together(
     tmp_path, database_url, engine
 ):
+    if engine.dialect.name == "duckdb":
+        pytest.skip("DuckDB drops no column of a table with a key: the first release's ledger")
     first = write_payments(tmp_path / "drops" / "payments_0.psv", 10)
     assert finish([start_load(first, database_url, tmp_path / "data")])[0].code == 0
     with engine.begin() as conn:  # as the first release left it: no layout, a narrower ledger
         conn.execute(sa.text("DROP TABLE csv_assets_schema"))
         conn.execute(sa.text("DROP TABLE csv_assets_schema_history"))
-        conn.execute(sa.text("DROP INDEX ix_csv_assets_ledger_delivery_id"))
+        for index in ledger.indexes:
+            index.drop(conn)
         conn.execute(sa.text("ALTER TABLE csv_assets_ledger DROP COLUMN delivery_id"))
         conn.execute(sa.text("ALTER TABLE csv_assets_ledger DROP COLUMN file_sha256"))
         # Its tables had no delivery ids (this release refuses them): moved out of the way.

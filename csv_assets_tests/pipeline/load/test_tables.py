@@ -49,12 +49,12 @@ FIRST_RELEASE = (
 
 
 def test_a_table_made_before_delivery_ids_is_refused_naming_what_it_lacks(tmp_path, engine):
-    postgres = engine.dialect.name == "postgresql"
+    name = engine.dialect.name
     with engine.begin() as conn:
         conn.exec_driver_sql(
             FIRST_RELEASE.format(
-                decimal="NUMERIC(8, 2)" if postgres else "DECIMAL_TEXT(8, 2)",
-                timestamp="TIMESTAMPTZ" if postgres else "DATETIME",
+                decimal="DECIMAL_TEXT(8, 2)" if name == "sqlite" else "NUMERIC(8, 2)",
+                timestamp="TIMESTAMPTZ" if name in ("postgresql", "duckdb") else "DATETIME",
             )
         )
     source = SourceSpec(name="readings", schema_model="csv_assets_tests.models:Readings")

@@ -1,0 +1,113 @@
+r"""MySQL's and MariaDB's bulk path: ``LOAD DATA LOCAL INFILE`` of each validated chunk.
+
+Each chunk is encoded as the server's own tab-separated text (``\N`` for NULL, backslash
+escapes, UTC instants with microseconds) by Arrow's compute functions, written to a private
+temporary file and sent by the driver within the load's transaction. A server that refuses local
+files (``local_infile=OFF``) gets multi-row ``INSERT``s instead, which the driver batches.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+
+from csv_assets.pipeline.load.generic_insert import BoundInsertWriter
+from csv_assets.pipeline.load.ledger_entries import Lineage
+from csv_assets.pipeline.load.lineage import lineage_columns
+
+_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"), ("\0", "\\0"))
+
+
+class LoadDataWriter:
+    """Rows through ``LOAD DATA LOCAL INFILE``; nothing is held open between chunks."""
+
+    def __init__(self, conn: sa.Connection, table: sa.Table, lineage: Lineage) -> None:
+        self._conn = conn
+        self._table = table
+        self._lineage = lineage
+        preparer = conn.dialect.identifier_preparer
+        names = ", ".join(preparer.quote(c.name) for c in table.columns)
+        self._statement = (
+            f"LOAD DATA LOCAL INFILE %s INTO TABLE {preparer.format_table(table)} "
+            "CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' "
+            f"LINES TERMINATED BY '\\n' ({names})"
+        )
+        self._fallback = None if local_files_allowed(conn) else BoundInsertWriter(*self._args)
+
+    @property
+    def _args(self) -> tuple[sa.Connection, sa.Table, Lineage]:
+        return self._conn, self._table, self._lineage
+
+    def write(self, rows: pa.Table) -> int:
+        """Send ``rows`` as one local file (or as inserts, where the server refuses files)."""
+        if self._fallback is not None:
+            return self._fallback.write(rows)
+        if rows.num_rows == 0:
+            return 0
+        columns = lineage_columns(self._table, rows, self._lineage, {})
+        with tempfile.NamedTemporaryFile(prefix="csv_assets_", suffix=".tsv") as spool:
+            spool.write(tab_separated(columns))
+            spool.flush()
+            self._conn.exec_driver_sql(self._statement, (spool.name,))
+        refuse_warnings(self._conn, self._table.name)
+        return int(rows.num_rows)
+
+    def pause(self) -> None:
+        """Nothing to end: each ``write`` is complete when it returns."""
+
+    def abandon(self) -> None:
+        """Nothing to drop: the caller's transaction rolls back what was written."""
+
+
+def refuse_warnings(conn: sa.Connection, table: str) -> None:
+    """Fail if the server changed a value it was sent: a local file's errors come as warnings.
+
+    With ``LOCAL`` the server cannot stop the client mid-file, so a value it had to cut or
+    convert (text over the column's size, a number out of range) is a warning, not an error.
+
+    Raises:
+        DatabaseError: The driver's, with the server's first warning in its words: the load
+            fails as on any database error, and its transaction rolls back.
+    """
+    if not conn.exec_driver_sql("SELECT @@warning_count").scalar():
+        return
+    _level, code, message = conn.exec_driver_sql("SHOW WARNINGS LIMIT 1").one()
+    raise conn.dialect.loaded_dbapi.DatabaseError(code, f"{message} (loading {table})")
+
+
+def local_files_allowed(conn: sa.Connection) -> bool:
+    """Whether the server takes ``LOAD DATA LOCAL`` (its ``local_infile`` setting)."""
+    return bool(conn.exec_driver_sql("SELECT @@GLOBAL.local_infile").scalar())
+
+
+def tab_separated(columns: list[pa.Array | pa.ChunkedArray]) -> bytes:
+    """``columns`` as rows of LOAD DATA's default text format, each ending in a newline."""
+    fields = [_field(column) for column in columns]
+    lines = pc.binary_join_element_wise(*fields, "\t")
+    lines = pc.binary_join_element_wise(lines, pa.scalar(""), "\n")
+    text = lines.combine_chunks() if isinstance(lines, pa.ChunkedArray) else lines
+    _, offsets, data = text.buffers()  # every line is set: no validity bitmap to mind
+    bounds = np.frombuffer(offsets, dtype=np.int32)[text.offset : text.offset + len(text) + 1]
+    return bytes(memoryview(data)[int(bounds[0]) : int(bounds[-1])]) if len(text) else b""
+
+
+def _field(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    r"""One column as the server reads it: its text, escaped, and ``\N`` for a null."""
+    kind = values.type
+    if pa.types.is_timestamp(kind):  # zoned instants are UTC, as the session is
+        text = pc.cast(pc.cast(values, pa.timestamp("us")), pa.string())
+    elif pa.types.is_time(kind):
+        text = pc.cast(pc.cast(values, pa.time64("us")), pa.string())
+    elif pa.types.is_boolean(kind):
+        text = pc.cast(pc.cast(values, pa.int8()), pa.string())
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = pc.cast(values, pa.string())
+        for raw, escaped in _ESCAPES:
+            text = pc.replace_substring(text, raw, escaped)
+    else:
+        text = pc.cast(values, pa.string())
+    return pc.fill_null(text, "\\N")
