@@ -128,34 +128,52 @@ def test_a_load_killed_mid_transaction_commits_nothing_and_loads_after(
 def test_a_terminated_backend_fails_in_one_line_with_the_server_reason(
     database_url: str, tmp_path: Path
 ):
-    if sa.make_url(database_url).get_backend_name() != "postgresql":
-        pytest.skip("a server backend to terminate exists on PostgreSQL only")
+    backend = sa.make_url(database_url).get_backend_name()
+    if backend not in ("postgresql", "mysql"):
+        pytest.skip("a server connection to cut exists on PostgreSQL and MySQL/MariaDB only")
     file = write_payments(tmp_path / "drops" / "payments_big.psv", ROWS)
     url, app = tagged(database_url)
     load = start_load(file, url, tmp_path / "data")
 
     wait_until_writing(url, app, load)
-    admin = sa.create_engine(sa.make_url(database_url).set(query={}))
-    with admin.connect() as conn:
-        conn.execute(
-            sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :a"
-            ),
-            {"a": app},
-        )
-    admin.dispose()
+    _cut_connection(sa.make_url(database_url), app)
     [done] = finish([load])
 
     assert done.code == 1, done
     assert one_line(done.stderr), done.stderr
     assert "payments_big.psv" in done.stderr
-    # PostgreSQL's own words when it could send them; mid-COPY the connection drops first and
-    # libpq says so (the server's FATAL message never reaches the client).
-    assert (
-        "terminating connection due to administrator command" in done.stderr
-        or "server closed the connection unexpectedly" in done.stderr
+    # The server's own words when it could send them; mid-COPY (or mid-LOAD DATA) the connection
+    # drops first and the driver says so (the server's message never reaches the client).
+    assert any(
+        words in done.stderr
+        for words in (
+            "terminating connection due to administrator command",
+            "server closed the connection unexpectedly",
+            "Lost connection to MySQL server",
+            "Connection was killed",
+        )
     ), done.stderr
     assert nothing_committed(database_url)
+
+
+def _cut_connection(url: sa.URL, app: str) -> None:
+    """End the loading session from the server's side, as an operator or a failover would."""
+    if url.get_backend_name() == "postgresql":
+        query = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :a"
+        parameters = {"a": app}
+    else:
+        query = (
+            "SELECT id FROM information_schema.processlist "
+            "WHERE db = :db AND info LIKE 'LOAD DATA%'"
+        )
+        parameters = {"db": url.database}
+    admin = sa.create_engine(url.set(query={}))
+    with admin.connect() as conn:
+        found = conn.execute(sa.text(query), parameters).scalars().all()
+        if url.get_backend_name() != "postgresql":
+            for session in found:
+                conn.exec_driver_sql(f"KILL CONNECTION {int(session)}")
+    admin.dispose()
 
 
 def test_a_truncated_gzip_is_rejected_in_one_line(database_url: str, tmp_path: Path):

@@ -31,3 +31,33 @@ def lineage_columns(
         else:
             columns.append(pa.nulls(count, types.get(name, pa.string())))
     return columns
+
+
+class ChunkWriter:
+    """What the writers that hold nothing open between chunks share (all but PostgreSQL's).
+
+    A subclass writes each chunk with ``write``; ``pause`` and ``abandon`` have nothing to end:
+    the caller's transaction rolls back whatever was written.
+    """
+
+    def __init__(self, conn: sa.Connection, table: sa.Table, lineage: Lineage) -> None:
+        self._conn = conn
+        self._table = table
+        self._lineage = lineage
+
+    def batch(self, rows: pa.Table) -> pa.Table:
+        """``rows`` as the table's columns, in its order: the data, then the lineage."""
+        columns = lineage_columns(self._table, rows, self._lineage, {})
+        return pa.table(columns, names=[c.name for c in self._table.columns])
+
+    def quoted(self) -> tuple[str, str]:
+        """The table's name and its column list, quoted by the dialect's own preparer."""
+        preparer = self._conn.dialect.identifier_preparer
+        names = ", ".join(preparer.quote(c.name) for c in self._table.columns)
+        return preparer.format_table(self._table), names
+
+    def pause(self) -> None:
+        """Nothing to end: each ``write`` is complete when it returns."""
+
+    def abandon(self) -> None:
+        """Nothing to drop: the caller's transaction rolls back what was written."""

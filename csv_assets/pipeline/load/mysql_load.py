@@ -17,30 +17,24 @@ import sqlalchemy as sa
 
 from csv_assets.pipeline.load.generic_insert import BoundInsertWriter
 from csv_assets.pipeline.load.ledger_entries import Lineage
-from csv_assets.pipeline.load.lineage import lineage_columns
+from csv_assets.pipeline.load.lineage import ChunkWriter
 
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"), ("\0", "\\0"))
 
 
-class LoadDataWriter:
+class LoadDataWriter(ChunkWriter):
     """Rows through ``LOAD DATA LOCAL INFILE``; nothing is held open between chunks."""
 
     def __init__(self, conn: sa.Connection, table: sa.Table, lineage: Lineage) -> None:
-        self._conn = conn
-        self._table = table
-        self._lineage = lineage
-        preparer = conn.dialect.identifier_preparer
-        names = ", ".join(preparer.quote(c.name) for c in table.columns)
+        super().__init__(conn, table, lineage)
+        name, columns = self.quoted()
         self._statement = (
-            f"LOAD DATA LOCAL INFILE %s INTO TABLE {preparer.format_table(table)} "
+            f"LOAD DATA LOCAL INFILE %s INTO TABLE {name} "
             "CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' "
-            f"LINES TERMINATED BY '\\n' ({names})"
+            f"LINES TERMINATED BY '\\n' ({columns})"
         )
-        self._fallback = None if local_files_allowed(conn) else BoundInsertWriter(*self._args)
-
-    @property
-    def _args(self) -> tuple[sa.Connection, sa.Table, Lineage]:
-        return self._conn, self._table, self._lineage
+        allowed = local_files_allowed(conn)
+        self._fallback = None if allowed else BoundInsertWriter(conn, table, lineage)
 
     def write(self, rows: pa.Table) -> int:
         """Send ``rows`` as one local file (or as inserts, where the server refuses files)."""
@@ -48,19 +42,12 @@ class LoadDataWriter:
             return self._fallback.write(rows)
         if rows.num_rows == 0:
             return 0
-        columns = lineage_columns(self._table, rows, self._lineage, {})
         with tempfile.NamedTemporaryFile(prefix="csv_assets_", suffix=".tsv") as spool:
-            spool.write(tab_separated(columns))
+            spool.write(tab_separated(self.batch(rows).columns))
             spool.flush()
             self._conn.exec_driver_sql(self._statement, (spool.name,))
         refuse_warnings(self._conn, self._table.name)
         return int(rows.num_rows)
-
-    def pause(self) -> None:
-        """Nothing to end: each ``write`` is complete when it returns."""
-
-    def abandon(self) -> None:
-        """Nothing to drop: the caller's transaction rolls back what was written."""
 
 
 def refuse_warnings(conn: sa.Connection, table: str) -> None:

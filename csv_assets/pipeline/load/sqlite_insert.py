@@ -8,16 +8,14 @@ import sqlalchemy as sa
 
 from csv_assets.pipeline.load.claims import driver_of
 from csv_assets.pipeline.load.ledger_entries import Lineage
-from csv_assets.pipeline.load.lineage import lineage_columns
+from csv_assets.pipeline.load.lineage import ChunkWriter
 
 
-class InsertWriter:
+class InsertWriter(ChunkWriter):
     """Rows through the driver's ``executemany``; nothing is held open between chunks."""
 
     def __init__(self, conn: sa.Connection, table: sa.Table, lineage: Lineage) -> None:
-        self._conn = conn
-        self._table = table
-        self._lineage = lineage
+        super().__init__(conn, table, lineage)
         compiled = sa.insert(table).compile(dialect=conn.dialect)
         self._statement = str(compiled)
         names = [c.name for c in table.columns]
@@ -27,7 +25,7 @@ class InsertWriter:
         """Insert ``rows`` in one ``executemany``."""
         if rows.num_rows == 0:
             return 0
-        columns = lineage_columns(self._table, rows, self._lineage, {})
+        columns = self.batch(rows).columns
         values = [sqlite_values(columns[i]).to_pylist() for i in self._order]
         cursor = driver_of(self._conn).cursor()
         try:
@@ -35,12 +33,6 @@ class InsertWriter:
         finally:
             cursor.close()
         return int(rows.num_rows)
-
-    def pause(self) -> None:
-        """Nothing to end: each ``write`` is complete when it returns."""
-
-    def abandon(self) -> None:
-        """Nothing to drop: the caller's transaction rolls back what was written."""
 
 
 def sqlite_values(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
