@@ -13,6 +13,7 @@ or ``ALTER`` there commits at once and would end the row lock.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,18 +117,25 @@ def _wait_for_schema_change(conn: sa.Connection, name: str) -> None:
 
 def _lock_row(conn: sa.Connection, name: str) -> None:
     """Lock the claims row ``name`` (made on first use) until the transaction ends."""
-    if not sa.inspect(conn).has_table(claims.name):
-        # First in its transaction: an implicit commit here commits nothing of a load.
-        conn.execute(sa.schema.CreateTable(claims, if_not_exists=True))
     held = sa.select(claims.c.name).where(claims.c.name == name).with_for_update()
-    if conn.execute(held).first() is not None:
-        return
-    if warehouse_of(conn).is_mysql:
-        # Waits for another transaction inserting the same name, then ignores the duplicate.
-        conn.execute(sa.insert(claims).prefix_with("IGNORE").values(name=name))
-    else:
-        conn.execute(sa.insert(claims).values(name=name))
-    conn.execute(held).first()
+    if not sa.inspect(conn).has_table(claims.name) or conn.execute(held).first() is None:
+        _make_row(conn.engine, name)
+        conn.execute(held).first()
+
+
+def _make_row(engine: sa.Engine, name: str) -> None:
+    """Make the claims table and row ``name`` in transactions of their own, committed at once.
+
+    Inserted inside the claiming transaction, loaders that meet the new row together would
+    each wait for it with a shared lock, then all ask to lock it: a deadlock.
+    """
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
+        own.execute(sa.schema.CreateTable(claims, if_not_exists=True))
+        if warehouse_of(own).is_mysql:  # waits for one being inserted, then ignores it
+            own.execute(sa.insert(claims).prefix_with("IGNORE").values(name=name))
+        elif own.execute(sa.select(claims.c.name).where(claims.c.name == name)).first() is None:
+            with contextlib.suppress(sa.exc.IntegrityError):  # another loader made it first
+                own.execute(sa.insert(claims).values(name=name))
 
 
 def driver_of(conn: sa.Connection) -> Any:

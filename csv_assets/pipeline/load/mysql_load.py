@@ -2,7 +2,8 @@ r"""MySQL's and MariaDB's bulk path: ``LOAD DATA LOCAL INFILE`` of each validate
 
 Each chunk is encoded as the server's own tab-separated text (``\N`` for NULL, backslash
 escapes, UTC instants with microseconds) by Arrow's compute functions, written to a private
-temporary file and sent by the driver within the load's transaction. A server that refuses local
+temporary file and sent by the driver within the load's transaction, from a thread, so the
+server stores one chunk while the next is read and checked. A server that refuses local
 files (``local_infile=OFF``) gets multi-row ``INSERT``s instead, which the driver batches.
 """
 
@@ -18,12 +19,20 @@ import sqlalchemy as sa
 from csv_assets.pipeline.load.generic_insert import BoundInsertWriter
 from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.lineage import ChunkWriter
+from csv_assets.pipeline.load.sender import Sender
+
+SEND_QUEUE_CHUNKS = 2
+"""Chunks encoded ahead of the server at most: memory stays a few chunks' text."""
 
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"), ("\0", "\\0"))
 
 
 class LoadDataWriter(ChunkWriter):
-    """Rows through ``LOAD DATA LOCAL INFILE``; nothing is held open between chunks."""
+    """Rows through ``LOAD DATA LOCAL INFILE``, sent by a thread while the next chunk is read.
+
+    ``pause`` waits until every chunk sent is stored (and fails with the server's reason if one
+    was refused), so the connection is free for other statements.
+    """
 
     def __init__(self, conn: sa.Connection, table: sa.Table, lineage: Lineage) -> None:
         super().__init__(conn, table, lineage)
@@ -35,19 +44,38 @@ class LoadDataWriter(ChunkWriter):
         )
         allowed = local_files_allowed(conn)
         self._fallback = None if allowed else BoundInsertWriter(conn, table, lineage)
+        self._sender: Sender | None = None
 
     def write(self, rows: pa.Table) -> int:
-        """Send ``rows`` as one local file (or as inserts, where the server refuses files)."""
+        """Queue ``rows`` as one local file (or insert them, where the server refuses files)."""
         if self._fallback is not None:
             return self._fallback.write(rows)
         if rows.num_rows == 0:
             return 0
+        if self._sender is None:
+            self._sender = Sender(self.send, depth=SEND_QUEUE_CHUNKS)
+        self._sender.write(tab_separated(self.batch(rows).columns))
+        return int(rows.num_rows)
+
+    def send(self, data: bytes) -> None:
+        """Load one chunk's text (on the sending thread): a private file, then ``LOAD DATA``."""
         with tempfile.NamedTemporaryFile(prefix="csv_assets_", suffix=".tsv") as spool:
-            spool.write(tab_separated(self.batch(rows).columns))
+            spool.write(data)
             spool.flush()
             self._conn.exec_driver_sql(self._statement, (spool.name,))
         refuse_warnings(self._conn, self._table.name)
-        return int(rows.num_rows)
+
+    def pause(self) -> None:
+        """Wait until every queued chunk is stored; raise what the server refused, if anything."""
+        sender, self._sender = self._sender, None
+        if sender is not None:
+            sender.__exit__(None, None, None)
+
+    def abandon(self) -> None:
+        """Stop sending after an error; the caller's transaction rolls back what was stored."""
+        sender, self._sender = self._sender, None
+        if sender is not None:
+            sender.__exit__(RuntimeError, RuntimeError("load abandoned"), None)
 
 
 def refuse_warnings(conn: sa.Connection, table: str) -> None:

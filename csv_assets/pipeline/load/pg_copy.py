@@ -11,8 +11,6 @@ server parses each value as that type does.
 from __future__ import annotations
 
 import io
-import queue
-import threading
 from contextlib import ExitStack
 from typing import Any
 
@@ -26,11 +24,11 @@ from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load.claims import driver_of
 from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.lineage import lineage_columns
+from csv_assets.pipeline.load.sender import Sender
 
 COPY_BLOCK_BYTES = 1 << 20
 JSONB_VERSION = "\x01"
 """What jsonb's binary input format puts before the JSON text."""
-SEND_QUEUE_BLOCKS = 4
 
 
 class CopyWriter:
@@ -92,7 +90,7 @@ class CopyWriter:
         )
         stack = ExitStack()
         cursor = stack.enter_context(driver_of(self._conn).cursor())
-        copy = stack.enter_context(Sender(stack.enter_context(cursor.copy(statement))))
+        copy = stack.enter_context(Sender(stack.enter_context(cursor.copy(statement)).write))
         if self._types is not None:
             from pgpq import ArrowToPostgresBinaryEncoder
 
@@ -101,45 +99,6 @@ class CopyWriter:
             copy.write(self._encoder.write_header())
         self._stack, self._copy = stack, copy
         return copy
-
-
-class Sender:
-    """Hands a ``COPY``'s data to a thread that sends it, a few blocks ahead at most.
-
-    The thread waits on the socket while the caller reads and encodes the next chunk; the
-    bounded queue keeps memory flat when the server is the slower side (psycopg's own queued
-    writer holds up to 1024 blocks).
-    """
-
-    def __init__(self, copy: Any, depth: int = SEND_QUEUE_BLOCKS) -> None:
-        self._copy = copy
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._send, name="csv-assets-copy", daemon=True)
-        self._thread.start()
-
-    def __enter__(self) -> Sender:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None and exc[0] is None:
-            raise self._error
-
-    def write(self, data: bytes) -> None:
-        """Queue ``data`` for sending; raise what the sending thread met, if anything."""
-        if self._error is not None:
-            raise self._error
-        self._queue.put(data)
-
-    def _send(self) -> None:
-        while (data := self._queue.get()) is not None:
-            if self._error is None:
-                try:
-                    self._copy.write(data)
-                except BaseException as error:  # handed to the caller's thread
-                    self._error = error
 
 
 def _arrow_types(conn: sa.Connection, table: sa.Table) -> dict[str, pa.DataType] | None:

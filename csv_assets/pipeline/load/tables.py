@@ -138,13 +138,16 @@ def target_table(name: str, columns: tuple[ColumnSpec, ...], *, rescued: bool = 
         # almost no cost per row. SQLite has only B-trees, on an integer here: a few bytes a
         # row where the sha256 of each row's file cost 65. DuckDB needs none: each row group's
         # min and max of the column (its zone map) already skip the other deliveries' rows.
+        # InnoDB keeps rows in primary key order: keyed by delivery and line, a delivery's rows
+        # are one range of the table itself, appended in order, with no second index to fill.
         sa.Index(f"ix_{name[:40]}_delivery_id", "_delivery_id", postgresql_using="brin").ddl_if(
-            callable_=_not_duckdb
+            callable_=_with_delivery_index
         ),
+        sa.PrimaryKeyConstraint("_delivery_id", "_source_line").ddl_if(callable_=_on_mysql),
     )
 
 
-def _not_duckdb(
+def _on_mysql(
     ddl: sa.sql.ddl.BaseDDLElement,
     target: sa.schema.SchemaItem | str,
     bind: sa.Connection | None,
@@ -155,8 +158,23 @@ def _not_duckdb(
     compiler: sa.sql.compiler.DDLCompiler | None = None,
     checkfirst: bool = False,
 ) -> bool:
-    """Whether the index is made: everywhere but DuckDB (whose dialect is PostgreSQL's kin)."""
-    return dialect.name != "duckdb"
+    """Whether the table is keyed by delivery and line: on MySQL/MariaDB (InnoDB) only."""
+    return dialect.name in MYSQL_NAMES
+
+
+def _with_delivery_index(
+    ddl: sa.sql.ddl.BaseDDLElement,
+    target: sa.schema.SchemaItem | str,
+    bind: sa.Connection | None,
+    tables: list[sa.Table] | None = None,
+    state: Any | None = None,
+    *,
+    dialect: sa.Dialect,
+    compiler: sa.sql.compiler.DDLCompiler | None = None,
+    checkfirst: bool = False,
+) -> bool:
+    """Whether the delivery index is made: not on DuckDB (zone maps), nor MySQL (its key)."""
+    return dialect.name not in ("duckdb", *MYSQL_NAMES)
 
 
 def delivery_rows(table: sa.Table, delivery_id: int | None) -> sa.ColumnElement[bool]:
