@@ -21,16 +21,18 @@ from csv_assets.pipeline.load.schema_first import SchemaChangeFirst, changes_alo
 from csv_assets.pipeline.load.tables import (
     RESCUED_TYPE,
     add_column,
-    create_staging,
-    create_temporary,
     delivery_rows,
-    drop_temporary,
     existing_columns,
     has_column,
     prepare_table,
     quarantine,
-    staging_table,
     target_table,
+)
+from csv_assets.pipeline.load.temporary_tables import (
+    create_staging,
+    create_temporary,
+    drop_temporary,
+    staging_table,
 )
 from csv_assets.pipeline.load.widening import widen_column
 from csv_assets.pipeline.load.write import RowWriter, open_writer

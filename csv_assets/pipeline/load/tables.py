@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.sql.ddl import DDLIfCallable
 
 from csv_assets.pipeline.cells import Kind
 from csv_assets.pipeline.errors import LoadError
@@ -147,34 +149,29 @@ def target_table(name: str, columns: tuple[ColumnSpec, ...], *, rescued: bool = 
     )
 
 
-def _on_mysql(
-    ddl: sa.sql.ddl.BaseDDLElement,
-    target: sa.schema.SchemaItem | str,
-    bind: sa.Connection | None,
-    tables: list[sa.Table] | None = None,
-    state: Any | None = None,
-    *,
-    dialect: sa.Dialect,
-    compiler: sa.sql.compiler.DDLCompiler | None = None,
-    checkfirst: bool = False,
-) -> bool:
-    """Whether the table is keyed by delivery and line: on MySQL/MariaDB (InnoDB) only."""
-    return dialect.name in MYSQL_NAMES
+def _made_on(test: Callable[[str], bool]) -> DDLIfCallable:
+    """A ``ddl_if`` condition: the DDL is emitted where ``test(dialect name)`` holds."""
+
+    def decide(
+        ddl: sa.sql.ddl.BaseDDLElement,
+        target: sa.schema.SchemaItem | str,
+        bind: sa.Connection | None,
+        tables: list[sa.Table] | None = None,
+        state: Any | None = None,
+        *,
+        dialect: sa.Dialect,
+        compiler: sa.sql.compiler.DDLCompiler | None = None,
+        checkfirst: bool = False,
+    ) -> bool:
+        return test(dialect.name)
+
+    return decide
 
 
-def _with_delivery_index(
-    ddl: sa.sql.ddl.BaseDDLElement,
-    target: sa.schema.SchemaItem | str,
-    bind: sa.Connection | None,
-    tables: list[sa.Table] | None = None,
-    state: Any | None = None,
-    *,
-    dialect: sa.Dialect,
-    compiler: sa.sql.compiler.DDLCompiler | None = None,
-    checkfirst: bool = False,
-) -> bool:
-    """Whether the delivery index is made: not on DuckDB (zone maps), nor MySQL (its key)."""
-    return dialect.name not in ("duckdb", *MYSQL_NAMES)
+_on_mysql = _made_on(lambda name: name in MYSQL_NAMES)
+"""Tables keyed by delivery and line: on MySQL/MariaDB (InnoDB) only."""
+_with_delivery_index = _made_on(lambda name: name not in ("duckdb", *MYSQL_NAMES))
+"""The delivery index: not on DuckDB (zone maps), nor MySQL (its key)."""
 
 
 def delivery_rows(table: sa.Table, delivery_id: int | None) -> sa.ColumnElement[bool]:
@@ -236,49 +233,6 @@ def existing_columns(conn: sa.Connection, name: str) -> dict[str, ColumnSpec]:
             timezone=bool(getattr(kind, "timezone", False)),
         )
     return found
-
-
-def staging_table(table: sa.Table, name: str | None = None) -> sa.Table:
-    """A temporary twin of ``table`` (same columns, no indexes) for an upsert's rows.
-
-    ``name``: the twin's name (by default ``_stage_`` and the table's).
-    """
-    staged = sa.Table(
-        name or f"_stage_{table.name}"[:MAX_IDENTIFIER],
-        sa.MetaData(),
-        *(sa.Column(c.name, c.type) for c in table.columns),
-        prefixes=["TEMPORARY"],
-    )
-    return staged
-
-
-def create_temporary(conn: sa.Connection, table: sa.Table, name: str) -> sa.Table:
-    """Create a temporary twin of ``table`` called ``name``, seen by this session only."""
-    return create_staging(conn, staging_table(table, name))
-
-
-def create_staging(conn: sa.Connection, staged: sa.Table) -> sa.Table:
-    """Create the temporary table ``staged``, replacing one an earlier try left in the session.
-
-    A temporary table outlives a rolled-back transaction on MySQL (and every session keeps
-    its own), so one of the same name may be left from the try before.
-    """
-    if conn.dialect.name in MYSQL_NAMES:
-        name = conn.dialect.identifier_preparer.format_table(staged)
-        conn.exec_driver_sql(f"DROP TEMPORARY TABLE IF EXISTS {name}")
-    else:
-        staged.drop(conn, checkfirst=True)
-    staged.create(conn)
-    return staged
-
-
-def drop_temporary(conn: sa.Connection, table: sa.Table) -> None:
-    """Drop a temporary table; on MySQL with ``TEMPORARY``, which commits nothing."""
-    if conn.dialect.name in MYSQL_NAMES:
-        name = conn.dialect.identifier_preparer.format_table(table)
-        conn.exec_driver_sql(f"DROP TEMPORARY TABLE {name}")
-    else:
-        table.drop(conn)
 
 
 def add_column(conn: sa.Connection, column: sa.Column[Any]) -> None:
