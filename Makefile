@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/validation_cost.py --rows 1000000
 	$(BIN)/python benchmarks/widening_cost.py --rows 1000000
 	$(BIN)/python benchmarks/load_speed.py --rows 1000000
+	$(BIN)/python benchmarks/warehouse_speed.py --rows 1000000
 
 clean-venv:
 	rm -rf $(VENV)
