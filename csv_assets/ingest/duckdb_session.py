@@ -10,6 +10,7 @@ DuckDB's own line, which names the holder. Sessions run in UTC.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
@@ -20,6 +21,7 @@ BUSY_SECONDS = 600.0
 _RETRY_SECONDS = 0.1
 
 log = logging.getLogger(__name__)
+_OPENING = threading.Lock()
 
 
 def duckdb_engine(url: sa.URL, busy: float = BUSY_SECONDS) -> sa.Engine:
@@ -28,7 +30,10 @@ def duckdb_engine(url: sa.URL, busy: float = BUSY_SECONDS) -> sa.Engine:
 
     @sa.event.listens_for(engine, "do_connect")
     def _wait_for_file(dialect: sa.Dialect, _record: Any, cargs: Any, cparams: Any) -> Any:
-        return connect_when_free(lambda: dialect.connect(*cargs, **cparams), str(url), busy)
+        # Threads of one process share its open database; two opening it at once can race
+        # in DuckDB's cache of open files ("Unique file handle conflict"): one at a time.
+        with _OPENING:
+            return connect_when_free(lambda: dialect.connect(*cargs, **cparams), str(url), busy)
 
     @sa.event.listens_for(engine, "connect")
     def _utc(dbapi_connection: Any, _record: Any) -> None:
