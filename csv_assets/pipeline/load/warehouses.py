@@ -42,7 +42,7 @@ _KNOWN = {
     "postgresql": Warehouse("PostgreSQL", "binary COPY", False, True),
     # DuckDB's DDL is transactional, but it cannot commit rows appended to a table that the
     # same transaction then altered: its changes too are made alone, first.
-    "duckdb": Warehouse("DuckDB", "Arrow scan (no copy)", True, False),
+    "duckdb": Warehouse("DuckDB", "one INSERT over an Arrow stream", True, False),
     **{
         name: Warehouse("MySQL/MariaDB", "LOAD DATA LOCAL INFILE", False, False, False)
         for name in MYSQL_NAMES
