@@ -125,6 +125,8 @@ PERMANENT_REASONS = (
     "no pg_hba.conf entry",
     "permission denied",
     "unable to open database file",
+    "unknown database",  # MySQL/MariaDB
+    "access denied for user",  # MySQL/MariaDB
 )
 """What a server says when waiting cannot help: the URL, the database or the role is wrong."""
 
@@ -164,5 +166,8 @@ def server_reason(error: BaseException, driver_error: type[BaseException]) -> st
     failures = [e for e in failures if isinstance(e, driver_error)] or failures
     first = failures[-1]
     primary = getattr(getattr(first, "diag", None), "message_primary", None)
+    match getattr(first, "args", ()):
+        case (int() as code, str() as message):  # PyMySQL's (code, message): its words, then code
+            primary = primary or f"{message} ({code})"
     lines = str(primary or first).strip().splitlines()
     return lines[0] if lines else type(first).__name__

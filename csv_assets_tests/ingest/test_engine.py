@@ -44,6 +44,21 @@ def test_a_postgresql_session_is_bounded_unless_the_operator_set_its_own(databas
         operators.dispose()
 
 
+def test_a_mariadb_session_reads_committed_data_in_utc_and_waits_for_claims(database_url):
+    if not database_url.startswith("mysql"):
+        pytest.skip("session settings of MySQL/MariaDB")
+    engine = create_warehouse_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT @@session.time_zone, @@session.tx_isolation, "
+                "@@session.innodb_lock_wait_timeout, @@session.character_set_client"
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(found) == ("+00:00", "READ-COMMITTED", 3600, "utf8mb4")
+
+
 def test_a_sqlite_writer_waits_as_long_as_the_url_says_then_fails(tmp_path):
     url = f"sqlite:///{tmp_path / 'warehouse.db'}"
     holder, impatient = create_warehouse_engine(url), create_warehouse_engine(f"{url}?timeout=0.5")
