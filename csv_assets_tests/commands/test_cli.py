@@ -3,7 +3,6 @@
 import importlib.util
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -295,8 +294,7 @@ def test_a_database_or_role_that_does_not_exist_is_not_worth_a_retry(data_dir, d
     )
 
     assert result.returncode == 1
-    assert re.search("does not exist|Unknown database|Access denied", result.stderr)
-    assert "will not pass by itself" in result.stderr
-    assert "retry later" not in result.stderr
+    assert any(w in result.stderr for w in ("does not exist", "Unknown database", "Access denied"))
+    assert "will not pass by itself" in result.stderr and "retry later" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert sample.is_file()  # nothing moved
