@@ -87,12 +87,23 @@ def schema_claim(conn: sa.Connection, name: str) -> Iterator[None]:
     which ends the row lock; a named lock (``GET_LOCK``), held by the session until the block
     ends (or the session dies), outlasts it, and every ``claim`` of the name waits for it.
     """
+    claim(conn, name)
     if not warehouse_of(conn).is_mysql:
-        claim(conn, name)
         yield
         return
-    claim(conn, name)
-    lock = _named_lock(name)
+    with _named_lock(conn, name):
+        yield
+
+
+@contextmanager
+def _named_lock(conn: sa.Connection, name: str) -> Iterator[None]:
+    """Hold the server-wide named lock of claim ``name`` in this database while the block runs.
+
+    The lock's name is the database's and a digest of ``name``: within MySQL's 64 characters.
+    """
+    lock = sa.func.concat(
+        sa.func.left(sa.func.database(), 23), "/", hashlib.sha1(name.encode()).hexdigest()
+    )
     if not conn.execute(sa.select(sa.func.get_lock(lock, CLAIM_WAIT_SECONDS))).scalar_one():
         raise TimeoutError(f"waited {CLAIM_WAIT_SECONDS} s for the claim {name!r}")
     try:
@@ -101,18 +112,10 @@ def schema_claim(conn: sa.Connection, name: str) -> Iterator[None]:
         conn.execute(sa.select(sa.func.release_lock(lock)))
 
 
-def _named_lock(name: str) -> sa.ColumnElement[str]:
-    """The server-wide name of claim ``name`` in this database (within 64 characters)."""
-    digest = hashlib.sha1(name.encode()).hexdigest()
-    return sa.func.concat(sa.func.left(sa.func.database(), 23), "/", digest)
-
-
 def _wait_for_schema_change(conn: sa.Connection, name: str) -> None:
     """Wait until no ``schema_claim`` of ``name`` is changing tables (MySQL/MariaDB)."""
-    lock = _named_lock(name)
-    if not conn.execute(sa.select(sa.func.get_lock(lock, CLAIM_WAIT_SECONDS))).scalar_one():
-        raise TimeoutError(f"waited {CLAIM_WAIT_SECONDS} s for the claim {name!r}")
-    conn.execute(sa.select(sa.func.release_lock(lock)))
+    with _named_lock(conn, name):
+        pass
 
 
 def _lock_row(conn: sa.Connection, name: str) -> None:

@@ -107,10 +107,18 @@ class DeliveryTable:
         staging = create_staging(self.conn, staging_table(self.table))
         return DeliveryTable(self.conn, staging, self.lineage, is_staged=True)
 
-    def _alone(self, what: str, change: Callable[[sa.Connection], None]) -> None:
-        """Where DDL commits by itself, hand ``change`` to the service to make first."""
+    def _alone(
+        self,
+        what: str,
+        change: Callable[[sa.Connection], None],
+        widened: tuple[TypeChange, ...] = (),
+    ) -> None:
+        """Where DDL cannot share the delivery's transaction, hand ``change`` over, to be first.
+
+        Not for the staged twin: it is temporary, and its changes never commit.
+        """
         if changes_alone(self.conn) and not self.is_staged:
-            raise SchemaChangeFirst(f"{what} in {self.table.name}", change)
+            raise SchemaChangeFirst(f"{what} in {self.table.name}", change, widened)
 
     @property
     def rescues(self) -> bool:
@@ -138,14 +146,12 @@ class DeliveryTable:
         Raises:
             LoadError: The database refused, with its reason.
         """
-        change, lineage = TypeChange(before, after), self.lineage
-        if changes_alone(self.conn) and not self.is_staged:
-            name = self.table.name
-            raise SchemaChangeFirst(
-                f"widen {after.name} to {after.sql_type} in {name}",
-                lambda c: _widen_alone(c, name, change, lineage),
-                (change,),
-            )
+        change, lineage, name = TypeChange(before, after), self.lineage, self.table.name
+        self._alone(
+            f"widen {after.name} to {after.sql_type}",
+            lambda c: _widen_alone(c, name, change, lineage),
+            (change,),
+        )
         widened = widen_column(self.conn, self.table, before, after, staged=self.is_staged)
         return replace(self, table=widened)
 
