@@ -25,7 +25,7 @@ from csv_assets.pipeline.load.tables import (
     rescuable_table,
     schema_history,
 )
-from csv_assets.pipeline.load.warehouses import MYSQL_NAMES, Warehouse, generic_note, warehouse_of
+from csv_assets.pipeline.load.warehouses import MYSQL_NAMES, generic_note, warehouse_of
 
 __all__ = [
     "DRY_RUN",
@@ -35,7 +35,6 @@ __all__ = [
     "Ledger",
     "Lineage",
     "SchemaChangeFirst",
-    "Warehouse",
     "changes_alone",
     "count_rows",
     "decimal_type",
