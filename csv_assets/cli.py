@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import os
 import sys
-from collections.abc import Sequence
-from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import ModuleType
 
 COMMANDS = {
     "sniff": "Show how a file is written (encoding, dialect, shape, types) and how sure that is.",
@@ -57,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     """Run the parsed command, each kind of failure said in one line."""
+    import logging
+
     # A failure reaches the terminal as one line; its trace and the drivers' own warnings
     # (psycopg's about a COPY on a closed connection, say) only with --verbose.
     handler = logging.StreamHandler()

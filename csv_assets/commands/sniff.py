@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from csv_assets.commands.common import add_file_arguments, print_json, sniff_file
-from csv_assets.pipeline.dialect import unsure_note
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the dialect, then one line per column with its kind, format and confidence."""
+    from csv_assets.pipeline.dialect import unsure_note
+
     dialect = sniff_file(args, whole_file=not args.head_only)
     described = dialect.describe()
     if args.json:
