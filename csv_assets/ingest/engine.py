@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from csv_assets.ingest.duckdb_session import duckdb_engine
 from csv_assets.ingest.mysql_session import mysql_engine
 from csv_assets.pipeline.extras import require
-from csv_assets.pipeline.load import MYSQL_NAMES, generic_note
+from csv_assets.pipeline.load import MYSQL_NAMES, detach_staging, generic_note
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,11 @@ def create_warehouse_engine(url: str) -> sa.Engine:
         cursor.execute("PRAGMA cache_size=-16384")  # 16 MiB: a load appends, its index is ints
         cursor.close()
         dbapi_connection.isolation_level = None
+
+    @sa.event.listens_for(engine, "checkin")
+    def _detach(dbapi_connection: Any, _record: Any) -> None:
+        if dbapi_connection is not None:  # None: it was invalidated, and is closed
+            detach_staging(dbapi_connection)  # a load's staging file: only now can it go
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:

@@ -183,7 +183,7 @@ class FileLoad:
                     head = result.table.drop_columns([LINE]).slice(0, PREVIEW_ROWS)
                     outcome.preview.extend(head.to_pylist()[: PREVIEW_ROWS - len(outcome.preview)])
             with timed(self.timings, "load"):
-                writer.pause()
+                writer.finish()
         return outcome
 
     def _validate(self, chunk: RawChunk) -> ChunkValidation:

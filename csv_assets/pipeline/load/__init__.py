@@ -18,6 +18,7 @@ from csv_assets.pipeline.load.schema_first import (
     changes_alone,
     is_dry_run,
 )
+from csv_assets.pipeline.load.sqlite_stage import detach_staging
 from csv_assets.pipeline.load.tables import (
     existing_columns,
     ledger,
@@ -38,6 +39,7 @@ __all__ = [
     "changes_alone",
     "count_rows",
     "decimal_type",
+    "detach_staging",
     "ensure_control_tables",
     "existing_columns",
     "generic_note",

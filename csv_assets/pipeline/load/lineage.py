@@ -36,8 +36,8 @@ def lineage_columns(
 class ChunkWriter:
     """What the writers that hold nothing open between chunks share (all but PostgreSQL's).
 
-    A subclass writes each chunk with ``write``; ``pause`` and ``abandon`` have nothing to end:
-    the caller's transaction rolls back whatever was written.
+    A subclass writes each chunk with ``write``; ``pause``, ``finish`` and ``abandon`` have
+    nothing to end unless it says so: the caller's transaction rolls back whatever was written.
     """
 
     def __init__(self, conn: sa.Connection, table: sa.Table, lineage: Lineage) -> None:
@@ -58,6 +58,10 @@ class ChunkWriter:
 
     def pause(self) -> None:
         """Nothing to end: each ``write`` is complete when it returns."""
+
+    def finish(self) -> None:
+        """Every row written is in the table once the bulk stream, if any, has ended."""
+        self.pause()
 
     def abandon(self) -> None:
         """Nothing to drop: the caller's transaction rolls back what was written."""

@@ -44,7 +44,7 @@ class LoadDataWriter(ChunkWriter):
         )
         allowed = local_files_allowed(conn)
         self._fallback = None if allowed else BoundInsertWriter(conn, table, lineage)
-        self._sender: Sender | None = None
+        self._sender: Sender[bytes] | None = None
 
     def write(self, rows: pa.Table) -> int:
         """Queue ``rows`` as one local file (or insert them, where the server refuses files)."""

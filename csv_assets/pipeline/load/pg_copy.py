@@ -70,6 +70,10 @@ class CopyWriter:
         stack, self._stack, self._copy = self._stack, None, None
         stack.close()
 
+    def finish(self) -> None:
+        """Finish the open ``COPY``: every row is in the table, uncommitted."""
+        self.pause()
+
     def abandon(self) -> None:
         """Drop the open ``COPY`` after an error (psycopg tells the server it failed)."""
         if self._stack is None:

@@ -38,7 +38,7 @@ class Warehouse:
 
 
 _KNOWN = {
-    "sqlite": Warehouse("SQLite", "executemany of one prepared INSERT", True, True),
+    "sqlite": Warehouse("SQLite", "an ADBC staging file, then one INSERT ... SELECT", True, True),
     "postgresql": Warehouse("PostgreSQL", "binary COPY", False, True),
     # DuckDB's DDL is transactional, but it cannot commit rows appended to a table that the
     # same transaction then altered: its changes too are made alone, first.

@@ -2,10 +2,11 @@
 
 ``open_writer`` gives one writer per file and table, by database (``warehouses`` names each
 one's bulk path). On PostgreSQL it keeps one binary ``COPY`` open across chunks, so the server
-stores one chunk while the next is read and checked; SQLite's writer runs one ``executemany``
-per chunk, DuckDB scans each chunk's Arrow table, MySQL/MariaDB takes it by ``LOAD DATA``.
-``pause`` ends the bulk stream when the connection must run another statement (quarantine rows,
-say); the next ``write`` opens it again.
+stores one chunk while the next is read and checked; SQLite's writer stages the chunks in a file
+of their own and copies them in at the end, DuckDB scans each chunk's Arrow table, MySQL/MariaDB
+takes it by ``LOAD DATA``. ``pause`` ends the bulk stream when the connection must run another
+statement (quarantine rows, say); the next ``write`` opens it again. ``finish`` (on leaving
+``open_writer``) puts every row written into the table.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from csv_assets.pipeline.load.generic_insert import BoundInsertWriter
 from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.mysql_load import LoadDataWriter
 from csv_assets.pipeline.load.pg_copy import CopyWriter
-from csv_assets.pipeline.load.sqlite_insert import InsertWriter
+from csv_assets.pipeline.load.sqlite_stage import StagedWriter
 from csv_assets.pipeline.load.warehouses import MYSQL_NAMES
 
 
@@ -37,6 +38,10 @@ class RowWriter(Protocol):
         """End any open bulk stream, so the connection can run other statements."""
         ...
 
+    def finish(self) -> None:
+        """Put every row written into the table (uncommitted) and end any open bulk stream."""
+        ...
+
     def abandon(self) -> None:
         """Drop any open bulk stream after an error, without waiting for what it holds."""
         ...
@@ -44,7 +49,7 @@ class RowWriter(Protocol):
 
 _WRITERS: dict[str, Callable[[sa.Connection, sa.Table, Lineage], RowWriter]] = {
     "postgresql": CopyWriter,
-    "sqlite": InsertWriter,
+    "sqlite": StagedWriter,
     "duckdb": ArrowScanWriter,
     **dict.fromkeys(MYSQL_NAMES, LoadDataWriter),
 }
@@ -64,4 +69,4 @@ def open_writer(conn: sa.Connection, table: sa.Table, lineage: Lineage) -> Itera
     except BaseException:
         writer.abandon()
         raise
-    writer.pause()
+    writer.finish()
