@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "csv_assets"
-SHARED = ("errors", "dialect", "cells", "names", "extras")
+SHARED = ("errors", "dialect", "cells", "names", "extras", "processes")
 STAGES = ("read", "sniff", "validate", "load")
 BELOW_THE_SERVICE = {"ingest", "catalog", "storage", "pipeline"}
 MAY_IMPORT = {

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from csv_assets.pipeline.errors import BadFileError, LoadError, Refusal
+from csv_assets.pipeline.processes import alive
 
 COPY_BLOCK = 8 << 20
 
@@ -155,19 +156,9 @@ def spool_folder(spool: Path) -> Path:
     host = socket.gethostname()
     for left in spool.glob(f"delivery-{host}-*"):
         pid = left.name.removeprefix(f"delivery-{host}-").partition("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(left, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"delivery-{host}-{os.getpid()}-", dir=spool))
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def not_a_file(path: Path, what: str) -> BadFileError:

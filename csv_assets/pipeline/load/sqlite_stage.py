@@ -6,11 +6,12 @@ C with the GIL released, so a thread can store one chunk while the next is read 
 
 Two SQLite libraries must never open the same database file in one process: each keeps its own
 table of POSIX locks, and one's ``close()`` drops the other's (sqlite.org, "How To Corrupt",
-2.3). So ADBC never opens the warehouse. It writes a private staging file; when the run of
-writes ends it has closed that file, and only then does the warehouse's connection ``ATTACH``
-it and copy its rows with one ``INSERT ... SELECT``, inside the delivery's transaction: the rows,
-the quarantine and the ledger entry still commit together. The staging file is deleted once
-copied (the attached database reads on through its open descriptor) and detached when the
+2.3). So ADBC never opens the warehouse. It writes a private staging file; once it has closed
+that file, and only then, the warehouse's connection ``ATTACH``-es it and copies its rows with
+one ``INSERT ... SELECT``, inside the delivery's transaction: the rows, the quarantine and the
+ledger entry still commit together. A big file is staged in files of ``SEGMENT_ROWS`` rows: a
+thread copies one in (SQLite releases the GIL) while the next fills. A staging file is deleted
+once copied (the attached database reads on through its open descriptor) and detached when the
 connection is back in its pool (SQLite refuses a ``DETACH`` while the transaction has read it).
 """
 
@@ -21,6 +22,7 @@ import itertools
 import os
 import sqlite3
 import tempfile
+import threading
 from pathlib import Path
 
 import pyarrow as pa
@@ -31,6 +33,7 @@ from csv_assets.pipeline.load.ledger_entries import Lineage
 from csv_assets.pipeline.load.lineage import ChunkWriter
 from csv_assets.pipeline.load.sender import Sender
 from csv_assets.pipeline.load.sqlite_insert import InsertWriter, sqlite_values
+from csv_assets.pipeline.processes import alive
 
 STAGING_PREFIX = "csv_assets_staging_"
 """Name of a staging file (then its pid) and of the schema it is attached as."""
@@ -38,46 +41,92 @@ _STAGED = "staged"
 """The staging file's one table; its columns are ``c0``, ``c1``, ... in the table's order."""
 QUEUED_CHUNKS = 2
 """Chunks waiting for the staging thread at most: memory stays a few chunks."""
+SEGMENT_ROWS = 1_000_000
+"""Rows a staging file holds before a thread copies it in while the next one fills."""
 _names = itertools.count()
 
 
 class StagedWriter(ChunkWriter):
-    """Rows staged by ADBC on a thread; copied into the table by ``finish``."""
+    """Rows staged by ADBC on a thread, copied in by ``SEGMENT_ROWS`` and by ``finish``."""
 
     def __init__(self, conn: sa.Connection, table: sa.Table, lineage: Lineage) -> None:
         super().__init__(conn, table, lineage)
         self._stage: _Stage | None = None
+        self._staged = 0
+        self._copying: _Copy | None = None
         # A connection attaches 10 databases at most: past that (a file widened many times in
         # one transaction), the rows go in by executemany.
-        self._fallback = None if _can_attach(conn) else InsertWriter(conn, table, lineage)
+        self._fallback = None if _free_slots(conn) else InsertWriter(conn, table, lineage)
 
     def write(self, rows: pa.Table) -> int:
-        """Queue ``rows`` for the staging thread (opening the staging file if need be)."""
+        """Queue ``rows`` for the staging thread (opening the staging file if need be).
+
+        A staging file that holds ``SEGMENT_ROWS`` is handed to a thread that copies it into
+        the table while the next one fills, as long as the connection can attach another.
+        """
         if self._fallback is not None:
             return self._fallback.write(rows)
         if rows.num_rows == 0:
             return 0
-        columns = [sqlite_values(column) for column in self.batch(rows).columns]
         if self._stage is None:
             self._stage = _Stage()
-        self._stage.put(pa.table(columns, names=[f"c{i}" for i in range(len(columns))]))
+        self._stage.put(self.batch(rows))
+        self._staged += rows.num_rows
+        if self._staged >= SEGMENT_ROWS:
+            self._wait()  # one copy at a time on the connection
+            if _free_slots(self._conn) > 1:  # one is kept for the last staging file
+                stage, self._stage, self._staged = self._stage, None, 0
+                self._copying = _Copy(stage, self._conn, self._table)
         return int(rows.num_rows)
 
     def pause(self) -> None:
-        """Nothing to end: the staging file is ADBC's, and this connection is free meanwhile."""
+        """Wait for a copy in flight: then the connection is the caller's (staging goes on)."""
+        self._wait()
 
     def finish(self) -> None:
         """Copy every staged row into the table: they are in it, uncommitted, on return."""
+        self._wait()
         stage, self._stage = self._stage, None
         if stage is not None:
             stage.copy_into(self._conn, self._table)
 
     def abandon(self) -> None:
-        """Stop staging after an error and delete the staging file."""
+        """Stop staging and copying after an error; delete the staging files."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            copying.join(raising=False)
         stage, self._stage = self._stage, None
         if stage is not None:
             stage.close(raising=False)
             stage.path.unlink(missing_ok=True)
+
+    def _wait(self) -> None:
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            copying.join()
+
+
+class _Copy:
+    """A full staging file copied into the table by a thread (SQLite releases the GIL)."""
+
+    def __init__(self, stage: _Stage, conn: sa.Connection, table: sa.Table) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._copy, args=(stage, conn, table), name="csv-assets-copy", daemon=True
+        )
+        self._thread.start()
+
+    def _copy(self, stage: _Stage, conn: sa.Connection, table: sa.Table) -> None:
+        try:
+            stage.copy_into(conn, table)
+        except BaseException as error:  # handed to the caller's thread
+            self._error = error
+
+    def join(self, *, raising: bool = True) -> None:
+        """Wait for the copy; raise what it met, if anything (unless not ``raising``)."""
+        self._thread.join()
+        if self._error is not None and raising:
+            raise self._error
 
 
 class _Stage:
@@ -98,13 +147,16 @@ class _Stage:
         self._sender: Sender[pa.Table] | None = Sender(self._ingest, depth=QUEUED_CHUNKS)
 
     def put(self, rows: pa.Table) -> None:
-        """Queue ``rows`` (columns ``c0``, ``c1``, ...) for the thread."""
+        """Queue ``rows`` (the table's columns, in its order) for the thread."""
         if self._sender is None:
             raise RuntimeError("the staging file is closed")
         self._sender.write(rows)
 
     def _ingest(self, rows: pa.Table) -> None:
-        self._cursor.adbc_ingest(_STAGED, rows, mode="create_append")
+        """Store ``rows`` as SQLite's storage format has them (Arrow's kernels release the GIL)."""
+        columns = [sqlite_values(column) for column in rows.columns]
+        names = [f"c{i}" for i in range(len(columns))]
+        self._cursor.adbc_ingest(_STAGED, pa.table(columns, names=names), mode="create_append")
 
     def close(self, *, raising: bool = True) -> None:
         """Wait for the thread, then close ADBC's connection: the file is nobody's after."""
@@ -136,13 +188,13 @@ class _Stage:
             self.path.unlink(missing_ok=True)
 
 
-def _can_attach(conn: sa.Connection) -> bool:
-    """Another database can be attached to ``conn`` (the left-over staging ones detached)."""
+def _free_slots(conn: sa.Connection) -> int:
+    """How many more databases ``conn`` can attach (the left-over staging ones detached)."""
     driver = driver_of(conn)
     detach_staging(driver)
     schemas = [row[1] for row in driver.execute("PRAGMA database_list").fetchall()]
     attached = len([schema for schema in schemas if schema not in ("main", "temp")])
-    return bool(attached < driver.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED))
+    return int(driver.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)) - attached
 
 
 def detach_staging(driver: sqlite3.Connection) -> None:
@@ -163,16 +215,6 @@ def _sweep() -> None:
     """Delete the staging files of processes that died mid-load (SIGKILL leaves them)."""
     for path in Path(tempfile.gettempdir()).glob(f"{STAGING_PREFIX}*.db"):
         pid = path.name.removeprefix(STAGING_PREFIX).split("_", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             with contextlib.suppress(OSError):  # another user's, in a sticky folder
                 path.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from csv_assets.ingest import Ingestor, create_warehouse_engine
-from csv_assets.pipeline.load import Lineage
+from csv_assets.pipeline.load import Lineage, sqlite_stage
 from csv_assets.pipeline.load.sqlite_stage import STAGING_PREFIX, StagedWriter
 from csv_assets.pipeline.validate import LINE
 from csv_assets_tests.pipeline.load.test_write import EXPECTED, HEADER, ROWS, every_kind, stored
@@ -132,3 +132,28 @@ def test_past_the_attach_limit_rows_go_in_by_executemany(tmp_path, warehouse):
 
 def _lineage_columns() -> list[sa.Column]:
     return [sa.Column("_delivery_id", sa.BigInteger), sa.Column("_source_line", sa.BigInteger)]
+
+
+def test_a_big_file_is_copied_in_by_segments_each_row_once(tmp_path, warehouse, monkeypatch):
+    # Segments of 2 rows, chunks of 3: a copy on every chunk until the attach slots run out.
+    monkeypatch.setattr(sqlite_stage, "SEGMENT_ROWS", 2)
+    lines = [f"{n},{n},,,,,,,\n" if n % 7 else f"{n},bad,,,,,,,\n" for n in range(1, 61)]
+    path = tmp_path / "many.csv"
+    path.write_text(HEADER + "".join(lines), encoding="utf-8", newline="")
+    spec = every_kind("many").model_copy(update={"chunk_rows": 3, "max_rejected_rows": 10})
+    attached: list[str] = []
+
+    @sa.event.listens_for(warehouse, "before_cursor_execute")
+    def _attaching(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.startswith("ATTACH"):
+            attached.append(str(parameters[0]))
+
+    report = Ingestor(warehouse, "test").load_file(spec, path, "many.csv@1")
+
+    with warehouse.connect() as conn:
+        loaded = conn.exec_driver_sql("SELECT row_id FROM many ORDER BY row_id").scalars().all()
+        held = conn.exec_driver_sql("SELECT count(*) FROM csv_assets_quarantine").scalar_one()
+    assert loaded == [n for n in range(1, 61) if n % 7]
+    assert report.rows_loaded == len(loaded) and held == 8
+    assert len(attached) == sqlite3.connect(":memory:").getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)
+    assert _staging_files() == []
