@@ -36,6 +36,9 @@ from csv_assets_support.harness import (
 HERE = Path(__file__).parent
 WORKLOADS = ("events", "sales")
 """``workload.py``'s 12-column events and ``sales.py``'s 13-column order lines."""
+DRAFTED = "csv-assets load (drafted)"
+"""The CLI in a process of its own, on the source ``init-source`` drafts from the sales file."""
+DRAFTED_SOURCE = "bench_drafted"
 
 
 @dataclass
@@ -108,6 +111,16 @@ def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement
         ("sqlite3 .import", "sqlite", lambda i: (*_sqlite_import(path, scratch, ddl, i), {})),
         ("csv_assets", "sqlite", lambda i: _child(name, path, _sqlite(scratch, i), scratch, i)),
     ]
+    if name == "sales":  # the issue's measure: the CLI, as users start it, on a drafted source
+        project = _drafted_project(path, scratch)
+        methods += [
+            (DRAFTED, "postgresql", lambda _: (*_cli_load(project, path, pg_scratch), {})),
+            (
+                DRAFTED,
+                "sqlite",
+                lambda i: (*_cli_load(project, path, _sqlite(scratch, -2 - i)), {}),
+            ),
+        ]
     if packed is not None:
         methods.append(
             (
@@ -132,6 +145,37 @@ def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement
         reset_postgres(pg_url, recreate=False)
         shutil.rmtree(scratch, ignore_errors=True)
     return [_summarise(name, rows, *key, runs) for key, runs in found.items()]
+
+
+def _drafted_project(path: Path, scratch: Path) -> Path:
+    """A copy of the package with a source ``init-source`` drafted from ``path``'s head.
+
+    The drafted model is what a user gets: a unique key where the sample shows one, every
+    column's kind and nullability. The copy is imported first (``PYTHONPATH``), so the
+    repository's catalog is left as it is.
+    """
+    project = scratch / "project"
+    package = Path(__file__).resolve().parent.parent / "csv_assets"
+    shutil.copytree(package, project / "csv_assets", ignore=shutil.ignore_patterns("__pycache__"))
+    sample = scratch / "sample.csv"
+    with path.open("rb") as whole, sample.open("wb") as head:
+        head.writelines(line for _, line in zip(range(20_001), whole, strict=False))
+    command = [sys.executable, "-m", "csv_assets.cli", "init-source", str(sample)]
+    command += ["--name", DRAFTED_SOURCE, "--package-dir", str(project / "csv_assets")]
+    subprocess.run(command, check=True, cwd=project, env=_project_env(project), stdout=sys.stderr)
+    return project
+
+
+def _cli_load(project: Path, path: Path, url: str) -> tuple[float, float]:
+    """``csv-assets load`` of ``path`` into the drafted source: wall time and peak RSS."""
+    command = [sys.executable, "-m", "csv_assets.cli", "load", str(path)]
+    command += ["--source", DRAFTED_SOURCE, "--database-url", url]
+    command += ["--data-dir", str(project / "data")]
+    return timed(command, _project_env(project), quiet=True, cwd=project)
+
+
+def _project_env(project: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(project)}
 
 
 def sales_gzip(rows: int) -> Path:
@@ -165,6 +209,10 @@ def _startup() -> Measurement:
     """Wall time and RSS of ``csv-assets load --help``: the CLI's own start-up cost."""
     seconds, rss = timed([sys.executable, "-m", "csv_assets.cli", "load", "--help"], quiet=True)
     return Measurement("-", "csv-assets load --help", "-", 0, round(seconds, 3), 0.0, rss)
+
+
+def _drafted_db(scratch: Path, round_: int) -> str:
+    return f"sqlite:///{scratch / f'drafted_{round_}.db'}"
 
 
 def _sqlite(scratch: Path, round_: int) -> str:
@@ -216,7 +264,7 @@ def _run_child(method: str, file: str, url: str, stages: str) -> None:
     source = _module(method).source_spec()
     report = Ingestor(engine, "bench").load_file(source, path, f"{path.name}@bench")
     print(f"    {report.rows_loaded:,} rows; {_stages(report.timings)}", file=sys.stderr)
-    Path(stages).write_text(json.dumps(report.timings))
+    Path(stages).write_text(json.dumps(dict(report.timings)))
 
 
 def _stages(timings: dict[str, float]) -> str:
@@ -247,6 +295,12 @@ def _ratios(results: list[Measurement]) -> list[dict[str, object]]:
                 if packed:
                     entry["gz_over_plain"] = round(packed.seconds / ours.seconds, 2)
                     entry["gz_peak_rss_mb"] = round(packed.peak_rss_mb)
+                drafted = by.get((DRAFTED, database))
+                if drafted:
+                    entry["cli_over_floor"] = round(
+                        drafted.seconds / by[(floor, database)].seconds, 2
+                    )
+                    entry["cli_peak_rss_mb"] = round(drafted.peak_rss_mb)
                 naive = by.get(("pandas to_sql", database))
                 if naive:
                     entry["to_sql_over_ours"] = round(naive.seconds / ours.seconds, 1)
@@ -256,18 +310,23 @@ def _ratios(results: list[Measurement]) -> list[dict[str, object]]:
 
 def _print_table(results: list[Measurement], ratios: list[dict[str, object]]) -> None:
     print(
-        f"{'workload':<9}{'method':<24}{'database':<12}{'rows':>10}{'median s':>10}"
+        f"{'workload':<9}{'method':<27}{'database':<12}{'rows':>10}{'median s':>10}"
         f"{'rows/s':>11}{'peak MB':>9}  rounds / stages"
     )
     for m in results:
         stages = " ".join(f"{k}={v:.2f}" for k, v in sorted(m.stages.items()))
         print(
-            f"{m.workload:<9}{m.method:<24}{m.database:<12}{m.rows:>10,}{m.seconds:>10.2f}"
+            f"{m.workload:<9}{m.method:<27}{m.database:<12}{m.rows:>10,}{m.seconds:>10.2f}"
             f"{m.rows_per_second:>11,.0f}{m.peak_rss_mb:>9.0f}  {m.rounds} {stages}"
         )
     print()
     for r in ratios:
-        labels = {"gz_over_plain": ".gz / plain", "to_sql_over_ours": "to_sql / ours"}
+        labels = {
+            "cli_over_floor": "csv-assets load (drafted) / floor",
+            "cli_peak_rss_mb": "its peak MB",
+            "gz_over_plain": ".gz / plain",
+            "to_sql_over_ours": "to_sql / ours",
+        }
         extra = "".join(f", {label} {r[key]}x" for key, label in labels.items() if key in r)
         print(
             f"{r['workload']:<7} {r['rows']:>10,} rows {r['database']:<11} ours / floor "

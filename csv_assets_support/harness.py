@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from pathlib import Path
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SCHEMA = "csv_assets_bench"
@@ -16,14 +17,20 @@ def postgres_url() -> str:
 
 
 def timed(
-    command: list[str], env: dict[str, str] | None = None, *, quiet: bool = False
+    command: list[str],
+    env: dict[str, str] | None = None,
+    *,
+    quiet: bool = False,
+    cwd: Path | None = None,
 ) -> tuple[float, float]:
     """Run ``command`` (its output dropped if ``quiet``); return wall seconds and peak RSS MB.
 
     The peak RSS is the child's own, from ``wait4``.
     """
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL if quiet else None)
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL if quiet else None
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
 
+from isal import igzip, isal_zlib
+
 from csv_assets.pipeline.errors import BadFileError, Refusal
 
 HASH_BLOCK = 1 << 20
 COMPRESSED = {".gz": "gzip", ".zip": "zip"}
+INFLATE_ERROR = cast(type[Exception], isal_zlib.error)
+"""What ISA-L raises for a damaged deflate stream (its stub says an instance, it is a class)."""
 """Drop suffixes read through a decompressor, and what to call the format in a message."""
 
 
@@ -38,8 +42,9 @@ def open_bytes(path: Path) -> Iterator[BinaryIO]:
     """
     suffix = path.suffix.lower()
     if suffix == ".gz":
-        with archive_errors(path), gzip.open(path, "rb") as stream:
-            yield cast(BinaryIO, stream)  # a GzipFile reads as any binary file does
+        # ISA-L's inflate: the same gzip format as zlib's, about 3.5x as fast.
+        with archive_errors(path), _gunzipped(path) as stream:
+            yield stream
     elif suffix == ".zip":
         with archive_errors(path), zipfile.ZipFile(path) as archive:
             members = [info for info in archive.infolist() if not info.is_dir()]
@@ -50,6 +55,13 @@ def open_bytes(path: Path) -> Iterator[BinaryIO]:
     else:
         with path.open("rb") as stream:
             yield stream
+
+
+def _gunzipped(packed: Path | _HashingReader) -> BinaryIO:
+    """The content of a gzip file or stream, inflated by ISA-L (zlib's format, ~3.5x as fast)."""
+    if isinstance(packed, Path):
+        return cast(BinaryIO, igzip.open(packed, "rb"))  # type: ignore[no-untyped-call]
+    return cast(BinaryIO, igzip.IGzipFile(fileobj=packed, mode="rb"))  # type: ignore[no-untyped-call]
 
 
 TAIL_BYTES = 64 * 1024
@@ -117,7 +129,7 @@ def archive_errors(path: Path) -> Iterator[None]:
             "ask the sender for the whole file",
             rule=Refusal.TRUNCATED,
         ) from error
-    except (gzip.BadGzipFile, zlib.error, zipfile.BadZipFile) as error:
+    except (gzip.BadGzipFile, zlib.error, INFLATE_ERROR, zipfile.BadZipFile) as error:
         raise BadFileError(
             path.name,
             f"not a readable {kind} file ({error}); ask the sender to compress it again",
@@ -147,7 +159,7 @@ def _content_sha256(
     digest = hashlib.sha256()
     tail = b""
     with (
-        gzip.GzipFile(fileobj=stream, mode="rb") if kind == "gzip" else open_bytes(path)
+        _gunzipped(stream) if kind == "gzip" else open_bytes(path)
     ) as content:  # a zip's directory sits at its end: its member is read by seeking
         while block := content.read(HASH_BLOCK):
             digest.update(block)
@@ -158,7 +170,7 @@ def _content_sha256(
 class _HashingReader:
     """A binary stream that hashes and counts every byte read through it."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: io.BufferedReader) -> None:
         self._raw = raw
         self._digest = hashlib.sha256()
         self.size = 0
@@ -168,6 +180,13 @@ class _HashingReader:
         self._digest.update(block)
         self.size += len(block)
         return block
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        """Read into ``buffer`` (ISA-L's reader asks so); hash and count what came."""
+        count = self._raw.readinto(buffer)
+        self._digest.update(memoryview(buffer)[:count])
+        self.size += count
+        return count
 
     def seek(self, offset: int, whence: int = 0) -> int:
         """Refuse: a hash of what was read must see every byte once, in order."""
