@@ -8,6 +8,8 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 export CSV_ASSETS_DATABASE_URL ?= sqlite:///data/warehouse.db
 export CSV_ASSETS_DATA_DIR ?= data
 PORT ?= 3000
+# Test processes at once: the suite's servers (dagster dev, Celery, the browser) fit two cores.
+TEST_WORKERS ?= 2
 
 .PHONY: dev test lint format bench screenshots clean-venv
 
@@ -24,10 +26,10 @@ dev: $(STAMP)
 	@echo "Lineage, every group open: http://127.0.0.1:$(PORT)/asset-groups?expanded=global@global:csv_sources,global@global:reporting"
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
 
-## test: ruff and mypy, then every test (PostgreSQL cases skip unless CSV_ASSETS_TEST_POSTGRES_URL
-## is set)
+## test: ruff and mypy, then every test, $(TEST_WORKERS) at a time, each test module on one worker
+## (PostgreSQL cases skip unless CSV_ASSETS_TEST_POSTGRES_URL is set)
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --durations=25
 
 ## screenshots: the browser suite (needs Chromium: apt-get install -y chromium), saving the
 ## README's pictures to docs/screenshots/ from the same run as its assertions
@@ -56,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/widening_cost.py --rows 1000000
 	$(BIN)/python benchmarks/load_speed.py --rows 1000000
 	$(BIN)/python benchmarks/warehouse_speed.py --rows 1000000
+	$(BIN)/python benchmarks/cli_startup.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -62,6 +62,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--workload", nargs="+", choices=WORKLOADS, default=list(WORKLOADS))
     parser.add_argument("--repeat", type=int, default=3, help="Rounds of every method.")
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        help="Only these methods (and the floors they are compared with), e.g. 'csv-assets load "
+        "(drafted)'.",
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures here as JSON.")
     parser.add_argument(
         "--postgres-url",
@@ -129,6 +135,9 @@ def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement
                 lambda i: _child(name, packed, pg_scratch, scratch, i),
             )
         )
+    if args.methods:
+        floors = ("psql \\copy", "sqlite3 .import")
+        methods = [m for m in methods if m[0] in (*args.methods, *floors)]
     found: dict[tuple[str, str], list[tuple[float, float, dict]]] = {}
     try:
         for round_ in range(args.repeat):
@@ -136,7 +145,7 @@ def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement
                 reset_postgres(pg_url)
                 print(f"  round {round_ + 1}: {method} -> {database} ...", file=sys.stderr)
                 found.setdefault((method, database), []).append(run(round_))
-        if rows <= args.naive_max_rows:
+        if rows <= args.naive_max_rows and not args.methods:
             for database, url in (("postgresql", pg_scratch), ("sqlite", _sqlite(scratch, -1))):
                 reset_postgres(pg_url)
                 print(f"  pandas to_sql -> {database} ...", file=sys.stderr, flush=True)
@@ -163,6 +172,11 @@ def _drafted_project(path: Path, scratch: Path) -> Path:
     command = [sys.executable, "-m", "csv_assets.cli", "init-source", str(sample)]
     command += ["--name", DRAFTED_SOURCE, "--package-dir", str(project / "csv_assets")]
     subprocess.run(command, check=True, cwd=project, env=_project_env(project), stdout=sys.stderr)
+    # The review init-source asks for: the file's lines are keyed by order and line number (no
+    # one column is unique, so the draft names no key).
+    defs = project / "csv_assets" / "defs" / "sources" / DRAFTED_SOURCE / "defs.yaml"
+    text = defs.read_text()
+    defs.write_text(text.replace("key_columns: []", "key_columns: [order_id, line_no]", 1))
     return project
 
 
@@ -327,7 +341,11 @@ def _print_table(results: list[Measurement], ratios: list[dict[str, object]]) ->
             "gz_over_plain": ".gz / plain",
             "to_sql_over_ours": "to_sql / ours",
         }
-        extra = "".join(f", {label} {r[key]}x" for key, label in labels.items() if key in r)
+        extra = "".join(
+            f", {label} {r[key]}{'' if key.endswith('_mb') else 'x'}"
+            for key, label in labels.items()
+            if key in r
+        )
         print(
             f"{r['workload']:<7} {r['rows']:>10,} rows {r['database']:<11} ours / floor "
             f"{r['ours_over_floor']}x, peak {r['peak_rss_mb']} MB{extra}"

@@ -124,6 +124,29 @@ def test_an_integer_column_receiving_a_fraction_widens_to_an_exact_decimal(tmp_p
     assert [c.sql_type for c in later.columns if c.name == "count"] == ["NUMERIC(19,1)"]
 
 
+def test_a_column_widened_in_a_later_chunk_loads_every_chunk_after_it(tmp_path, engine):
+    # Chunks of 2 rows: the next chunk is read and checked ahead under the old column type,
+    # and must be checked again once the column is wider (or its fraction would be refused).
+    source = counts(data_type="widen").model_copy(update={"chunk_rows": 2})
+    lines = [f"{n},{n},,," for n in range(1, 5)] + ["5,5.5,,,", "6,6.5,,,", "7,7.25,,,"]
+    path = write(tmp_path, "a.csv", HEADER, *lines, *(f"{n},{n},,," for n in range(8, 12)))
+
+    report = Ingestor(engine, "r1").load_file(source, path, "a")
+
+    assert (report.rows_loaded, report.rows_rejected) == (11, 0)
+    assert [c.detail for c in report.widened] == [
+        "count: BIGINT -> NUMERIC(19,1)",
+        "count: NUMERIC(19,1) -> NUMERIC(20,2)",
+    ]
+    assert texts(engine, "count") == [
+        *(f"{n}.00" for n in range(1, 5)),
+        "5.50",
+        "6.50",
+        "7.25",
+        *(f"{n}.00" for n in range(8, 12)),
+    ]
+
+
 def test_a_misfit_value_is_still_quarantined_by_default(tmp_path, engine):
     path = write(tmp_path, "a.csv", HEADER, "1,3,,,", "2,2.5,,,")
 
