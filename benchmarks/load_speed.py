@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -25,20 +23,18 @@ from pathlib import Path
 from types import ModuleType
 
 from csv_assets_support.harness import (
-    SCHEMA,
-    libpq,
     postgres_url,
     reset_postgres,
     timed,
     with_schema,
 )
+from csv_assets_support.load_methods import cli_load, drafted_project, psql_copy, sqlite_import
 
 HERE = Path(__file__).parent
 WORKLOADS = ("events", "sales")
 """``workload.py``'s 12-column events and ``sales.py``'s 13-column order lines."""
 DRAFTED = "csv-assets load (drafted)"
 """The CLI in a process of its own, on the source ``init-source`` drafts from the sales file."""
-DRAFTED_SOURCE = "bench_drafted"
 
 
 @dataclass
@@ -86,7 +82,7 @@ def main() -> None:
     if args.child:
         _run_child(*args.child)
         return
-    results: list[Measurement] = [_startup()]
+    results: list[Measurement] = []
     for rows in args.rows:
         for name in args.workload:
             results.extend(_measure(name, rows, args))
@@ -112,19 +108,19 @@ def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement
     pg_url, pg_scratch = args.postgres_url, with_schema(args.postgres_url)
     ddl = module.FLOOR_DDL.format(name="floor")
     methods: list[tuple[str, str, Callable[[int], tuple[float, float, dict]]]] = [
-        ("psql \\copy", "postgresql", lambda _: (*_psql_copy(path, pg_url, ddl), {})),
+        ("psql \\copy", "postgresql", lambda _: (*psql_copy(path, pg_url, ddl), {})),
         ("csv_assets", "postgresql", lambda i: _child(name, path, pg_scratch, scratch, i)),
-        ("sqlite3 .import", "sqlite", lambda i: (*_sqlite_import(path, scratch, ddl, i), {})),
+        ("sqlite3 .import", "sqlite", lambda i: (*sqlite_import(path, scratch, ddl, i), {})),
         ("csv_assets", "sqlite", lambda i: _child(name, path, _sqlite(scratch, i), scratch, i)),
     ]
     if name == "sales":  # the issue's measure: the CLI, as users start it, on a drafted source
-        project = _drafted_project(path, scratch)
+        project = drafted_project(path, scratch)
         methods += [
-            (DRAFTED, "postgresql", lambda _: (*_cli_load(project, path, pg_scratch), {})),
+            (DRAFTED, "postgresql", lambda _: (*cli_load(project, path, pg_scratch), {})),
             (
                 DRAFTED,
                 "sqlite",
-                lambda i: (*_cli_load(project, path, _sqlite(scratch, -2 - i)), {}),
+                lambda i: (*cli_load(project, path, _sqlite(scratch, -2 - i)), {}),
             ),
         ]
     if packed is not None:
@@ -156,42 +152,6 @@ def _measure(name: str, rows: int, args: argparse.Namespace) -> list[Measurement
     return [_summarise(name, rows, *key, runs) for key, runs in found.items()]
 
 
-def _drafted_project(path: Path, scratch: Path) -> Path:
-    """A copy of the package with a source ``init-source`` drafted from ``path``'s head.
-
-    The drafted model is what a user gets: a unique key where the sample shows one, every
-    column's kind and nullability. The copy is imported first (``PYTHONPATH``), so the
-    repository's catalog is left as it is.
-    """
-    project = scratch / "project"
-    package = Path(__file__).resolve().parent.parent / "csv_assets"
-    shutil.copytree(package, project / "csv_assets", ignore=shutil.ignore_patterns("__pycache__"))
-    sample = scratch / "sample.csv"
-    with path.open("rb") as whole, sample.open("wb") as head:
-        head.writelines(line for _, line in zip(range(20_001), whole, strict=False))
-    command = [sys.executable, "-m", "csv_assets.cli", "init-source", str(sample)]
-    command += ["--name", DRAFTED_SOURCE, "--package-dir", str(project / "csv_assets")]
-    subprocess.run(command, check=True, cwd=project, env=_project_env(project), stdout=sys.stderr)
-    # The review init-source asks for: the file's lines are keyed by order and line number (no
-    # one column is unique, so the draft names no key).
-    defs = project / "csv_assets" / "defs" / "sources" / DRAFTED_SOURCE / "defs.yaml"
-    text = defs.read_text()
-    defs.write_text(text.replace("key_columns: []", "key_columns: [order_id, line_no]", 1))
-    return project
-
-
-def _cli_load(project: Path, path: Path, url: str) -> tuple[float, float]:
-    """``csv-assets load`` of ``path`` into the drafted source: wall time and peak RSS."""
-    command = [sys.executable, "-m", "csv_assets.cli", "load", str(path)]
-    command += ["--source", DRAFTED_SOURCE, "--database-url", url]
-    command += ["--data-dir", str(project / "data")]
-    return timed(command, _project_env(project), quiet=True, cwd=project)
-
-
-def _project_env(project: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(project)}
-
-
 def sales_gzip(rows: int) -> Path:
     """The sales file gzipped, to check that a packed file streams at the same rate."""
     from csv_assets_support import sales
@@ -219,12 +179,6 @@ def _summarise(
     )
 
 
-def _startup() -> Measurement:
-    """Wall time and RSS of ``csv-assets load --help``: the CLI's own start-up cost."""
-    seconds, rss = timed([sys.executable, "-m", "csv_assets.cli", "load", "--help"], quiet=True)
-    return Measurement("-", "csv-assets load --help", "-", 0, round(seconds, 3), 0.0, rss)
-
-
 def _drafted_db(scratch: Path, round_: int) -> str:
     return f"sqlite:///{scratch / f'drafted_{round_}.db'}"
 
@@ -248,20 +202,6 @@ def _child(
 
 def _naive(path: Path, url: str) -> tuple[float, float]:
     return timed([sys.executable, __file__, "--child", "naive", str(path), url, "-"])
-
-
-def _psql_copy(path: Path, url: str, ddl: str) -> tuple[float, float]:
-    dsn = libpq(url)
-    env = {**os.environ, "PGOPTIONS": f"-csearch_path={SCHEMA}"}
-    subprocess.run(["psql", dsn, "-qc", ddl], check=True, env=env)
-    command = f"\\copy floor FROM '{path}' (FORMAT csv, HEADER true)"
-    return timed(["psql", dsn, "-qc", command], env=env)
-
-
-def _sqlite_import(path: Path, scratch: Path, ddl: str, round_: int) -> tuple[float, float]:
-    database = scratch / f"floor_{round_}.db"
-    subprocess.run(["sqlite3", str(database), ddl], check=True)
-    return timed(["sqlite3", str(database), f".import --csv --skip 1 {path} floor"])
 
 
 def _run_child(method: str, file: str, url: str, stages: str) -> None:
