@@ -7,13 +7,8 @@ model, its dialect pins) and where they load; ``folders_for`` gives its folders.
 from csv_assets.catalog.evolution import SchemaEvolution
 from csv_assets.catalog.folders import folders_for
 from csv_assets.catalog.pins import DIALECT_PINS, DialectPins
-from csv_assets.catalog.sources import (
-    IDENTIFIER,
-    CatalogError,
-    SourceSpec,
-    load_catalog,
-    read_catalog,
-)
+from csv_assets.catalog.reading import CatalogError, load_catalog, read_catalog
+from csv_assets.catalog.sources import IDENTIFIER, SourceSpec
 
 __all__ = [
     "DIALECT_PINS",

@@ -18,7 +18,8 @@ from csv_assets.storage import (
 def folders_for(source: SourceSpec, data_dir: Path, settings: RemoteSettings) -> Folders:
     """The folders of ``source``: below ``data_dir``, or in the store its drop folder names."""
     if is_remote(source.inbox):
-        return RemoteFolders(open_store(source.inbox, settings), settings, source.file_pattern)
+        store = open_store(source.inbox, settings)
+        return RemoteFolders(store, settings, source.file_pattern, source.keying)
     return SourceFolders.under(
-        data_dir, source.name, source.inbox, settings.spool_dir, source.file_pattern
+        data_dir, source.name, source.inbox, settings.spool_dir, source.file_pattern, source.keying
     )

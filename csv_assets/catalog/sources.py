@@ -3,28 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
+from csv_assets.catalog.cron_period import period_hours
 from csv_assets.catalog.drop_paths import checked_drop_folder
 from csv_assets.catalog.evolution import SchemaEvolution
 from csv_assets.catalog.field_checks import checked_cron, checked_owners
 from csv_assets.catalog.pins import DialectPins
-from csv_assets.catalog.templates import rendered
 from csv_assets.pipeline.validate import import_model
-from csv_assets.storage import is_remote
+from csv_assets.storage import NameDate, compile_format, is_remote
 
-DEFS_DIR = Path(__file__).parent.parent / "defs"
-"""The project's ``defs_module`` (``[tool.dg.project]``): Dagster loads components from it all."""
 IDENTIFIER = r"^[a-z][a-z0-9_]{0,62}$"
 
 
@@ -132,7 +128,23 @@ class SourceSpec(BaseModel):
         default=50_000, ge=100, description="Rows validated and written at once."
     )
     freshness_hours: float | None = Field(
-        default=None, gt=0, description="Fail freshness if no file loaded for this many hours."
+        default=None,
+        ge=0,
+        description="Stale (Dagster's freshness fails, status says stale, an alert goes out) "
+        "once no delivery loaded for this many hours. Unset: one and a half times the "
+        "longest gap of sweep_cron (36 for a daily sweep), an hour at least; 0: no freshness "
+        "policy.",
+    )
+    key_from: Literal["mtime", "name_date"] = Field(
+        default="mtime",
+        description="What a delivery's partition key starts with: its file's modification "
+        "time, or the business date in its name (key_format says where).",
+    )
+    key_format: str | None = Field(
+        default=None,
+        description="key_from name_date: the files' names with their date, as "
+        "'orders_%Y-%m-%d.csv' (%Y %y %m %d %H %M %S, * for any text; UTC). A name that does "
+        "not fit is keyed by its modification time.",
     )
     sweep_cron: str = Field(
         default="0 6 * * *", description="When the sweep schedule checks the drop folder."
@@ -152,6 +164,15 @@ class SourceSpec(BaseModel):
     @classmethod
     def _cron(cls, value: str) -> str:
         return checked_cron(value)
+
+    @model_validator(mode="after")
+    def _keys_and_freshness(self) -> SourceSpec:
+        if (self.key_from == "name_date") != (self.key_format is not None):
+            raise ValueError("key_from: name_date and key_format go together")
+        if self.key_format is not None:
+            compile_format(self.key_format)
+        period_hours(self.sweep_cron)  # a field out of its range is refused here
+        return self
 
     @model_validator(mode="after")
     def _schema_reference(self) -> SourceSpec:
@@ -182,6 +203,18 @@ class SourceSpec(BaseModel):
         return self.table or self.name
 
     @property
+    def freshness_window_hours(self) -> float | None:
+        """Hours without a delivery after which the source is stale; None: never stale."""
+        if self.freshness_hours is not None:
+            return self.freshness_hours or None
+        return max(1.0, round(1.5 * period_hours(self.sweep_cron), 2))
+
+    @property
+    def keying(self) -> NameDate | None:
+        """How a delivery's key is read from its name; None: from its modification time."""
+        return NameDate(self.key_format) if self.key_format else None
+
+    @property
     def inbox(self) -> str:
         """The drop folder relative to the data folder."""
         return self.drop_folder or f"inbox/{self.name}"
@@ -208,84 +241,3 @@ class SourceSpec(BaseModel):
             and rejected > self.max_rejected_fraction * max(read, 1)
         )
         return over_rows or over_share
-
-
-class CatalogError(ValueError):
-    """A source's YAML is not a valid source: one line naming the file, the field and why."""
-
-
-def load_catalog(defs_dir: Path = DEFS_DIR) -> dict[str, SourceSpec]:
-    """Read every ``defs.yaml`` of type CsvSource below ``defs_dir``, keyed by source name.
-
-    Raises:
-        CatalogError: A YAML file does not parse, or does not describe a valid source.
-    """
-    catalog, problems = read_catalog(defs_dir)
-    if problems:
-        raise problems[0]
-    return catalog
-
-
-def read_catalog(
-    defs_dir: Path = DEFS_DIR,
-) -> tuple[dict[str, SourceSpec], list[CatalogError]]:
-    """The valid sources below ``defs_dir``, and one ``CatalogError`` per broken YAML.
-
-    What an operator's tool works from: one broken source is said, and the others still work.
-    """
-    catalog: dict[str, SourceSpec] = {}
-    problems: list[CatalogError] = []
-    for path in sorted(defs_dir.rglob("defs.yaml")):
-        try:
-            documents = [doc or {} for doc in yaml.safe_load_all(path.read_text())]
-        except yaml.YAMLError as error:
-            problems.append(CatalogError(f"{path}: not YAML ({str(error).splitlines()[0]})"))
-            continue
-        # One file may declare several components, as Dagster reads it: ``---`` between them.
-        for document in documents:
-            if not isinstance(document, dict) or not _is_source(document):
-                continue
-            try:
-                spec = _read_source(path, document, catalog)
-            except CatalogError as problem:
-                problems.append(problem)
-                continue
-            catalog[spec.name] = spec
-    return catalog, problems
-
-
-def _is_source(document: dict[str, Any]) -> bool:
-    """Whether a component declaration is a ``CsvSource``'s (by its type's last name)."""
-    return str(document.get("type", "")).rpartition(".")[2] == "CsvSource"
-
-
-def _read_source(
-    path: Path, document: dict[str, Any], catalog: dict[str, SourceSpec]
-) -> SourceSpec:
-    """The source a ``path``'s component ``document`` declares, checked against ``catalog``."""
-    try:
-        attributes = rendered(document.get("attributes", {}))
-    except ValueError as error:
-        raise CatalogError(f"{path}: {error}") from None
-    try:
-        spec = SourceSpec.model_validate(attributes)
-    except ValidationError as error:
-        raise CatalogError(f"{path}: {_first_problem(error)}") from None
-    if spec.name in catalog:
-        raise CatalogError(f"{path}: source {spec.name!r} is declared twice")
-    for other in catalog.values():
-        if other.table_name == spec.table_name and other.schema_model != spec.schema_model:
-            raise CatalogError(
-                f"{path}: source {spec.name!r} loads into table {spec.table_name!r}, as "
-                f"{other.name!r} does, with another schema_model; give one its own table"
-            )
-    return spec
-
-
-def _first_problem(error: ValidationError) -> str:
-    """The first of a validation error's problems, as 'field: why', and how many there are."""
-    problems = error.errors()
-    first = problems[0]
-    where = ".".join(str(part) for part in first["loc"]) or "attributes"
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return f"{where}: {first['msg'].removeprefix('Value error, ')}{more}"

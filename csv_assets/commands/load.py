@@ -47,7 +47,13 @@ def run(args: argparse.Namespace) -> int:
     from csv_assets.commands.render import report_text
     from csv_assets.ingest import Ingestor, create_warehouse_engine
     from csv_assets.pipeline.errors import BadFileError, LoadError
-    from csv_assets.storage import Delivery, RemoteSettings, SourceFolders, is_remote
+    from csv_assets.storage import (
+        DroppedFile,
+        RemoteSettings,
+        SourceFolders,
+        is_remote,
+        keyed,
+    )
 
     source = find_source(args.source)
     run_id = f"cli:{getpass.getuser()}:{datetime.now(UTC):%Y%m%dT%H%M%SZ}"
@@ -69,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
                     source, delivery, folders, reload=args.reload
                 )
             else:
-                delivery = Delivery.of(path.name, path.lstat().st_mtime_ns)
+                listed = DroppedFile(path.name, 0, path.lstat().st_mtime_ns)
+                delivery = keyed(listed, source.keying).delivery
                 spool = settings.spool_dir
                 report = Ingestor(engine, run_id).load_file(
                     source, path, delivery.key, reload=args.reload, spool=spool

@@ -98,7 +98,8 @@ class DroppedFile:
     ``sequence`` tells apart deliveries of one name at one modification time: a file whose
     time and name an archived or rejected delivery already has is that time's next delivery.
     ``inode`` is the local file's (0 for a remote store), which is how a listing knows that a
-    file half-way through its move to the archive is still the delivery it was.
+    file half-way through its move to the archive is still the delivery it was. Settling always
+    goes by ``mtime_ns``; only the key may come from the name (``NameDate``).
     """
 
     name: str
@@ -106,11 +107,13 @@ class DroppedFile:
     mtime_ns: int
     sequence: int = 1
     inode: int = 0
+    key_ns: int | None = None
+    """The time its key carries when not its mtime: the business date in its name."""
 
     @property
     def delivery(self) -> Delivery:
-        """The delivery this file is: its name, modification time and sequence."""
-        delivery = Delivery.of(self.name, self.mtime_ns)
+        """The delivery this file is: its name, key time (the mtime by default) and sequence."""
+        delivery = Delivery.of(self.name, self.mtime_ns if self.key_ns is None else self.key_ns)
         for _ in range(self.sequence - 1):
             delivery = delivery.next()
         return delivery

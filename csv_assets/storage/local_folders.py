@@ -31,6 +31,7 @@ from csv_assets.storage.deliveries import (
     matches,
     report_name,
 )
+from csv_assets.storage.name_dates import NameDate, keyed
 from csv_assets.storage.spool import PinnedFile, copy_into_place, snapshot, write_whole
 
 
@@ -44,6 +45,8 @@ class SourceFolders:
     spool: Path
     pattern: str | None = None
     """The source's ``file_pattern``: files of the inbox whose name does not match stay there."""
+    keying: NameDate | None = None
+    """The source's ``key_format``: a delivery's key from the date in its name, not its mtime."""
     _origins: dict[Path, tuple[Path, PinnedFile]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -56,6 +59,7 @@ class SourceFolders:
         inbox: str,
         spool: Path | None = None,
         pattern: str | None = None,
+        keying: NameDate | None = None,
     ) -> SourceFolders:
         """The folders of ``source`` below ``data_dir`` (``inbox`` relative to it).
 
@@ -68,6 +72,7 @@ class SourceFolders:
             data_dir / "rejected" / source,
             spool or data_dir / "spool",
             pattern,
+            keying,
         )
 
     def close(self) -> None:
@@ -88,7 +93,8 @@ class SourceFolders:
         return self.list_inbox(), None
 
     def _sequenced(self, dropped: DroppedFile) -> DroppedFile:
-        """``dropped`` numbered after the other files its name and time were delivered as."""
+        """``dropped`` keyed, and numbered after the files its name and key were delivered as."""
+        dropped = keyed(dropped, self.keying)
         while (kept := self._kept(dropped.delivery)) and os.lstat(kept).st_ino != dropped.inode:
             dropped = replace(dropped, sequence=dropped.sequence + 1)
         return dropped
@@ -168,8 +174,9 @@ class SourceFolders:
                 if origin.parent == self.inbox:
                     error.report_location = str(self._reject_entry(origin, delivery, error))
                 raise
+            opened = DroppedFile(origin.name, 0, pinned.identity.mtime_ns)
             if origin.parent == self.inbox and _base(delivery) != _base(
-                Delivery.of(origin.name, pinned.identity.mtime_ns)
+                keyed(opened, self.keying).delivery
             ):
                 raise FileNotFoundError(origin)  # replaced between the look and the open
             self._origins[path] = (origin, pinned)

@@ -27,6 +27,7 @@ from csv_assets.storage.deliveries import (
     matches,
     report_name,
 )
+from csv_assets.storage.name_dates import NameDate, keyed
 from csv_assets.storage.spool import spool_folder
 from csv_assets.storage.stores import RemoteSettings, Store
 
@@ -34,10 +35,17 @@ from csv_assets.storage.stores import RemoteSettings, Store
 class RemoteFolders:
     """The folders of a source whose deliveries drop into a remote store."""
 
-    def __init__(self, store: Store, settings: RemoteSettings, pattern: str | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: RemoteSettings,
+        pattern: str | None = None,
+        keying: NameDate | None = None,
+    ) -> None:
         self.store = store
         self.settings = settings
         self.pattern = pattern
+        self.keying = keying
         self.inbox = store.url
         self.archive = store.url + "archive/"
         self.rejected = store.url + "rejected/"
@@ -49,7 +57,7 @@ class RemoteFolders:
 
     def list_inbox(self) -> list[DroppedFile]:
         """One listing of the drop folder: names, sizes and mtimes, no content."""
-        return [f for f in self.store.list() if matches(f.name, self.pattern)]
+        return [keyed(f, self.keying) for f in self.store.list() if matches(f.name, self.pattern)]
 
     def scan_inbox(
         self, resume_after: str | None, budget_seconds: float
@@ -62,7 +70,7 @@ class RemoteFolders:
         if part is None:
             return self.list_inbox(), None
         listing, resume = part(resume_after, budget_seconds)
-        return [f for f in listing if matches(f.name, self.pattern)], resume
+        return [keyed(f, self.keying) for f in listing if matches(f.name, self.pattern)], resume
 
     def list_rejected(self) -> list[str]:
         """The rejected deliveries still waiting, as ``stamp/name``."""
@@ -98,7 +106,7 @@ class RemoteFolders:
     def _find(self, delivery: Delivery) -> tuple[str, DroppedFile] | None:
         """Where the delivery lies now (inbox, archive or rejected), with its size."""
         dropped = self.store.stat(delivery.name)
-        if dropped is not None and dropped.delivery == delivery:
+        if dropped is not None and keyed(dropped, self.keying).delivery == delivery:
             return delivery.name, dropped
         for folder in ("archive", "rejected"):
             key = f"{folder}/{delivery.stamp}/{delivery.name}"
