@@ -80,7 +80,7 @@ def source_status(
                 key,
                 loaded_at,
                 age,
-                source.freshness_hours,
+                source.freshness_window_hours,
                 waiting,
                 rejected,
                 error,

@@ -188,3 +188,30 @@ def test_a_password_in_a_remote_drop_folder_is_refused_without_showing_it(tmp_pa
         load_catalog(tmp_path)
 
     assert "hunter2" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("settings", "window"),
+    [
+        ({}, 36.0),  # swept daily: stale after a day and a half
+        ({"sweep_cron": "0 6 * * MON"}, 252.0),
+        ({"sweep_cron": "0 */4 * * *"}, 6.0),
+        ({"sweep_cron": "*/5 * * * *"}, 1.0),  # an hour at least
+        ({"sweep_cron": "30 6,18 * * 1-5"}, 90.0),  # Friday evening to Monday morning
+        ({"freshness_hours": 12}, 12.0),
+        ({"freshness_hours": 0}, None),  # no policy
+    ],
+)
+def test_every_source_is_stale_after_a_window_its_sweep_gives_unless_it_says_otherwise(
+    settings, window
+):
+    spec = {**ORDERS, "freshness_hours": None, **settings}
+    assert SourceSpec.model_validate(spec).freshness_window_hours == window
+
+
+def test_every_sample_source_has_a_freshness_policy_in_dagster():
+    from csv_assets.definitions import defs
+
+    graph = defs().resolve_asset_graph()
+    for name in ("orders", "customers", "payments", "daily_revenue"):
+        assert graph.get(dg.AssetKey(name)).freshness_policy is not None, name

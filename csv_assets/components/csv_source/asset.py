@@ -44,8 +44,8 @@ def build_csv_asset(
             f"{source.schema_model}; its rules: {', '.join(rule.key for rule in rules)}"
         )
     freshness = (
-        dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=source.freshness_hours))
-        if source.freshness_hours
+        dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=window))
+        if (window := source.freshness_window_hours)
         else None
     )
     specs = check_specs(key, source, rules, partitions)

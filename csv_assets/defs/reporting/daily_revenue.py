@@ -1,6 +1,7 @@
 """``daily_revenue``: revenue per day and customer country, rebuilt after each load."""
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import dagster as dg
@@ -22,6 +23,8 @@ AFTER_ANY_LOAD = (
     & dg.AutomationCondition.all_deps_blocking_checks_passed()
 ).with_label("after any upstream load whose blocking checks passed")
 ORDERS, CUSTOMERS = dg.AssetKey("orders"), dg.AssetKey("customers")
+FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36))
+"""A day and a half, as its inputs have: orders and customers are swept daily."""
 TOTALS_RECONCILE = "totals_reconcile"
 
 COLUMN_LINEAGE = dg.TableColumnLineage(
@@ -75,6 +78,7 @@ COLUMNS = dg.TableSchema(
     kinds={"sql", "sqlalchemy"},
     owners=["team:finance"],
     automation_condition=AFTER_ANY_LOAD,
+    freshness_policy=FRESHNESS,
     metadata={
         "dagster/table_name": "daily_revenue",
         "dagster/column_schema": COLUMNS,
