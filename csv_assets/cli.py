@@ -22,6 +22,7 @@ COMMANDS = {
     "replay": "Re-validate a source's quarantined rows and load those that now pass.",
     "schema": "A source's effective contract, its history of widenings, the model's diff.",
     "requeue": "Move a source's rejected files back to its inbox for another try.",
+    "backfill": "Load a folder of past files into a source, in key order, each exactly once.",
 }
 
 

@@ -28,7 +28,7 @@ class Printable(io.TextIOBase):
 
     def write(self, text: str) -> int:
         """Write ``text`` with its control characters shown, not acted on."""
-        self._stream.write(text.translate(CONTROLS))
+        self._stream.write(shown(text))
         return len(text)
 
     def flush(self) -> None:
@@ -47,6 +47,16 @@ class Printable(io.TextIOBase):
     def encoding(self) -> str:  # type: ignore[override]
         """The stream below's encoding."""
         return self._stream.encoding
+
+
+def shown(text: str) -> str:
+    r"""``text`` with its control characters written as ``\xNN``."""
+    return text.translate(CONTROLS)
+
+
+def raw(stream: TextIO) -> TextIO:
+    """The stream below a ``Printable`` (for the CLI's own control codes: a progress bar)."""
+    return stream._stream if isinstance(stream, Printable) else stream
 
 
 @contextmanager

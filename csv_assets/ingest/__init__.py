@@ -6,6 +6,7 @@ the CLI and the benchmarks load, dry-run and replay through it, with a source's 
 warehouse's engine and says where each source stands.
 """
 
+from csv_assets.ingest.backfill import HistoryFolder, Outcome
 from csv_assets.ingest.engine import (
     NoSuchFolderError,
     create_warehouse_engine,
@@ -23,9 +24,11 @@ from csv_assets.ingest.verdict import Verdict
 
 __all__ = [
     "FailureSample",
+    "HistoryFolder",
     "IngestReport",
     "Ingestor",
     "NoSuchFolderError",
+    "Outcome",
     "ReplayReport",
     "RuleCount",
     "SchemaView",

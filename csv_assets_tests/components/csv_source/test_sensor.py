@@ -236,3 +236,34 @@ def test_a_future_dated_file_that_changes_starts_holding_still_again(tmp_path):
     later, _ = held_still(list_local_folder(tmp_path), again, start + 2 * SETTLE, SETTLE)
 
     assert ready == [] and [f.name for f in later] == ["skewed.csv"]
+
+
+def test_dated_history_dropped_at_once_becomes_partitions_and_runs_in_date_order(data_dir):
+    from csv_assets.catalog import SourceSpec
+    from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
+
+    spec = {**load_catalog()["payments"].model_dump(), "deliveries_per_run": 10}
+    dated = SourceSpec.model_validate(
+        {**spec, "key_from": "name_date", "key_format": "payments_%Y-%m-%d.psv"}
+    )
+    for existing in (data_dir / "inbox" / "payments").iterdir():
+        existing.unlink()
+    for day in sorted(range(1, 26), key=lambda d: (d * 7) % 26):  # copied in any order
+        age(drop(data_dir, "payments", f"payments_2024-01-{day:02d}.psv", "payment_id\n"), 60)
+    partitions = dg.DynamicPartitionsDefinition(name="payments_deliveries")
+    sensor = build_drop_folder_sensor(dated, "load_payments", partitions)
+
+    with dg.instance_for_test() as instance:
+        first = tick(sensor, instance, data_dir)
+        second = tick(sensor, instance, data_dir, first.cursor)
+
+    keys = list(second.dynamic_partitions_requests[0].partition_keys)
+    assert keys == [
+        f"2024-01-{d:02d} 00:00:00.000Z payments_2024-01-{d:02d}.psv" for d in range(1, 26)
+    ]
+    ranges = [r.partition_key_range for r in second.run_requests]
+    assert [(r.start[:10], r.end[:10]) for r in ranges] == [
+        ("2024-01-01", "2024-01-10"),
+        ("2024-01-11", "2024-01-20"),
+        ("2024-01-21", "2024-01-25"),
+    ]
