@@ -45,6 +45,10 @@ class Folders(Protocol):
         """The rejected deliveries not requeued yet, as ``stamp/name``."""
         ...
 
+    def read_report(self, entry: str) -> dict[str, Any] | None:
+        """The report beside a rejected file (``stamp/name``); None if none, or not JSON."""
+        ...
+
     def requeue(self, entry: str) -> str:
         """Move a rejected file (``stamp/name``) back into the drop folder: a new delivery."""
         ...

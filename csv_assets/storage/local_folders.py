@@ -10,7 +10,6 @@ Nothing in the archive or rejected folder is ever replaced.
 from __future__ import annotations
 
 import filecmp
-import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from csv_assets.storage.deliveries import (
     report_name,
 )
 from csv_assets.storage.name_dates import NameDate, keyed
+from csv_assets.storage.reports import parsed_report, report_bytes
 from csv_assets.storage.spool import PinnedFile, copy_into_place, snapshot, write_whole
 
 
@@ -117,6 +117,12 @@ class SourceFolders:
             if path.is_file() and is_candidate(path.name) and not path.name.endswith(REPORT)
         )
 
+    def read_report(self, entry: str) -> dict[str, Any] | None:
+        """The report beside a rejected file (``stamp/name``); None if none, or not JSON."""
+        stamp, _, name = entry.partition("/")
+        delivery = Delivery(name, stamp)  # refuses a path out of the rejected folder
+        return parsed_report(self.rejected / delivery.stamp / report_name(delivery.name))
+
     def requeue(self, entry: str) -> str:
         """Move a rejected file (``stamp/name``) back into the inbox with a fresh mtime.
 
@@ -195,7 +201,7 @@ class SourceFolders:
         """Keep a delivery in the rejected folder and write its report beside it."""
         kept = self._keep(path, self.rejected / delivery.stamp)
         report_path = kept.with_name(report_name(kept.name))
-        write_whole(report_path, _json(report))
+        write_whole(report_path, report_bytes(report))
         return report_path
 
     def set_aside(
@@ -218,7 +224,7 @@ class SourceFolders:
             finally:
                 with suppress(FileNotFoundError):
                     part.unlink()
-            write_whole(report_path, _json(report))
+            write_whole(report_path, report_bytes(report))
         return target
 
     def _keep(self, path: Path, folder: Path) -> Path:
@@ -261,7 +267,7 @@ class SourceFolders:
         os.link(origin, target, follow_symlinks=False)  # the entry itself, never its target
         os.unlink(origin)
         report_path = target.with_name(report_name(target.name))
-        write_whole(report_path, _json(error.as_report()))
+        write_whole(report_path, report_bytes(error.as_report()))
         return report_path
 
 
@@ -289,7 +295,3 @@ def _take_away(origin: Path, pinned: PinnedFile) -> None:
 def _base(delivery: Delivery) -> str:
     """The delivery's time without its sequence."""
     return delivery.stamp.partition("~")[0]
-
-
-def _json(report: dict[str, Any]) -> bytes:
-    return (json.dumps(report, indent=2, default=str) + "\n").encode()

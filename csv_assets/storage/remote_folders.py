@@ -7,8 +7,8 @@ a local file only while it loads (one at a time per loader), then the spool is e
 
 from __future__ import annotations
 
-import json
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +28,7 @@ from csv_assets.storage.deliveries import (
     report_name,
 )
 from csv_assets.storage.name_dates import NameDate, keyed
+from csv_assets.storage.reports import parsed_report, report_bytes
 from csv_assets.storage.spool import spool_folder
 from csv_assets.storage.stores import RemoteSettings, Store
 
@@ -79,6 +80,19 @@ class RemoteFolders:
             for f in self.store.list("rejected", below=True)
             if f.name.count("/") == 1 and not f.name.endswith(REPORT)
         ]
+
+    def read_report(self, entry: str) -> dict[str, Any] | None:
+        """The report beside a rejected file (``stamp/name``); None if none, or not JSON."""
+        stamp, _, name = entry.partition("/")
+        delivery = Delivery(name, stamp)  # refuses a path out of the rejected folder
+        key = f"rejected/{delivery.stamp}/{report_name(delivery.name)}"
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "report.json"
+            try:
+                self.store.download(key, target)
+            except FileNotFoundError:
+                return None
+            return parsed_report(target)
 
     def requeue(self, entry: str) -> str:
         """Move a rejected file (``stamp/name``) back into the drop folder as a new delivery.
@@ -169,7 +183,7 @@ class RemoteFolders:
         """Move a delivery into rejected/ and write its report beside it."""
         folder = f"rejected/{delivery.stamp}/"
         # The report first: if it cannot be written, the file has not moved either.
-        self.store.put(folder + report_name(delivery.name), _json(report))
+        self.store.put(folder + report_name(delivery.name), report_bytes(report))
         self._move(path, folder + delivery.name)
         return self.store.url + folder + report_name(delivery.name)
 
@@ -182,7 +196,7 @@ class RemoteFolders:
         part = path.parent / "aside.part"  # the spool folder is this delivery's alone
         copy_lines(path, encoding, line, part)
         self.store.put(target, part)
-        self.store.put(f"rejected/{delivery.stamp}/{report_name(name)}", _json(report))
+        self.store.put(f"rejected/{delivery.stamp}/{report_name(name)}", report_bytes(report))
         return self.store.url + target
 
     def _move(self, path: Path, target: str) -> str:
@@ -209,7 +223,3 @@ def _report_of(key: str) -> str:
     """The key of the report beside the file at ``key``."""
     folder, slash, name = key.rpartition("/")
     return folder + slash + report_name(name)
-
-
-def _json(report: dict[str, Any]) -> bytes:
-    return (json.dumps(report, indent=2, default=str) + "\n").encode()

@@ -70,6 +70,7 @@ def test_a_bad_remote_delivery_is_rejected_with_its_report_beside_it(remote_fold
     report = json.loads(remote_folder.read(kept + ".report.json"))
     assert report["file"] == "orders_bad.csv" and report["reason"]
     assert folders.list_rejected() == [f"{dropped.delivery.stamp}/orders_bad.csv"]
+    assert folders.read_report(folders.list_rejected()[0]) == report  # what an alert says
     assert not sa.inspect(engine).has_table("orders")
 
 
