@@ -23,6 +23,7 @@ COMMANDS = {
     "schema": "A source's effective contract, its history of widenings, the model's diff.",
     "requeue": "Move a source's rejected files back to its inbox for another try.",
     "backfill": "Load a folder of past files into a source, in key order, each exactly once.",
+    "alerts": "Show where alerts go (webhook, e-mail); --test sends one through each.",
 }
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 
 from csv_assets.catalog import load_catalog
+from csv_assets.components.alerts import alerts_from_env, build_alert_sensors
 from csv_assets.components.csv_source.jobs import replay_quarantine_job, validate_file_job
 from csv_assets.components.csv_source.resources import Warehouse, drop_folders_from_env
 from csv_assets.ingest import configure_logging
@@ -21,6 +22,7 @@ def defs() -> dg.Definitions:
             resources={
                 "warehouse": Warehouse(database_url=dg.EnvVar("CSV_ASSETS_DATABASE_URL")),
                 "drop_folders": drop_folders_from_env(),
+                "alerts": alerts_from_env(),
             },
             jobs=[validate_file_job, replay_quarantine_job],
             sensors=[
@@ -29,7 +31,8 @@ def defs() -> dg.Definitions:
                     target=dg.AssetSelection.all(),
                     default_status=dg.DefaultSensorStatus.RUNNING,
                     minimum_interval_seconds=30,
-                )
+                ),
+                *build_alert_sensors(),
             ],
         ),
     )

@@ -15,7 +15,7 @@ from csv_assets.ingest import create_warehouse_engine
 from csv_assets_support.counts import add_counts_source
 from csv_assets_support.processes import scratch_project
 
-pytest_plugins = ["csv_assets_tests.servers"]
+pytest_plugins = ["csv_assets_tests.servers", "csv_assets_tests.alert_servers"]
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_INBOX = REPO / "data" / "inbox"

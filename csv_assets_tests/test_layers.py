@@ -1,7 +1,8 @@
 """The folders are the layers: each imports only the layers below it, through their public API.
 
 Layers, top down: the Dagster wing (``definitions.py``, ``components/``, ``defs/``) and the
-operator's commands (``cli.py``, ``commands/``) side by side, then the ingest service, then the
+operator's commands (``cli.py``, ``commands/``) side by side, then the alerts (no Dagster: what
+to tell, and the channels), then the ingest service, then the
 catalog of sources, then the storage of deliveries (folders, stores), then the pipeline. Only
 the wing imports Dagster. Inside the pipeline the stages rank read < sniff < validate < load,
 with ``errors``, ``dialect``, ``cells``, ``names`` and ``extras`` below them all.
@@ -18,8 +19,9 @@ SHARED = ("errors", "dialect", "cells", "names", "extras", "processes")
 STAGES = ("read", "sniff", "validate", "load")
 BELOW_THE_SERVICE = {"ingest", "catalog", "storage", "pipeline"}
 MAY_IMPORT = {
-    "wing": {"wing", *BELOW_THE_SERVICE},
-    "commands": {"commands", *BELOW_THE_SERVICE},
+    "wing": {"wing", "alerts", *BELOW_THE_SERVICE},
+    "commands": {"commands", "alerts", *BELOW_THE_SERVICE},
+    "alerts": {"alerts", *BELOW_THE_SERVICE},
     "ingest": BELOW_THE_SERVICE,
     "catalog": {"catalog", "storage", "pipeline"},
     "storage": {"storage", "pipeline"},

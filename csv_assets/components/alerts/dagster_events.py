@@ -1,0 +1,160 @@
+"""Alerts from Dagster's event log: failed runs and failed blocking checks, read in order.
+
+Each sensor keeps the storage id of the last record it read; on its first tick it starts at
+the newest record, so turning alerts on does not replay the instance's history.
+"""
+
+from collections.abc import Iterable
+
+import dagster as dg
+
+from csv_assets.alerts import Alert, AlertCursor, AlertSettings
+
+BATCH = 500
+"""Records read a tick; the next tick goes on after them."""
+CHECK_FAILED = "DagsterAssetCheckFailedError"
+"""A step failed by its blocking check: the blocked-check alert tells that, not a run alert."""
+WILL_RETRY = "dagster/will_retry"
+"""Set on a failed run that run_retries launches again: its last try is the one to tell."""
+PARTITION, RANGE = (
+    "dagster/partition",
+    ("dagster/asset_partition_range_start", "dagster/asset_partition_range_end"),
+)
+
+
+def failed_runs(
+    context: dg.SensorEvaluationContext, cursor: AlertCursor, settings: AlertSettings
+) -> list[Alert]:
+    """One alert per run that failed since the last tick (and will not be retried)."""
+    instance = context.instance
+    if cursor.after is None:
+        newest = instance.fetch_run_status_changes(dg.DagsterEventType.RUN_FAILURE, limit=1)
+        cursor.after = newest.records[0].storage_id if newest.records else 0
+        return []
+    records = instance.fetch_run_status_changes(
+        dg.RunStatusChangeRecordsFilter(
+            dg.DagsterEventType.RUN_FAILURE, after_storage_id=cursor.after
+        ),
+        limit=BATCH,
+        ascending=True,
+    ).records
+    alerts = []
+    for record in records:
+        cursor.after = record.storage_id
+        run = instance.get_run_by_id(record.run_id)
+        if run is None or run.tags.get(WILL_RETRY) == "true":
+            continue
+        errors = _step_errors(instance, run.run_id)
+        if errors and all(kind == CHECK_FAILED for kind, _ in errors):
+            continue
+        owners = _owners(context, run.asset_selection or ())
+        why = [line for _, line in errors] or [record.event_log_entry.message]
+        alerts.append(
+            Alert(
+                kind="run_failed",
+                key=run.run_id,
+                subject=run.job_name,
+                title=f"run {run.run_id[:8]} of {run.job_name} failed",
+                details=(*[f"why: {line}" for line in why[:3]], *_partitions(run)),
+                owners=owners,
+                link=settings.link(f"/runs/{run.run_id}"),
+            )
+        )
+    return alerts
+
+
+def blocked_checks(
+    context: dg.SensorEvaluationContext, cursor: AlertCursor, settings: AlertSettings
+) -> list[Alert]:
+    """One alert per failed blocking check since the last tick, naming what it holds back.
+
+    Read per blocking check from the instance's check executions (every event log storage
+    indexes them, the run-sharded SQLite one included), in the order they were recorded.
+    """
+    storage = context.instance.event_log_storage
+    executions = [
+        execution
+        for key in _blocking_checks(context)
+        for execution in storage.get_asset_check_execution_history(key, limit=BATCH)
+    ]
+    newest = max((execution.id for execution in executions), default=0)
+    if cursor.after is None:
+        cursor.after = newest
+        return []
+    fresh = sorted((e for e in executions if e.id > cursor.after), key=lambda e: e.id)
+    cursor.after = max(cursor.after, newest)
+    alerts = []
+    for execution in fresh:
+        dagster_event = execution.event.dagster_event if execution.event else None
+        evaluation = dagster_event.event_specific_data if dagster_event else None
+        if not isinstance(evaluation, dg.AssetCheckEvaluation) or evaluation.passed:
+            continue
+        if evaluation.severity != dg.AssetCheckSeverity.ERROR:
+            continue
+        asset = evaluation.asset_key.to_user_string()
+        held = _children(context, evaluation.asset_key)
+        on = f" on {evaluation.partition}" if evaluation.partition else ""
+        alerts.append(
+            Alert(
+                kind="check_blocked",
+                key=str(execution.id),
+                subject=asset,
+                title=f"{asset}: blocking check {evaluation.check_name} failed{on}",
+                details=(
+                    f"why: {evaluation.description or 'see the check in the UI'}",
+                    f"held back: {', '.join(held) or 'nothing downstream'}",
+                ),
+                owners=_owners(context, [evaluation.asset_key]),
+                link=settings.link(f"/runs/{execution.run_id}"),
+            )
+        )
+    return alerts
+
+
+def _blocking_checks(context: dg.SensorEvaluationContext) -> list[dg.AssetCheckKey]:
+    """The code location's blocking checks."""
+    repository = context.repository_def
+    assets = set(repository.assets_defs_by_key.values()) if repository else set()
+    return sorted(
+        (spec.key for assets_def in assets for spec in assets_def.check_specs if spec.blocking),
+        key=lambda key: key.to_user_string(),
+    )
+
+
+def _step_errors(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, str]]:
+    """Each failed step's error: its class, and its step and first line."""
+    lines = []
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE):
+        data = entry.dagster_event.step_failure_data if entry.dagster_event else None
+        error = data.error if data else None
+        while error is not None and error.cause is not None:  # Dagster's wrapper: the user's
+            error = error.cause
+        if error is not None:
+            first = (error.message.strip().splitlines() or [""])[0]
+            lines.append((error.cls_name or "", f"{entry.step_key or 'a step'}: {first}"))
+    return lines
+
+
+def _partitions(run: dg.DagsterRun) -> list[str]:
+    """The deliveries the run was loading, as its tags name them."""
+    if PARTITION in run.tags:
+        return [f"partition: {run.tags[PARTITION]}"]
+    start, end = (run.tags.get(tag) for tag in RANGE)
+    return [f"partitions: {start} .. {end}"] if start and end else []
+
+
+def _owners(context: dg.SensorEvaluationContext, keys: Iterable[dg.AssetKey]) -> tuple[str, ...]:
+    """The owners of the assets ``keys`` names, as their definitions declare them."""
+    graph = context.repository_def.asset_graph if context.repository_def else None
+    if graph is None:
+        return ()
+    owners = {owner for key in keys if graph.has(key) for owner in graph.get(key).owners}
+    return tuple(sorted(owners))
+
+
+def _children(context: dg.SensorEvaluationContext, key: dg.AssetKey) -> list[str]:
+    """The assets right below ``key``: what its blocking checks hold back."""
+    graph = context.repository_def.asset_graph if context.repository_def else None
+    if graph is None or not graph.has(key):
+        return []
+    return sorted(child.to_user_string() for child in graph.get(key).child_keys)
