@@ -11,7 +11,7 @@ from csv_assets.commands.common import add_location_arguments, find_source, prin
 if TYPE_CHECKING:
     import sqlalchemy as sa
 
-    from csv_assets.ingest import SourceStatus
+    from csv_assets.ingest import BuildStatus, SourceStatus
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,14 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print each source at a glance, then the ledger and the quarantine.
+    """Print each source at a glance, then the tables built from them, the ledger, the quarantine.
 
     Per source: the last delivery, its age against the freshness policy, files waiting in the
-    drop folder and rejected files not requeued. Then one line per loaded file, newest first,
-    and the rows each source holds in quarantine.
+    drop folder and rejected files not requeued. Per built table (daily_revenue): its last
+    build against its freshness. Then one line per loaded file, newest first, and the rows each
+    source holds in quarantine.
     """
     from csv_assets.catalog import read_catalog
-    from csv_assets.ingest import create_warehouse_engine, reader, source_status
+    from csv_assets.ingest import build_status, create_warehouse_engine, reader, source_status
     from csv_assets.storage import RemoteSettings
 
     catalog, broken = read_catalog()
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
         settings = RemoteSettings.from_env(args.data_dir)
         statuses = source_status(sources, reader(engine), args.data_dir, settings)
         rows, quarantined = ledger_rows(reader(engine), args.source, args.limit)
+        built = [] if args.source else build_status(reader(engine))
     finally:
         engine.dispose()
     problems = [] if args.source else [str(problem) for problem in broken]
@@ -47,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         print_json(
             {
                 "sources": [s.as_dict() for s in statuses],
+                "built": [b.as_dict() for b in built],
                 "ledger": rows,
                 "quarantined": quarantined,
                 "broken": problems,
@@ -54,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print_sources(statuses)
+        print_built(built)
         print_ledger(rows, quarantined)
     for problem in problems:  # the other sources were shown: a broken one is said, last
         print(f"csv-assets: {problem}", file=sys.stderr)
@@ -100,6 +104,19 @@ def print_sources(statuses: list[SourceStatus]) -> None:
             )
     if any(s.rejected for s in statuses):
         print("rejected files wait beside their reports: csv-assets requeue SOURCE after a fix")
+
+
+def print_built(built: list[BuildStatus]) -> None:
+    """One line per table built from the sources: its last build's age against its freshness."""
+    if not built:
+        return
+    print(f"\n{'built':<14}{'last build (UTC)':<22}{'age':>6}  {'fresh':<16}{'rows':>9}  run")
+    for b in built:
+        policy = f"{b.fresh} (<{b.freshness_hours:g}h)" if b.freshness_hours else b.fresh
+        print(
+            f"{b.asset:<14}{b.built_at:%Y-%m-%d %H:%M:%S}{'':<3}{_age(b.age_hours):>6}  "
+            f"{policy:<16}{b.row_count:>9,}  {b.run_id}"
+        )
 
 
 def _age(hours: float) -> str:

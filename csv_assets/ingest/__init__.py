@@ -16,13 +16,14 @@ from csv_assets.ingest.engine import (
 from csv_assets.ingest.events import configure_logging
 from csv_assets.ingest.failures import FailureSample, RuleCount, broken_rules
 from csv_assets.ingest.ingestor import Ingestor
-from csv_assets.ingest.overview import SourceStatus, source_status
+from csv_assets.ingest.overview import BuildStatus, SourceStatus, build_status, source_status
 from csv_assets.ingest.replay import ReplayReport
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.schema_view import SchemaView
 from csv_assets.ingest.verdict import Verdict
 
 __all__ = [
+    "BuildStatus",
     "FailureSample",
     "HistoryFolder",
     "IngestReport",
@@ -35,6 +36,7 @@ __all__ = [
     "SourceStatus",
     "Verdict",
     "broken_rules",
+    "build_status",
     "configure_logging",
     "create_warehouse_engine",
     "reader",

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from csv_assets.catalog import SourceSpec, folders_for
-from csv_assets.pipeline.load import ledger
+from csv_assets.pipeline.load import builds, ledger
 from csv_assets.storage import RemoteSettings, is_future_dated
 
 
@@ -42,6 +42,49 @@ class SourceStatus:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready, with the freshness verdict."""
         return {**asdict(self), "fresh": self.fresh}
+
+
+@dataclass(frozen=True)
+class BuildStatus:
+    """A table built from the sources (``daily_revenue``): its last build against its freshness."""
+
+    asset: str
+    built_at: datetime
+    age_hours: float
+    freshness_hours: float | None
+    row_count: int
+    run_id: str
+
+    @property
+    def fresh(self) -> str:
+        """``ok``, ``stale`` (older than its freshness) or ``-`` (none declared)."""
+        if self.freshness_hours is None:
+            return "-"
+        return "ok" if self.age_hours <= self.freshness_hours else "stale"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, with the freshness verdict."""
+        return {**asdict(self), "fresh": self.fresh}
+
+
+def build_status(engine: sa.Engine, now: datetime | None = None) -> list[BuildStatus]:
+    """Each table built from the sources, as its last build recorded it (none before one)."""
+    now = now or datetime.now(UTC)
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table(builds.name):
+            return []
+        rows = conn.execute(sa.select(builds).order_by(builds.c.asset)).all()
+    return [
+        BuildStatus(
+            row.asset,
+            _utc(row.built_at),
+            (now - _utc(row.built_at)).total_seconds() / 3600,
+            row.freshness_hours,
+            int(row.row_count),
+            row.run_id,
+        )
+        for row in rows
+    ]
 
 
 def source_status(

@@ -139,3 +139,35 @@ def test_a_new_columns_rescued_cells_show_in_the_rescued_data_check(ui):
     expect(
         detail.get_by_text(re.compile(r"^warning: 1 cell\(s\) of meter_no kept in _rescued_data"))
     ).to_be_visible()
+
+
+ALERT_SENSORS = (
+    "alert_rejected_deliveries",
+    "alert_stale_sources",
+    "alert_failed_runs",
+    "alert_blocked_checks",
+)
+
+
+def test_the_alert_sensors_run_beside_the_drop_folder_sensors_and_say_what_they_need(ui):
+    ui.open("/automation")
+
+    for name in ALERT_SENSORS:
+        expect(visible(ui.page.get_by_text(name, exact=True))).to_be_visible()
+    ui.open("/locations/csv_assets/sensors/alert_rejected_deliveries")
+    expect(
+        ui.page.get_by_text(re.compile("^Tells the owners of each delivery rejected"))
+    ).to_be_visible()
+    # No channel is set here: each tick skips, saying which variables to set.
+    tick = ui.page.get_by_role("button", name="0 runs requested").first
+    expect(tick).to_be_visible(timeout=90_000)
+    tick.click()
+    skipped = ui.page.get_by_text(re.compile("no alert channel is set")).first
+    expect(skipped).to_be_visible()
+    ui.picture("alert-sensor")
+
+
+def test_every_source_and_daily_revenue_show_a_freshness_policy(ui):
+    for asset in ("customers", "payments", "daily_revenue"):
+        ui.open(f"/assets/{asset}")
+        expect(ui.page.get_by_text(re.compile("Freshness", re.IGNORECASE)).first).to_be_visible()

@@ -23,8 +23,9 @@ AFTER_ANY_LOAD = (
     & dg.AutomationCondition.all_deps_blocking_checks_passed()
 ).with_label("after any upstream load whose blocking checks passed")
 ORDERS, CUSTOMERS = dg.AssetKey("orders"), dg.AssetKey("customers")
-FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36))
+FRESHNESS_HOURS = 36.0
 """A day and a half, as its inputs have: orders and customers are swept daily."""
+FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=FRESHNESS_HOURS))
 TOTALS_RECONCILE = "totals_reconcile"
 
 COLUMN_LINEAGE = dg.TableColumnLineage(
@@ -95,6 +96,7 @@ COLUMNS = dg.TableSchema(
     ],
 )
 def daily_revenue(
+    context: dg.AssetExecutionContext,
     warehouse: Warehouse,
 ) -> Iterator[dg.MaterializeResult[Any] | dg.AssetCheckResult]:
     """One row per order day and customer country: orders, units and revenue (EUR).
@@ -102,7 +104,7 @@ def daily_revenue(
     Counts paid, shipped and delivered orders; rebuilt whole, in one transaction, after any
     load of orders or customers whose blocking checks passed.
     """
-    rows = build_daily_revenue(warehouse.engine)
+    rows = build_daily_revenue(warehouse.engine, context.run.run_id, FRESHNESS_HOURS)
     yield dg.MaterializeResult(
         metadata={
             "dagster/row_count": rows,

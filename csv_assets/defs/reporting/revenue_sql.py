@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from csv_assets.pipeline.load import decimal_type
+from csv_assets.pipeline.load import decimal_type, record_build
 
 REVENUE_STATUSES = ("paid", "shipped", "delivered")
 UNKNOWN_COUNTRY = "??"
@@ -40,8 +40,13 @@ def exact_sum(values: sa.ColumnElement[Any], scale: int, sqlite: bool) -> sa.Col
     return sa.func.printf(f"%.{scale}f", cents / float(unit))
 
 
-def build_daily_revenue(engine: sa.Engine) -> int:
+def build_daily_revenue(
+    engine: sa.Engine, run_id: str, freshness_hours: float | None = None
+) -> int:
     """Rebuild ``daily_revenue`` (day x country) from orders and customers in one transaction.
+
+    The build is recorded in ``csv_assets_builds`` in the same transaction, with how old the
+    table may grow (``freshness_hours``): what ``csv-assets status`` shows of it.
 
     Returns:
         The number of rows written.
@@ -84,9 +89,11 @@ def build_daily_revenue(engine: sa.Engine) -> int:
         conn.execute(sa.delete(daily_revenue_table))
         columns = ["day", "country", "orders", "units", "revenue"]
         conn.execute(sa.insert(daily_revenue_table).from_select(columns, summary))
-        return int(
+        rows = int(
             conn.execute(sa.select(sa.func.count()).select_from(daily_revenue_table)).scalar_one()
         )
+        record_build(conn, daily_revenue_table.name, rows, run_id, freshness_hours)
+        return rows
 
 
 def revenue_totals(engine: sa.Engine) -> dict[str, dict[str, str]]:

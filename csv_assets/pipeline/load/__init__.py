@@ -4,9 +4,11 @@ Nothing here creates an engine or commits: the ingest service opens one transact
 writes into it through two objects, so rows, quarantine and ledger commit together or not at all:
 ``Ledger(conn)`` (claims, which contents are loaded, drift) and ``DeliveryTable`` (one delivery's
 rows and quarantine in a source's table, per load mode). ``ledger`` and ``quarantine`` are the
-control tables readers query; ``ensure_control_tables`` creates or upgrades them.
+control tables readers query (``builds``: the tables built from the sources, ``record_build``);
+``ensure_control_tables`` creates or upgrades them.
 """
 
+from csv_assets.pipeline.load.builds import record_build
 from csv_assets.pipeline.load.decimals import decimal_type
 from csv_assets.pipeline.load.delivery_table import DeliveryTable, count_rows
 from csv_assets.pipeline.load.ledger_entries import Ledger, Lineage
@@ -20,6 +22,7 @@ from csv_assets.pipeline.load.schema_first import (
 )
 from csv_assets.pipeline.load.sqlite_stage import detach_staging
 from csv_assets.pipeline.load.tables import (
+    builds,
     existing_columns,
     ledger,
     quarantine,
@@ -36,6 +39,7 @@ __all__ = [
     "Ledger",
     "Lineage",
     "SchemaChangeFirst",
+    "builds",
     "changes_alone",
     "count_rows",
     "decimal_type",
@@ -46,6 +50,7 @@ __all__ = [
     "is_dry_run",
     "ledger",
     "quarantine",
+    "record_build",
     "rescuable_table",
     "schema_history",
     "warehouse_of",

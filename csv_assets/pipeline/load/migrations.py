@@ -1,4 +1,4 @@
-"""The layout of the project's own tables (ledger, quarantine, schema history), versioned.
+"""The layout of the project's own tables (ledger, quarantine, schema history, builds), versioned.
 
 ``csv_assets_schema`` holds one row: the layout version the control tables have. Every load
 checks it under the control-tables claim, in its own transaction: a new warehouse gets the
@@ -18,6 +18,7 @@ from csv_assets.pipeline.errors import LoadError
 from csv_assets.pipeline.load.claims import CONTROL_TABLES, schema_claim
 from csv_assets.pipeline.load.tables import (
     add_column,
+    builds,
     control,
     ledger,
     quarantine,
@@ -48,7 +49,16 @@ def _with_schema_history(conn: sa.Connection) -> None:
     schema_history.create(conn, checkfirst=True)
 
 
-STEPS: tuple[Callable[[sa.Connection], None], ...] = (_from_unversioned, _with_schema_history)
+def _with_builds(conn: sa.Connection) -> None:
+    """2 -> 3: the builds, where each table built from the sources records its last build."""
+    builds.create(conn, checkfirst=True)
+
+
+STEPS: tuple[Callable[[sa.Connection], None], ...] = (
+    _from_unversioned,
+    _with_schema_history,
+    _with_builds,
+)
 """``STEPS[n]`` upgrades layout ``n`` to ``n + 1``; the last one's result is ``VERSION``."""
 VERSION = len(STEPS)
 

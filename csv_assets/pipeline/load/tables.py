@@ -97,6 +97,18 @@ schema_history = sa.Table(
 )
 """Every change a delivery made to its table's columns (a type widened), in its transaction."""
 
+builds = sa.Table(
+    "csv_assets_builds",
+    control,
+    sa.Column("asset", sa.String(200), primary_key=True),
+    sa.Column("built_at", INSTANT, nullable=False),
+    sa.Column("row_count", sa.BigInteger, nullable=False),
+    sa.Column("freshness_hours", sa.Float),
+    sa.Column("run_id", sa.Text, nullable=False),
+)
+"""Each table built from the sources (``daily_revenue``): its last build, in that build's
+transaction, and how old it may grow; what ``csv-assets status`` shows without Dagster."""
+
 
 def sql_type(column: ColumnSpec) -> sa.types.TypeEngine[Any]:
     """Return the SQLAlchemy type that stores ``column`` faithfully."""

@@ -206,3 +206,39 @@ def test_the_load_job_leaves_a_rejected_deliverys_other_checks_without_a_result(
     assert {name for name, records in history.items() if records} == {"delivery_accepted"}
     (record,) = history["delivery_accepted"]
     assert record.partition == key.key
+
+
+def test_a_dagster_backfill_of_dated_partitions_loads_each_as_its_day(data_dir, database_url):
+    from csv_assets.catalog import SourceSpec
+    from csv_assets.components.csv_source.asset import build_csv_asset
+
+    spec = {**CATALOG["payments"].model_dump(), "key_from": "name_date"}
+    dated = SourceSpec.model_validate({**spec, "key_format": "payments_%Y-%m-%d.psv"})
+    (sample,) = (data_dir / "inbox" / "payments").iterdir()
+    for day in ("2024-01-02", "2024-01-01"):
+        (sample.parent / f"payments_{day}.psv").write_bytes(sample.read_bytes())
+    sample.unlink()
+    partitions = dg.DynamicPartitionsDefinition(name="payments_deliveries")
+    keys = [f"2024-01-0{d} 00:00:00.000Z payments_2024-01-0{d}.psv" for d in (1, 2)]
+
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(partitions.name, keys)
+        results = [
+            dg.materialize(
+                [build_csv_asset(dated, partitions)],
+                partition_key=key,
+                instance=instance,
+                resources={
+                    "warehouse": Warehouse(database_url=database_url),
+                    "drop_folders": DropFolders(data_dir=str(data_dir)),
+                },
+            )
+            for key in keys
+        ]
+
+    assert [r.get_asset_materialization_events()[0].partition for r in results] == keys
+    archive = data_dir / "archive" / "payments"
+    assert sorted(p.parent.name for p in archive.glob("*/*.psv")) == [
+        "20240101T000000.000Z",
+        "20240102T000000.000Z",
+    ]

@@ -91,7 +91,7 @@ def test_daily_revenue_reports_its_columns_lineage_preview_and_reconciled_totals
 def test_totals_that_drift_from_the_orders_table_are_named(data_dir, database_url, engine):
     with dg.instance_for_test() as instance:
         load_samples(data_dir, database_url, instance)
-    build_daily_revenue(engine)
+    build_daily_revenue(engine, "test-run")
     with engine.begin() as conn:
         conn.execute(sa.update(daily_revenue_table).values(units=daily_revenue_table.c.units + 1))
 

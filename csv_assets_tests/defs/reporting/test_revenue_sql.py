@@ -1,5 +1,7 @@
 """daily_revenue's SQL, run on SQLite and PostgreSQL over loaded orders and customers."""
 
+import json
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import sqlalchemy as sa
 from csv_assets.catalog import load_catalog
 from csv_assets.defs.reporting.revenue_sql import build_daily_revenue
 from csv_assets.ingest import Ingestor, create_warehouse_engine
+from csv_assets_tests.commands.test_cli import csv_assets
 
 CATALOG = load_catalog()
 CUSTOMERS = """Customer ID,Name,Email,Country,Signup Date,Credit Limit
@@ -39,7 +42,7 @@ def test_daily_revenue_sums_revenue_orders_per_day_and_country(engine, tmp_path)
     load(engine, tmp_path, "customers", "customers.csv", CUSTOMERS)
     load(engine, tmp_path, "orders", "orders.csv", ORDERS)
 
-    written = build_daily_revenue(engine)
+    written = build_daily_revenue(engine, "test-run")
 
     with engine.connect() as conn:
         rows = conn.execute(
@@ -62,7 +65,7 @@ def test_rebuilding_daily_revenue_replaces_it_whole(engine, tmp_path):
     load(engine, tmp_path, "customers", "customers.csv", CUSTOMERS)
     load(engine, tmp_path, "orders", "orders.csv", ORDERS)
 
-    assert build_daily_revenue(engine) == build_daily_revenue(engine)
+    assert build_daily_revenue(engine, "test-run") == build_daily_revenue(engine, "test-run")
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM daily_revenue")).scalar_one() == 3
 
@@ -79,7 +82,7 @@ def test_a_day_is_a_utc_day_whatever_the_servers_time_zone(database_url, tmp_pat
     try:
         load(engine, tmp_path, "customers", "customers.csv", CUSTOMERS)
         load(engine, tmp_path, "orders", "orders.csv", ORDERS + late)
-        build_daily_revenue(engine)
+        build_daily_revenue(engine, "test-run")
         with engine.connect() as conn:
             days = conn.execute(
                 sa.text("SELECT day, sum(orders) FROM daily_revenue GROUP BY day ORDER BY day")
@@ -91,3 +94,27 @@ def test_a_day_is_a_utc_day_whatever_the_servers_time_zone(database_url, tmp_pat
         ("2026-11-01", 7),
         ("2026-11-02", 1),
     ]
+
+
+def test_each_build_is_recorded_with_its_freshness_and_status_shows_its_age(
+    engine, database_url, tmp_path
+):
+    load(engine, tmp_path, "customers", "customers.csv", CUSTOMERS)
+    load(engine, tmp_path, "orders", "orders.csv", ORDERS)
+    build_daily_revenue(engine, "run-1", 36)
+    build_daily_revenue(engine, "run-2", 36)
+    where = {"data_dir": tmp_path / "data", "database_url": database_url}
+
+    fresh = csv_assets("status", "--json", **where)
+    with engine.begin() as conn:  # two days without a rebuild
+        conn.execute(
+            sa.text("UPDATE csv_assets_builds SET built_at = :at"),
+            {"at": datetime.now(UTC) - timedelta(days=2)},
+        )
+    stale = csv_assets("status", **where)
+
+    (built,) = json.loads(fresh.stdout)["built"]
+    assert (built["asset"], built["row_count"], built["run_id"]) == ("daily_revenue", 3, "run-2")
+    assert (built["fresh"], built["freshness_hours"]) == ("ok", 36)
+    line = next(line for line in stale.stdout.splitlines() if line.startswith("daily_revenue"))
+    assert "2.0d  stale (<36h)" in line
