@@ -45,8 +45,8 @@ def test_each_kind_of_alert_arrives_once_and_a_restarted_daemon_sends_nothing_tw
         "CSV_ASSETS_ALERT_WEBHOOK_URL": webhook.url,
         "CSV_ASSETS_ALERT_SMTP_URL": mailbox.url,
         "CSV_ASSETS_ALERT_EMAIL_TO": "oncall@example.com",
-        "CSV_ASSETS_ALERT_GROUP_SECONDS": "8",
-        "CSV_ASSETS_ALERT_INTERVAL_SECONDS": "5",
+        "CSV_ASSETS_ALERT_GROUP_SECONDS": "4",
+        "CSV_ASSETS_ALERT_INTERVAL_SECONDS": "3",
     }
     dagster_env = {**os.environ, "DAGSTER_HOME": str(project / "dagster_home"), **env}
     # The instance's storage first, alone: two processes creating it at once race on SQLite.
@@ -131,7 +131,7 @@ def test_each_kind_of_alert_arrives_once_and_a_restarted_daemon_sends_nothing_tw
     # A restart reads the cursors: the rejections and the quiet source are not told again.
     daemon = start(["dagster-daemon", "run", "-w", "workspace.yaml"], project, env, "daemon2")
     try:
-        time.sleep(25)  # several ticks of every alert sensor
+        time.sleep(20)  # several ticks of every alert sensor
         assert webhook.all()[len(received) :] == [], "told again after the restart"
         # A new rejection is news.
         aged(write_text(data / "inbox" / "orders" / "orders_bad_again.csv", BAD_ORDERS))

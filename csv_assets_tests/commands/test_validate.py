@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from csv_assets.catalog import load_catalog
 from csv_assets.ingest import Ingestor
-from csv_assets.pipeline.load import MYSQL_NAMES, ledger, quarantine, schema_history
+from csv_assets.pipeline.load import MYSQL_NAMES, builds, ledger, quarantine, schema_history
 from csv_assets_tests.commands.test_cli import csv_assets
 from csv_assets_tests.conftest import BAD_ORDERS, drop
 
@@ -27,7 +27,7 @@ def tables_and_rows(engine: sa.Engine) -> dict[str, int]:
     return found
 
 
-CONTROL = {t.name for t in (ledger, quarantine, schema_history)} | {"csv_assets_schema"}
+CONTROL = {t.name for t in (ledger, quarantine, schema_history, builds)} | {"csv_assets_schema"}
 
 
 def test_validate_says_what_would_load_and_be_quarantined_by_rule_with_lines(

@@ -8,7 +8,7 @@ control tables readers query (``builds``: the tables built from the sources, ``r
 ``ensure_control_tables`` creates or upgrades them.
 """
 
-from csv_assets.pipeline.load.builds import record_build
+from csv_assets.pipeline.load.build_records import record_build
 from csv_assets.pipeline.load.decimals import decimal_type
 from csv_assets.pipeline.load.delivery_table import DeliveryTable, count_rows
 from csv_assets.pipeline.load.ledger_entries import Ledger, Lineage
