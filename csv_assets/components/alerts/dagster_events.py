@@ -131,6 +131,10 @@ def _step_errors(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, s
             error = error.cause
         if error is not None:
             first = (error.message.strip().splitlines() or [""])[0]
+            # "dagster._core.definitions.events.Failure: why": the why is what a reader needs.
+            kind, colon, why = first.partition(": ")
+            if colon and kind.rpartition(".")[2] == error.cls_name:
+                first = why
             lines.append((error.cls_name or "", f"{entry.step_key or 'a step'}: {first}"))
     return lines
 
