@@ -5,13 +5,30 @@ the newest record, so turning alerts on does not replay the instance's history.
 """
 
 from collections.abc import Iterable
+from typing import Protocol
 
 import dagster as dg
 
 from csv_assets.alerts import Alert, AlertCursor, AlertSettings
 
+
+class Execution(Protocol):
+    """One execution of an asset check, as the instance records it."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102 (the record's)
+
+    @property
+    def run_id(self) -> str: ...  # noqa: D102
+
+    @property
+    def event(self) -> dg.EventLogEntry | None: ...  # noqa: D102
+
+
 BATCH = 500
-"""Records read a tick; the next tick goes on after them."""
+"""Run failures read a tick; the next tick goes on after them."""
+PAGE = 20
+"""Check executions read at once, newest first, until one the last tick saw."""
 CHECK_FAILED = "DagsterAssetCheckFailedError"
 """A step failed by its blocking check: the blocked-check alert tells that, not a run alert."""
 WILL_RETRY = "dagster/will_retry"
@@ -71,18 +88,15 @@ def blocked_checks(
     Read per blocking check from the instance's check executions (every event log storage
     indexes them, the run-sharded SQLite one included), in the order they were recorded.
     """
-    storage = context.instance.event_log_storage
-    executions = [
-        execution
-        for key in _blocking_checks(context)
-        for execution in storage.get_asset_check_execution_history(key, limit=BATCH)
-    ]
-    newest = max((execution.id for execution in executions), default=0)
+    instance = context.instance
+    keys = _blocking_checks(context)
     if cursor.after is None:
-        cursor.after = newest
+        newest = [e.id for key in keys for e in _history(instance, key, 1, None)]
+        cursor.after = max(newest, default=0)
         return []
-    fresh = sorted((e for e in executions if e.id > cursor.after), key=lambda e: e.id)
-    cursor.after = max(cursor.after, newest)
+    after = cursor.after
+    fresh = sorted((e for key in keys for e in _executions_after(instance, key, after)), key=_id)
+    cursor.after = max([after, *(e.id for e in fresh)])
     alerts = []
     for execution in fresh:
         dagster_event = execution.event.dagster_event if execution.event else None
@@ -111,6 +125,33 @@ def blocked_checks(
     return alerts
 
 
+def _executions_after(
+    instance: dg.DagsterInstance, key: dg.AssetCheckKey, after: int
+) -> list[Execution]:
+    """The check's executions recorded after ``after``, read newest first a page at a time."""
+    found: list[Execution] = []
+    before = None
+    while True:
+        page = _history(instance, key, PAGE, before)
+        newer = [execution for execution in page if execution.id > after]
+        found += newer
+        if len(page) < PAGE or len(newer) < len(page):
+            return found
+        before = page[-1].id
+
+
+def _history(
+    instance: dg.DagsterInstance, key: dg.AssetCheckKey, limit: int, before: int | None
+) -> list[Execution]:
+    """Up to ``limit`` executions of the check, newest first, below id ``before`` if given."""
+    storage = instance.event_log_storage
+    return list(storage.get_asset_check_execution_history(key, limit=limit, cursor=before))
+
+
+def _id(execution: Execution) -> int:
+    return execution.id
+
+
 def _blocking_checks(context: dg.SensorEvaluationContext) -> list[dg.AssetCheckKey]:
     """The code location's blocking checks."""
     repository = context.repository_def
@@ -131,7 +172,7 @@ def _step_errors(instance: dg.DagsterInstance, run_id: str) -> list[tuple[str, s
             error = error.cause
         if error is not None:
             first = (error.message.strip().splitlines() or [""])[0]
-            # "dagster._core.definitions.events.Failure: why": the why is what a reader needs.
+            # "<module path>.Failure: why": the why is what a reader needs.
             kind, colon, why = first.partition(": ")
             if colon and kind.rpartition(".")[2] == error.cls_name:
                 first = why

@@ -190,3 +190,28 @@ def test_without_a_channel_the_sensors_skip_and_say_how_to_set_one(data_dir, dat
             with dg.build_sensor_context(instance=instance, resources=resources) as context:
                 result = DEFS.get_sensor_def(name)(context)
             assert "CSV_ASSETS_ALERT_WEBHOOK_URL" in result.skip_message
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_more_failed_checks_than_a_page_between_two_ticks_are_all_told(ticks, webhook):
+    def failed(n: int) -> dg.AssetCheckEvaluation:
+        return dg.AssetCheckEvaluation(
+            asset_key=dg.AssetKey("orders"),
+            check_name="not_empty",
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=f"0 row(s) in orders ({n})",
+            blocking=True,
+        )
+
+    with dg.instance_for_test() as instance:
+        instance.report_runless_asset_event(failed(0))  # before the alerts were on: not told
+        ticks("alert_blocked_checks", instance)
+        for n in range(1, 46):
+            instance.report_runless_asset_event(failed(n))
+        ticks("alert_blocked_checks", instance)
+        ticks("alert_blocked_checks", instance)
+
+    (hook,) = webhook.all()
+    details = [alert["details"][0] for alert in hook["body"]["alerts"]]
+    assert details == [f"why: 0 row(s) in orders ({n})" for n in range(1, 46)]
