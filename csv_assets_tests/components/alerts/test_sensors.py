@@ -215,3 +215,22 @@ def test_more_failed_checks_than_a_page_between_two_ticks_are_all_told(ticks, we
     (hook,) = webhook.all()
     details = [alert["details"][0] for alert in hook["body"]["alerts"]]
     assert details == [f"why: 0 row(s) in orders ({n})" for n in range(1, 46)]
+
+
+def test_a_warehouse_that_does_not_answer_is_one_line_and_the_next_tick_tries_again(
+    data_dir, webhook
+):
+    resources = {
+        "alerts": Alerts(webhook_url=webhook.url, group_seconds="0"),
+        "drop_folders": DropFolders(data_dir=str(data_dir)),
+        "warehouse": Warehouse(database_url="postgresql+psycopg://loader@127.0.0.1:1/warehouse"),
+    }
+    with (
+        dg.instance_for_test() as instance,
+        dg.build_sensor_context(instance=instance, resources=resources) as context,
+    ):
+        result = DEFS.get_sensor_def("alert_stale_sources")(context)
+
+    assert result.skip_message.startswith("could not look: ")
+    assert "\n" not in result.skip_message and "SELECT" not in result.skip_message
+    assert webhook.all() == []
