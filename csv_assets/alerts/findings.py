@@ -7,6 +7,7 @@ Dagster wing reads from its event log.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,22 +22,41 @@ from csv_assets.storage import RemoteSettings
 
 
 def rejected_files(
-    sources: list[SourceSpec], data_dir: Path, remote: RemoteSettings, settings: AlertSettings
-) -> tuple[list[Alert], list[str]]:
-    """One alert per rejected file not requeued yet, and the folders that could not be listed."""
+    sources: list[SourceSpec],
+    data_dir: Path,
+    remote: RemoteSettings,
+    settings: AlertSettings,
+    known: Collection[str] = (),
+) -> tuple[list[Alert], set[str], list[str]]:
+    """The rejected files not requeued yet: alerts, the keys of all, the folders not listed.
+
+    An alert (its report read) is made for each file not ``known`` only: a report is read
+    once per rejection, not on every look, however many files wait.
+    """
     alerts: list[Alert] = []
+    holding: set[str] = set()
     unlisted: list[str] = []
     for source in sources:
         folders = folders_for(source, data_dir, remote)
         try:
             for entry in folders.list_rejected():
-                report = folders.read_report(entry) or {}
-                alerts.append(_rejection(source, str(folders.rejected), entry, report, settings))
+                key = rejection_key(source, entry)
+                holding.add(key)
+                if key not in known:
+                    report = folders.read_report(entry) or {}
+                    alerts.append(
+                        _rejection(source, str(folders.rejected), entry, report, settings)
+                    )
         except OSError as failure:
             unlisted.append(f"{source.name}: {str(failure).splitlines()[0]}")
         finally:
             folders.close()
-    return alerts, unlisted
+    return alerts, holding, unlisted
+
+
+def rejection_key(source: SourceSpec, entry: str) -> str:
+    """The key of a rejected file's alert: its source and ``stamp/name``."""
+    return f"{source.name}:{entry}"
 
 
 def _rejection(
@@ -57,7 +77,7 @@ def _rejection(
     folder = rejected.rstrip("/")
     return Alert(
         kind="rejected",
-        key=f"{source.name}:{entry}",
+        key=rejection_key(source, entry),
         subject=source.name,
         title=f"{source.name}: {name} was rejected",
         details=(

@@ -39,22 +39,24 @@ class Outbox:
         pending = [[at, alert.as_dict()] for at, alert in self.pending]
         return {"pending": pending, "sent": sorted(self.sent)}
 
-    def offer(self, alerts: Iterable[Alert], now: float, *, whole_state: bool = False) -> int:
+    def offer(self, alerts: Iterable[Alert], now: float, holding: set[str] | None = None) -> int:
         """Queue the alerts whose key is neither sent nor waiting; how many were new.
 
-        ``whole_state``: ``alerts`` is everything that holds now (every rejected file, every
-        stale source). A sent key that no longer holds is forgotten, and a waiting alert that no
-        longer holds is dropped (a file requeued before anyone was told).
+        ``holding``: the keys of everything that holds now (every rejected file, every stale
+        source), when the alerts are states. A sent key that no longer holds is forgotten, and
+        a waiting alert that no longer holds is dropped (a file requeued before anyone was told).
         """
-        alerts = list(alerts)
-        if whole_state:
-            holding = {alert.key for alert in alerts}
+        if holding is not None:
             self.sent &= holding
             self.pending = [(at, a) for at, a in self.pending if a.key in holding]
-        known = self.sent | {alert.key for _, alert in self.pending}
+        known = self.known()
         new = [alert for alert in alerts if alert.key not in known]
         self.pending += [(now, alert) for alert in new]
         return len(new)
+
+    def known(self) -> set[str]:
+        """The keys sent or waiting: what a new look need not describe again."""
+        return self.sent | {alert.key for _, alert in self.pending}
 
     def due(self, now: float, group_seconds: float) -> bool:
         """Whether the waiting alerts go now: none joined for ``group_seconds``, or waited long."""

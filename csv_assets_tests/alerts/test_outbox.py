@@ -9,18 +9,19 @@ def rejected(n: int, source: str = "orders") -> Alert:
 
 def test_an_alert_is_offered_once_and_forgotten_once_its_state_no_longer_holds():
     box = Outbox()
-    assert box.offer([rejected(1)], now=0, whole_state=True) == 1
-    assert box.offer([rejected(1)], now=1, whole_state=True) == 0  # waiting already
+    one = {rejected(1).key}
+    assert box.offer([rejected(1)], now=0, holding=one) == 1
+    assert box.offer([rejected(1)], now=1, holding=one) == 0  # waiting already
     box.sent_all(remember=True)
-    assert box.offer([rejected(1)], now=2, whole_state=True) == 0  # sent: holds, not news
-    assert box.offer([], now=3, whole_state=True) == 0  # requeued: forgotten
-    assert box.offer([rejected(1)], now=4, whole_state=True) == 1  # rejected again: news
+    assert box.offer([], now=2, holding=one) == 0  # sent: holds, not news
+    assert box.offer([], now=3, holding=set()) == 0  # requeued: forgotten
+    assert box.offer([rejected(1)], now=4, holding=one) == 1  # rejected again: news
 
 
 def test_an_alert_that_stops_holding_before_it_went_is_dropped():
     box = Outbox()
-    box.offer([rejected(1), rejected(2)], now=0, whole_state=True)
-    box.offer([rejected(2)], now=1, whole_state=True)
+    box.offer([rejected(1), rejected(2)], now=0, holding={rejected(1).key, rejected(2).key})
+    box.offer([], now=1, holding={rejected(2).key})
     assert [a.key for a in box.waiting()] == ["orders:stamp/f2.csv"]
 
 

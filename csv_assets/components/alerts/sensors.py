@@ -27,6 +27,7 @@ from csv_assets.components.alerts.dagster_events import blocked_checks, failed_r
 from csv_assets.components.alerts.resource import Alerts
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.pipeline.errors import server_reason
+from csv_assets.storage import RemoteSettings
 
 INTERVAL_ENV, INTERVAL_SECONDS = "CSV_ASSETS_ALERT_INTERVAL_SECONDS", 15
 """How often each alert sensor looks (seconds, 1 to 3600), read when the definitions load."""
@@ -36,9 +37,9 @@ NO_CHANNEL = (
 )
 Find = Callable[
     [dg.SensorEvaluationContext, AlertCursor, AlertSettings, DropFolders, Warehouse],
-    tuple[list[Alert], bool],
+    tuple[list[Alert], set[str] | None],
 ]
-"""What a sensor has to tell now, and whether that is the whole state (see ``Outbox.offer``)."""
+"""What a sensor has to tell now, and for states, the keys of all that holds (``Outbox.offer``)."""
 
 
 def build_alert_sensors() -> list[dg.SensorDefinition]:
@@ -68,7 +69,7 @@ def build_alert_sensors() -> list[dg.SensorDefinition]:
         _sensor(
             "alert_failed_runs",
             "Tells of each run that failed for good (a rejection does not fail a run).",
-            lambda context, cursor, settings, *_: (failed_runs(context, cursor, settings), False),
+            lambda context, cursor, settings, *_: (failed_runs(context, cursor, settings), None),
             int(interval),
             state=False,
         ),
@@ -77,7 +78,7 @@ def build_alert_sensors() -> list[dg.SensorDefinition]:
             "Tells of each blocking check that failed, and what it holds back downstream.",
             lambda context, cursor, settings, *_: (
                 blocked_checks(context, cursor, settings),
-                False,
+                None,
             ),
             int(interval),
             state=False,
@@ -110,8 +111,9 @@ def _sensor(
         if not channels:
             return dg.SkipReason(NO_CHANNEL)
         cursor = AlertCursor.decode(context.cursor)
+        cursor.outboxes = {channel.name: cursor.outbox(channel.name) for channel in channels}
         try:
-            found, whole = find(context, cursor, settings, drop_folders, warehouse)
+            found, holding = find(context, cursor, settings, drop_folders, warehouse)
         except Exception as error:  # a database or store down: one line, the next tick retries
             why = _one_line(error)
             context.log.warning(f"{name}: could not look ({why}); the next tick tries again")
@@ -119,7 +121,7 @@ def _sensor(
         now, said = time.time(), []
         for channel in channels:
             box = cursor.outbox(channel.name)
-            box.offer(found, now, whole_state=whole)
+            box.offer(found, now, holding)
             if not box.due(now, settings.group_seconds):
                 if box.pending:
                     said.append(f"{len(box.pending)} gathering for {channel.describe()}")
@@ -133,7 +135,6 @@ def _sensor(
                 continue
             box.sent_all(remember=state)
             said.append(f"sent {len(waiting)} alert(s) by {channel.describe()}")
-        cursor.outboxes = {channel.name: cursor.outbox(channel.name) for channel in channels}
         return dg.SensorResult(cursor=cursor.encode(), skip_reason="; ".join(said) or "all told")
 
     return _tell
@@ -152,14 +153,19 @@ def _rejected(
     settings: AlertSettings,
     drop_folders: DropFolders,
     warehouse: Warehouse,
-) -> tuple[list[Alert], bool]:
-    """Every rejected file not requeued: the whole state, unless a folder could not be listed."""
-    sources = list(load_catalog().values())
-    data_dir = Path(drop_folders.data_dir)
-    found, unlisted = rejected_files(sources, data_dir, drop_folders.settings(), settings)
+) -> tuple[list[Alert], set[str] | None]:
+    """Every rejected file not requeued, its report read only when no channel knows it yet.
+
+    A folder that could not be listed leaves the state unknown (None): nothing is forgotten.
+    """
+    # Known to every channel set (the tick gave each one its outbox): a new channel needs all.
+    known = set.intersection(*(box.known() for box in cursor.outboxes.values()))
+    found, holding, unlisted = rejected_files(
+        list(load_catalog().values()), *_folders(drop_folders), settings, known
+    )
     for problem in unlisted:
         context.log.warning(f"rejected folder of {problem}: not listed; the next tick retries")
-    return found, not unlisted
+    return found, None if unlisted else holding
 
 
 def _stale(
@@ -168,12 +174,17 @@ def _stale(
     settings: AlertSettings,
     drop_folders: DropFolders,
     warehouse: Warehouse,
-) -> tuple[list[Alert], bool]:
+) -> tuple[list[Alert], set[str] | None]:
     """Every source past its freshness (by the ledger), and every other asset (by Dagster)."""
     sources = list(load_catalog().values())
-    data_dir = Path(drop_folders.data_dir)
-    found = stale_sources(sources, warehouse.reader, data_dir, drop_folders.settings(), settings)
-    return found + stale_assets(context, settings, {s.name for s in sources}), True
+    found = stale_sources(sources, warehouse.reader, *_folders(drop_folders), settings)
+    found += stale_assets(context, settings, {s.name for s in sources})
+    return found, {alert.key for alert in found}
+
+
+def _folders(drop_folders: DropFolders) -> tuple[Path, RemoteSettings]:
+    """The data folder and the remote settings the sources' folders are found with."""
+    return Path(drop_folders.data_dir), drop_folders.settings()
 
 
 def stale_assets(
