@@ -22,6 +22,8 @@ import pytest
 
 REQUIRE_SERVERS = os.environ.get("CSV_ASSETS_REQUIRE_SERVERS", "") == "1"
 SFTP_USER, SFTP_PASSWORD = "partner", "drop-it-here"
+SFTP_KEY_PASSPHRASE = "open-sesame"
+"""What decrypts the SFTP user's private key (``SftpServer.client_key``)."""
 
 
 def _require(module: str, what: str) -> None:
@@ -119,12 +121,16 @@ def s3_server() -> Iterator[S3Server]:
 
 @dataclass(frozen=True)
 class SftpServer:
-    """An asyncssh SFTP server serving ``root``; ``known_hosts`` names its host key."""
+    """An asyncssh SFTP server serving ``root``; ``known_hosts`` names its host key.
+
+    ``client_key``: the user's ed25519 private key, encrypted with ``SFTP_KEY_PASSPHRASE``.
+    """
 
     root: Path
     port: int
     known_hosts: Path
     pid: int
+    client_key: Path
 
     def url(self, folder: str) -> str:
         """The drop-folder URL of ``folder`` below the server's root."""
@@ -142,6 +148,9 @@ def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SftpServer
     root.mkdir()
     key = asyncssh.generate_private_key("ssh-ed25519")
     key.write_private_key(str(home / "host_key"))
+    client = asyncssh.generate_private_key("ssh-ed25519")
+    client.write_private_key(str(home / "client_key"), passphrase=SFTP_KEY_PASSPHRASE)
+    client.write_public_key(str(home / "client_key.pub"))
     process = subprocess.Popen(
         [
             sys.executable,
@@ -151,6 +160,7 @@ def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SftpServer
             str(home / "host_key"),
             SFTP_USER,
             SFTP_PASSWORD,
+            str(home / "client_key.pub"),
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -162,7 +172,7 @@ def sftp_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SftpServer
         public = key.export_public_key("openssh").decode().split()[:2]
         known_hosts = home / "known_hosts"
         known_hosts.write_text(f"[127.0.0.1]:{port} {' '.join(public)}\n")
-        yield SftpServer(root, port, known_hosts, process.pid)
+        yield SftpServer(root, port, known_hosts, process.pid, home / "client_key")
     finally:
         _stop(process)
 

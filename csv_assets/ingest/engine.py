@@ -25,7 +25,7 @@ SQLITE_BUSY_SECONDS = 60.0
 """How long a SQLite writer waits for another's write lock (``?timeout=`` in the URL wins)."""
 READS_ONLY = "csv_assets_reads_only"
 """Execution option of an engine whose SQLite transactions never take the write lock."""
-SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "credential")
+SECRET_WORDS = ("password", "passwd", "pwd", "passphrase", "secret", "token", "credential")
 """Query parameters of a URL whose values are never shown (libpq takes ``?password=``)."""
 
 

@@ -61,6 +61,9 @@ class DropFolders(dg.ConfigurableResource):
     )
     sftp_password: str | None = Field(default=None, description="SFTP password, if no key.")
     sftp_key_file: str | None = Field(default=None, description="SFTP private key file.")
+    sftp_key_passphrase: str | None = Field(
+        default=None, description="What decrypts the SFTP key file, if it is encrypted."
+    )
     sftp_known_hosts: str | None = Field(
         default=None,
         description="known_hosts naming the SFTP servers; ~/.ssh/known_hosts if unset.",
@@ -74,6 +77,7 @@ class DropFolders(dg.ConfigurableResource):
             s3_endpoint_url=self.s3_endpoint_url,
             sftp_password=self.sftp_password,
             sftp_key_file=self.sftp_key_file,
+            sftp_key_passphrase=self.sftp_key_passphrase,
             sftp_known_hosts=self.sftp_known_hosts,
         )
 

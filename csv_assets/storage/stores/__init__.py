@@ -25,6 +25,7 @@ def open_store(url: str, settings: RemoteSettings) -> Store:
             url,
             password=settings.sftp_password,
             key_file=settings.sftp_key_file,
+            key_passphrase=settings.sftp_key_passphrase,
             known_hosts=settings.sftp_known_hosts,
         )
     raise ValueError(f"{url}: a remote drop folder is s3://bucket/prefix/ or sftp://host/path")

@@ -68,6 +68,7 @@ SETTINGS_ENV = {
     "s3_endpoint_url": "AWS_ENDPOINT_URL_S3",
     "sftp_password": "CSV_ASSETS_SFTP_PASSWORD",
     "sftp_key_file": "CSV_ASSETS_SFTP_KEY_FILE",
+    "sftp_key_passphrase": "CSV_ASSETS_SFTP_KEY_PASSPHRASE",
     "sftp_known_hosts": "CSV_ASSETS_SFTP_KNOWN_HOSTS",
 }
 """The env var each remote setting is read from, by the CLI and by the definitions alike."""
@@ -86,6 +87,7 @@ class RemoteSettings:
     s3_endpoint_url: str | None = None
     sftp_password: str | None = None
     sftp_key_file: str | None = None
+    sftp_key_passphrase: str | None = None
     sftp_known_hosts: str | None = None
     spool_reserve_bytes: int = 256 * 1024 * 1024
 
@@ -99,6 +101,7 @@ class RemoteSettings:
             s3_endpoint_url=values["s3_endpoint_url"],
             sftp_password=values["sftp_password"],
             sftp_key_file=values["sftp_key_file"],
+            sftp_key_passphrase=values["sftp_key_passphrase"],
             sftp_known_hosts=values["sftp_known_hosts"],
         )
 

@@ -34,6 +34,7 @@ class SftpStore:
         *,
         password: str | None = None,
         key_file: str | None = None,
+        key_passphrase: str | None = None,
         known_hosts: str | None = None,
     ) -> None:
         parts = urlsplit(url)
@@ -43,7 +44,11 @@ class SftpStore:
         self.host, self.port = parts.hostname, parts.port or 22
         self.user = unquote(parts.username) if parts.username else None
         self.root = parts.path.rstrip("/") or "/"
-        self._auth: dict[str, Any] = {"password": password, "key_filename": key_file}
+        self._auth: dict[str, Any] = {
+            "password": password,
+            "key_filename": key_file,
+            "passphrase": key_passphrase,  # what decrypts the key file, if it is encrypted
+        }
         self._known_hosts = known_hosts
         self._ssh: paramiko.SSHClient | None = None
         self._sftp: paramiko.SFTPClient | None = None
