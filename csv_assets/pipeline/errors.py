@@ -124,6 +124,8 @@ PERMANENT_REASONS = (
     "password authentication failed",
     "no pg_hba.conf entry",
     "permission denied",
+    "must be owner",  # PostgreSQL: an ALTER by a role that does not own the table
+    "command denied",  # MySQL/MariaDB: CREATE or ALTER without the privilege
     "unable to open database file",
     "unknown database",  # MySQL/MariaDB
     "access denied for user",  # MySQL/MariaDB
@@ -171,3 +173,15 @@ def server_reason(error: BaseException, driver_error: type[BaseException]) -> st
             primary = primary or f"{message} ({code})"
     lines = str(primary or first).strip().splitlines()
     return lines[0] if lines else type(first).__name__
+
+
+def one_line(error: Exception) -> str:
+    """Why something failed, in one line: a database's own reason (no SQL), else the first line.
+
+    For a tick or a command that reports a failure and goes on, not for a load's verdict.
+    """
+    import sqlalchemy as sa  # the pipeline's errors load without it (the sniff CLI)
+
+    if isinstance(error, sa.exc.DBAPIError):
+        return server_reason(error, type(error.orig) if error.orig else sa.exc.DBAPIError)
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
-import sqlalchemy as sa
 
 from csv_assets.alerts import (
     Alert,
@@ -26,7 +25,7 @@ from csv_assets.catalog import load_catalog
 from csv_assets.components.alerts.dagster_events import blocked_checks, failed_runs
 from csv_assets.components.alerts.resource import Alerts
 from csv_assets.components.csv_source.resources import DropFolders, Warehouse
-from csv_assets.pipeline.errors import server_reason
+from csv_assets.pipeline.errors import one_line
 from csv_assets.storage import RemoteSettings
 
 INTERVAL_ENV, INTERVAL_SECONDS = "CSV_ASSETS_ALERT_INTERVAL_SECONDS", 15
@@ -115,7 +114,7 @@ def _sensor(
         try:
             found, holding = find(context, cursor, settings, drop_folders, warehouse)
         except Exception as error:  # a database or store down: one line, the next tick retries
-            why = _one_line(error)
+            why = one_line(error)
             context.log.warning(f"{name}: could not look ({why}); the next tick tries again")
             return dg.SkipReason(f"could not look: {why}")
         now, said = time.time(), []
@@ -138,13 +137,6 @@ def _sensor(
         return dg.SensorResult(cursor=cursor.encode(), skip_reason="; ".join(said) or "all told")
 
     return _tell
-
-
-def _one_line(error: Exception) -> str:
-    """Why a look failed in one line: the database's own reason (no SQL), else the first line."""
-    if isinstance(error, sa.exc.DBAPIError):
-        return server_reason(error, type(error.orig) if error.orig else sa.exc.DBAPIError)
-    return (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def _rejected(

@@ -8,7 +8,7 @@ from csv_assets.catalog import SourceSpec
 from csv_assets.components.csv_source.asset import ensure_pool
 from csv_assets.components.csv_source.recovery import run_partitions
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.components.csv_source.sensor import batch_request, batches, named
+from csv_assets.components.csv_source.sensor import batch_request, batches, named, unreachable
 from csv_assets.storage import ready_files
 
 IN_FLIGHT = [
@@ -41,7 +41,11 @@ def build_sweep_schedule(
         folders = drop_folders.folders(source)
         # One listing is enough here: a file untouched for settle_seconds has held still.
         now = time.time()
-        ready = ready_files(folders.list_inbox(), now, now, source.settle_seconds)
+        try:
+            listing = folders.list_inbox()
+        except OSError as error:
+            return dg.SkipReason(unreachable(context, str(folders.inbox), error))
+        ready = ready_files(listing, now, now, source.settle_seconds)
         busy = in_flight(context.instance, job_name, deliveries)
         known = set(context.instance.get_dynamic_partitions(deliveries))
         fresh = [f for f in ready if f.delivery.key not in known]

@@ -15,7 +15,8 @@ from csv_assets.components.csv_source.recovery import (
     retry_requests,
 )
 from csv_assets.components.csv_source.resources import DropFolders
-from csv_assets.storage import DroppedFile, ScanCursor, held_still, ready_files
+from csv_assets.pipeline.errors import one_line
+from csv_assets.storage import DroppedFile, ScanCursor, StoreError, held_still, ready_files
 
 LISTING_SECONDS = 0.75
 """How long a tick keeps asking a paged store (S3) for more of a big folder's listing; the
@@ -46,7 +47,10 @@ def build_drop_folder_sensor(
         scanned_at = time.time()
         folders = drop_folders.folders(source)
         cursor = ScanCursor.decode(context.cursor)
-        listing, resume = folders.scan_inbox(cursor.resume_after, LISTING_SECONDS)
+        try:
+            listing, resume = folders.scan_inbox(cursor.resume_after, LISTING_SECONDS)
+        except OSError as error:  # a server down, a folder unreadable: the cursor stays put
+            return dg.SensorResult(skip_reason=unreachable(context, str(folders.inbox), error))
         ready = ready_files(listing, cursor.scanned_at, scanned_at, source.settle_seconds)
         early, seen = held_still(
             listing,
@@ -74,6 +78,22 @@ def build_drop_folder_sensor(
         )
 
     return _sensor
+
+
+def unreachable(
+    context: dg.SensorEvaluationContext | dg.ScheduleEvaluationContext, inbox: str, error: OSError
+) -> str:
+    """Say once, in one line, that ``inbox`` could not be listed; the next tick tries again.
+
+    Not raised: a failing tick would print a traceback to the daemon's log every few seconds
+    for as long as a partner's server is down. The line goes to the tick's log (the UI) and the
+    reason is the tick's skip reason, which the daemon logs as one line.
+    """
+    why = one_line(error)
+    if not isinstance(error, StoreError):  # a local folder: the system's reason, named here
+        why = f"{inbox}: cannot list the drop folder ({why})"
+    context.log.error(f"{why}; the next tick tries again")
+    return why
 
 
 def named(partitions: dg.DynamicPartitionsDefinition) -> str:

@@ -11,6 +11,7 @@ from csv_assets.components.csv_source.resources import DropFolders, Warehouse
 from csv_assets.components.csv_source.sensor import build_drop_folder_sensor
 from csv_assets.pipeline.load import ledger
 from csv_assets_support.payments import write_payments
+from csv_assets_tests.servers import SFTP_PASSWORD
 
 
 def remote_definitions(url: str):
@@ -78,3 +79,32 @@ def test_files_dropped_remotely_are_listed_by_the_sensor_and_loaded_by_a_run(
         assert conn.execute(sa.select(sa.func.count()).select_from(ledger)).scalar_one() == 3
     engine.dispose()
     assert [key.split("/")[0] for key in remote_folder.files()] == ["archive"] * 3
+
+
+def test_a_folder_the_sensor_cannot_list_skips_the_tick_in_one_line(sftp_server, tmp_path):
+    (sftp_server.root / "refused").mkdir(exist_ok=True)
+    url = sftp_server.url("refused")
+    _, _, sensor = remote_definitions(url)
+
+    def tick(password: str, cursor: str | None) -> dg.SensorResult:
+        folders = DropFolders(
+            data_dir=str(tmp_path),
+            sftp_password=password,
+            sftp_known_hosts=str(sftp_server.known_hosts),
+        )
+        with (
+            dg.instance_for_test() as instance,
+            dg.build_sensor_context(
+                instance=instance, cursor=cursor, resources={"drop_folders": folders}
+            ) as context,
+        ):
+            return sensor(context)
+
+    seen = tick(SFTP_PASSWORD, None)
+    refused = tick("wrong", seen.cursor)
+
+    reason = refused.skip_reason.skip_message
+    assert reason.startswith(f"{url}: cannot list the drop folder (")
+    assert "Authentication failed" in reason and "\n" not in reason
+    assert refused.cursor is None and refused.run_requests == []  # the cursor stays as it was
+    assert tick(SFTP_PASSWORD, seen.cursor).skip_reason is None  # and the next tick goes on
