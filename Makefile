@@ -2,7 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The dev venv follows pyproject.toml and the dev lock: a change to either reinstalls it.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/dev.txt | cksum | cut -d' ' -f1)
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 # Defaults for the embedded setup; a variable already in the environment wins.
 export CSV_ASSETS_DATABASE_URL ?= sqlite:///data/warehouse.db
@@ -11,14 +12,37 @@ PORT ?= 3000
 # Test processes at once: the suite's servers (dagster dev, Celery, the browser) fit two cores.
 TEST_WORKERS ?= 2
 
-.PHONY: dev test lint format bench screenshots clean-venv
+.PHONY: dev test install lock lint format bench screenshots clean-venv
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/dev.txt
 	rm -f $(VENV)/.installed-*
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements/dev.txt -e '.[dev]'
 	touch $@
+
+## install: a production venv in .venv: the exact versions (and hashes) of
+## requirements/production.txt, every production extra, no dev tools
+install:
+	rm -f $(VENV)/.installed-*
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/production.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@echo "installed: $(BIN)/dagster-webserver, dagster-daemon, dagster-celery, csv-assets"
+
+# The project itself (its extras name it) is not locked; nor is where this machine's index is.
+LOCK_FLAGS := --quiet --upgrade --strip-extras --no-emit-index-url --no-emit-find-links \
+	--unsafe-package csv-assets
+
+## lock: resolve requirements/production.txt and requirements/dev.txt again from
+## pyproject.toml's ranges (pip-tools, in a venv of its own); run after changing a dependency
+lock:
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet 'pip-tools>=7.4,<8'
+	.lock-venv/bin/pip-compile $(LOCK_FLAGS) --generate-hashes --extra production \
+		-o requirements/production.txt pyproject.toml
+	.lock-venv/bin/pip-compile $(LOCK_FLAGS) --extra dev -o requirements/dev.txt pyproject.toml
 
 ## dev: the webserver and daemon on http://127.0.0.1:3000 (make dev PORT=3001 for another
 ## port), sensors on, loading data/inbox/
