@@ -3,7 +3,7 @@
 It knows nothing of Dagster. Its front door is ``Ingestor(engine, run_id)``: the Dagster wing,
 the CLI and the benchmarks load, dry-run and replay through it, with a source's ``SourceSpec``
 (``csv_assets.catalog``) and its folders (``csv_assets.storage``). It also makes the
-warehouse's engine and says where each source stands.
+warehouse's engine, says where each source stands and upgrades a warehouse to this release.
 """
 
 from csv_assets.ingest.backfill import HistoryFolder, Outcome
@@ -20,6 +20,7 @@ from csv_assets.ingest.overview import BuildStatus, SourceStatus, build_status, 
 from csv_assets.ingest.replay import ReplayReport
 from csv_assets.ingest.report import IngestReport
 from csv_assets.ingest.schema_view import SchemaView
+from csv_assets.ingest.upgrade import Upgrade, upgrade_warehouse
 from csv_assets.ingest.verdict import Verdict
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "RuleCount",
     "SchemaView",
     "SourceStatus",
+    "Upgrade",
     "Verdict",
     "broken_rules",
     "build_status",
@@ -42,4 +44,5 @@ __all__ = [
     "reader",
     "redacted_url",
     "source_status",
+    "upgrade_warehouse",
 ]

@@ -105,6 +105,7 @@ class FileLoad:
                     "rows_rejected": outcome.tally.rows,
                     "header": list(self.dialect.raw_header),
                     "dialect": self.dialect.describe(),
+                    "load_seconds": round(sum(self.timings.values()), 3),
                 },
             )
             for change in outcome.widened:

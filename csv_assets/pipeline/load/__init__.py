@@ -5,15 +5,17 @@ writes into it through two objects, so rows, quarantine and ledger commit togeth
 ``Ledger(conn)`` (claims, which contents are loaded, drift) and ``DeliveryTable`` (one delivery's
 rows and quarantine in a source's table, per load mode). ``ledger`` and ``quarantine`` are the
 control tables readers query (``builds``: the tables built from the sources, ``record_build``);
-``ensure_control_tables`` creates or upgrades them.
+``ensure_control_tables`` creates or upgrades them, ``migrate`` on its own as their owner, and
+``grant_loader`` lets a role that may only read and write rows load.
 """
 
 from csv_assets.pipeline.load.build_records import record_build
 from csv_assets.pipeline.load.decimals import decimal_type
 from csv_assets.pipeline.load.delivery_table import DeliveryTable, count_rows
+from csv_assets.pipeline.load.grants import grant_loader
 from csv_assets.pipeline.load.ledger_entries import Ledger, Lineage
 from csv_assets.pipeline.load.migrations import VERSION as LAYOUT_VERSION
-from csv_assets.pipeline.load.migrations import ensure_control_tables
+from csv_assets.pipeline.load.migrations import ensure_control_tables, migrate
 from csv_assets.pipeline.load.schema_first import (
     DRY_RUN,
     SchemaChangeFirst,
@@ -47,8 +49,10 @@ __all__ = [
     "ensure_control_tables",
     "existing_columns",
     "generic_note",
+    "grant_loader",
     "is_dry_run",
     "ledger",
+    "migrate",
     "quarantine",
     "record_build",
     "rescuable_table",

@@ -14,12 +14,13 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from csv_assets.pipeline.errors import LoadError
+from csv_assets.pipeline.errors import LoadError, server_reason
 from csv_assets.pipeline.load.claims import CONTROL_TABLES, schema_claim
 from csv_assets.pipeline.load.tables import (
     add_column,
     builds,
     control,
+    has_column,
     ledger,
     quarantine,
     schema_history,
@@ -54,13 +55,22 @@ def _with_builds(conn: sa.Connection) -> None:
     builds.create(conn, checkfirst=True)
 
 
+def _with_load_seconds(conn: sa.Connection) -> None:
+    """3 -> 4: each ledger entry says how long its load took (the metrics' latencies)."""
+    if not has_column(conn, ledger.name, "load_seconds"):
+        add_column(conn, ledger.c.load_seconds)
+
+
 STEPS: tuple[Callable[[sa.Connection], None], ...] = (
     _from_unversioned,
     _with_schema_history,
     _with_builds,
+    _with_load_seconds,
 )
 """``STEPS[n]`` upgrades layout ``n`` to ``n + 1``; the last one's result is ``VERSION``."""
 VERSION = len(STEPS)
+REFUSED_DDL = ("permission denied", "must be owner", "command denied")
+"""What PostgreSQL and MySQL/MariaDB say to a role that may not create or alter a table."""
 
 
 def ensure_control_tables(bind: sa.Engine | sa.Connection) -> None:
@@ -90,12 +100,40 @@ def _upgrade(bind: sa.Connection) -> None:
             f"({VERSION}); upgrade csv_assets to load into it",
             permanent=True,
         )
-    control.create_all(bind, checkfirst=True)  # what is missing, as this release has it
-    for step in STEPS[VERSION if found is None else found :]:
-        step(bind)
-    layout.create(bind, checkfirst=True)
-    bind.execute(sa.delete(layout))
-    bind.execute(sa.insert(layout).values(version=VERSION, upgraded_at=datetime.now(UTC)))
+    try:
+        control.create_all(bind, checkfirst=True)  # what is missing, as this release has it
+        for step in STEPS[VERSION if found is None else found :]:
+            step(bind)
+        layout.create(bind, checkfirst=True)
+        bind.execute(sa.delete(layout))
+        bind.execute(sa.insert(layout).values(version=VERSION, upgraded_at=datetime.now(UTC)))
+    except sa.exc.DBAPIError as error:
+        refusal = str(error.orig).lower()
+        if found is None or not any(words in refusal for words in REFUSED_DDL):
+            raise
+        # A loader role that may only read and write rows: the tables' owner upgrades them.
+        reason = server_reason(error, type(error.orig) if error.orig else sa.exc.DBAPIError)
+        raise LoadError(
+            f"the warehouse's csv_assets tables have layout {found} and this release needs "
+            f"{VERSION}, which this role may not change ({reason}); run `csv-assets migrate` "
+            "as their owner, then load again",
+            permanent=True,
+        ) from None
+
+
+def migrate(engine: sa.Engine) -> tuple[int | None, int]:
+    """Upgrade the control tables now, as their owner: the layout found, and the one they have.
+
+    What every load does first, run on its own (``csv-assets migrate``) so that loads can run
+    as a role that may not change tables.
+
+    Raises:
+        LoadError: The warehouse's layout is newer than this release (permanent).
+    """
+    with engine.begin() as conn, schema_claim(conn, CONTROL_TABLES):
+        found = layout_version(conn)
+        _upgrade(conn)
+    return found, VERSION
 
 
 def layout_version(conn: sa.Connection) -> int | None:

@@ -51,6 +51,8 @@ ledger = sa.Table(
     sa.Column("file_sha256", sa.String(64)),
     # What the rows of this delivery carry as ``_delivery_id`` (null in entries made before it).
     sa.Column("delivery_id", sa.BigInteger),
+    # How long the load took, sniff to commit (null in entries written before it existed).
+    sa.Column("load_seconds", sa.Float),
     sa.Index("ix_csv_assets_ledger_delivery_id", "delivery_id", unique=True),
 )
 """One row per file content loaded per source: the exactly-once record."""
