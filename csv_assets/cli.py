@@ -24,6 +24,7 @@ COMMANDS = {
     "requeue": "Move a source's rejected files back to its inbox for another try.",
     "backfill": "Load a folder of past files into a source, in key order, each exactly once.",
     "alerts": "Show where alerts go (webhook, e-mail); --test sends one through each.",
+    "metrics": "Prometheus metrics: outcomes, load latencies, waiting files (--serve PORT).",
     "migrate": "Upgrade the warehouse's csv_assets tables to this release (--grant a loader).",
 }
 

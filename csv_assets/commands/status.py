@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from csv_assets.ingest import BuildStatus, SourceStatus
 
 
+STUCK_HOURS = 1.0
+"""A waiting file older than this is pointed out: the sensor loads a settled file in minutes."""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``status``."""
     parser.add_argument("source", nargs="?", help="Only this source.")
@@ -97,6 +101,11 @@ def print_sources(statuses: list[SourceStatus]) -> None:
         )
         if s.folder_error:
             print(f"{'':<14}cannot list the drop folder: {s.folder_error}")
+        if (s.oldest_waiting_hours or 0) >= STUCK_HOURS:
+            print(
+                f"{'':<14}a file has waited {_age(s.oldest_waiting_hours or 0)} in the drop "
+                "folder: docs/operating.md#runbook-a-stuck-or-rejected-delivery"
+            )
         if s.future_dated:
             print(
                 f"{'':<14}{s.future_dated} waiting file(s) dated in the future (a writer's "

@@ -29,6 +29,8 @@ class SourceStatus:
     folder_error: str | None = None
     future_dated: int = 0
     """Waiting files whose mtime lies ahead of this machine's clock (a writer's is wrong)."""
+    oldest_waiting_hours: float | None = None
+    """How long the oldest file waiting in the drop folder has been there (its mtime's age)."""
 
     @property
     def fresh(self) -> str:
@@ -103,13 +105,15 @@ def source_status(
     statuses = []
     for source in sources:
         key, loaded_at = last.get(source.name, (None, None))
-        waiting = rejected = error = None
+        waiting = rejected = error = oldest = None
         future = 0
         folders = folders_for(source, data_dir, settings)
         try:
             inbox = folders.list_inbox()
             waiting = len(inbox)
             future = sum(is_future_dated(f, now.timestamp()) for f in inbox)
+            first = min((f.mtime_ns for f in inbox), default=None)
+            oldest = None if first is None else max(0.0, now.timestamp() - first / 1e9) / 3600
             rejected = len(folders.list_rejected())
         except OSError as failure:  # a server down (StoreError) is news, not a crash
             error = str(failure).splitlines()[0]
@@ -128,6 +132,7 @@ def source_status(
                 rejected,
                 error,
                 future,
+                oldest,
             )
         )
     return statuses
