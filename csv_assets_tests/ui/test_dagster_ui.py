@@ -1,15 +1,24 @@
 """What a data engineer sees in the Dagster UI after good deliveries and a rejected one."""
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
 from csv_assets_tests.ui.conftest import BAD_NAME
+from csv_assets_tests.ui.nginx import PASSWORD, Proxy, get, open_websocket, proxy_in_front
 
 pytestmark = pytest.mark.e2e
 GROUPS = "expanded=global@global:csv_sources,global@global:reporting"
+
+
+@pytest.fixture(scope="module")
+def proxy(scenario, tmp_path_factory) -> Iterator[Proxy]:
+    """deploy/nginx/csv-assets.conf in front of this suite's webserver."""
+    with proxy_in_front(scenario, tmp_path_factory.mktemp("nginx")) as running:
+        yield running
 
 
 def visible(locator):
@@ -171,3 +180,19 @@ def test_every_source_and_daily_revenue_show_a_freshness_policy(ui):
     for asset in ("customers", "payments", "daily_revenue"):
         ui.open(f"/assets/{asset}")
         expect(ui.page.get_by_text(re.compile("Freshness", re.IGNORECASE)).first).to_be_visible()
+
+
+def test_behind_the_example_proxy_nobody_gets_in_without_the_password(proxy):
+    query = b'{"query": "{ runsOrError { __typename } }"}'
+    assert get(proxy, "/")[0] == 401
+    assert get(proxy, "/graphql", data=query)[0] == 401
+    assert get(proxy, "/", password="guess")[0] == 401
+
+
+def test_behind_the_example_proxy_the_ui_its_queries_and_websocket_work(proxy):
+    status, page = get(proxy, "/assets/orders", password=PASSWORD)
+    assert status == 200 and b"<html" in page.lower()
+    query = b'{"query": "{ assetNodes { assetKey { path } } }"}'
+    status, body = get(proxy, "/graphql", password=PASSWORD, data=query)
+    assert status == 200 and b'"orders"' in body
+    assert open_websocket(proxy, PASSWORD).startswith("HTTP/1.1 101")
