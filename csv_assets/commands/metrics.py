@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +52,20 @@ def run(args: argparse.Namespace) -> int:
 
 def scrape(sources: list[Any], args: argparse.Namespace) -> str:
     """The metrics as they are now, in Prometheus' text format."""
-    from csv_assets.ingest import create_warehouse_engine, reader
-    from csv_assets.ingest.metrics import exposition, gather
+    from csv_assets.ingest import create_warehouse_engine, exposition, gather_metrics, reader
     from csv_assets.storage import RemoteSettings
 
     engine = create_warehouse_engine(args.database_url)
     try:
         settings = RemoteSettings.from_env(args.data_dir)
-        return exposition(gather(sources, reader(engine), args.data_dir, settings))
+        return exposition(gather_metrics(sources, reader(engine), args.data_dir, settings))
     finally:
         engine.dispose()
 
 
 def serve(host: str, port: int, read: Any) -> None:
     """Answer GET /metrics with ``read()`` until interrupted."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # only when serving
 
     class Scrape(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

@@ -16,6 +16,8 @@ from csv_assets.ingest.engine import (
 from csv_assets.ingest.events import configure_logging
 from csv_assets.ingest.failures import FailureSample, RuleCount, broken_rules
 from csv_assets.ingest.ingestor import Ingestor
+from csv_assets.ingest.metrics import exposition
+from csv_assets.ingest.metrics import gather as gather_metrics
 from csv_assets.ingest.overview import BuildStatus, SourceStatus, build_status, source_status
 from csv_assets.ingest.replay import ReplayReport
 from csv_assets.ingest.report import IngestReport
@@ -41,6 +43,8 @@ __all__ = [
     "build_status",
     "configure_logging",
     "create_warehouse_engine",
+    "exposition",
+    "gather_metrics",
     "reader",
     "redacted_url",
     "source_status",
