@@ -35,6 +35,16 @@ BAD_ORDERS = (
 """An orders delivery three of whose four rows break the contract: over its 20 % budget."""
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow modules first: those marked ``e2e`` (real Dagster processes, minutes each).
+
+    With ``-n`` each worker takes whole modules as it frees up (``--dist loadscope``): a slow
+    module collected last would run alone at the end while the other worker idles. Sorting
+    is stable, so each module keeps its own order.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
 def _postgres_or_skip() -> str:
     if not POSTGRES_URL:
         reason = "PostgreSQL cases need CSV_ASSETS_TEST_POSTGRES_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"

@@ -26,7 +26,7 @@ from csv_assets_support.processes import (
 from csv_assets_tests.conftest import REPO
 
 pytestmark = pytest.mark.e2e
-FILES, ROWS = 30, 2_000
+FILES, ROWS = 16, 1_000
 RECOVERY_SECONDS = 480
 """The bound docs/how-it-works.md gives for a restart to load what a crash left, with room."""
 RUNS = "{ runsOrError { ... on Runs { results { runId status } } } }"

@@ -38,7 +38,7 @@ from csv_assets_tests.conftest import REPO
 from csv_assets_tests.servers import broker_or_skip
 
 pytestmark = pytest.mark.e2e
-DELIVERIES, PER_RUN, ROWS = 100, 25, 20
+DELIVERIES, PER_RUN, ROWS = 40, 10, 20
 WORKER = ["dagster-celery", "worker", "start", "-A", "dagster_celery.app", "-y", "celery.yaml"]
 EXECUTE = ["dagster", "job", "execute", "-m", "csv_assets.definitions", "-j", "load_payments"]
 
