@@ -24,7 +24,7 @@ from csv_assets.pipeline.errors import one_line
 from csv_assets.pipeline.load import ledger, quarantine
 from csv_assets.storage import RemoteSettings
 
-BUCKETS = (0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
+BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
 """Upper bounds of the load-duration histogram, in seconds."""
 
 Labels = tuple[tuple[str, str], ...]

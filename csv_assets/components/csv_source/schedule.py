@@ -44,7 +44,7 @@ def build_sweep_schedule(
         try:
             listing = folders.list_inbox()
         except OSError as error:
-            return dg.SkipReason(unreachable(context, str(folders.inbox), error))
+            return dg.SkipReason(unreachable(str(folders.inbox), error))
         ready = ready_files(listing, now, now, source.settle_seconds)
         busy = in_flight(context.instance, job_name, deliveries)
         known = set(context.instance.get_dynamic_partitions(deliveries))

@@ -50,7 +50,7 @@ def build_drop_folder_sensor(
         try:
             listing, resume = folders.scan_inbox(cursor.resume_after, LISTING_SECONDS)
         except OSError as error:  # a server down, a folder unreadable: the cursor stays put
-            return dg.SensorResult(skip_reason=unreachable(context, str(folders.inbox), error))
+            return dg.SensorResult(skip_reason=unreachable(str(folders.inbox), error))
         ready = ready_files(listing, cursor.scanned_at, scanned_at, source.settle_seconds)
         early, seen = held_still(
             listing,
@@ -80,19 +80,16 @@ def build_drop_folder_sensor(
     return _sensor
 
 
-def unreachable(
-    context: dg.SensorEvaluationContext | dg.ScheduleEvaluationContext, inbox: str, error: OSError
-) -> str:
-    """Say once, in one line, that ``inbox`` could not be listed; the next tick tries again.
+def unreachable(inbox: str, error: OSError) -> str:
+    """Why ``inbox`` could not be listed, in one line: the tick's skip reason.
 
-    Not raised: a failing tick would print a traceback to the daemon's log every few seconds
-    for as long as a partner's server is down. The line goes to the tick's log (the UI) and the
-    reason is the tick's skip reason, which the daemon logs as one line.
+    Not raised: a failing tick prints a traceback to the daemon's log every few seconds for as
+    long as a partner's server is down. A skip reason shows on the tick in the UI, and the
+    daemon logs it as one line (``Sensor ... skipped: <reason>``); the next tick tries again.
     """
     why = one_line(error)
     if not isinstance(error, StoreError):  # a local folder: the system's reason, named here
         why = f"{inbox}: cannot list the drop folder ({why})"
-    context.log.error(f"{why}; the next tick tries again")
     return why
 
 
