@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from csv_assets_support.counts import add_counts_source, write_counts
 from csv_assets_support.processes import free_port, graphql, scratch_project, start_dev, stop
@@ -156,6 +157,9 @@ def ui(page, scenario: Scenario):
     """A page on the scenario's UI; the "Join the community" dialog never covers it."""
     page.add_init_script("window.localStorage.setItem('communityNux', '1')")
     page.set_default_timeout(30_000)
+    # Assertions wait as long as actions: a check's detail renders after the page's own
+    # queries, which on a busy 2-core CI can take more than Playwright's default 5 s.
+    expect.set_options(timeout=30_000)
     return UI(page, scenario)
 
 

@@ -147,7 +147,7 @@ def test_a_new_columns_rescued_cells_show_in_the_rescued_data_check(ui):
     detail = ui.page.locator("body")
     expect(
         detail.get_by_text(re.compile(r"^warning: 1 cell\(s\) of meter_no kept in _rescued_data"))
-    ).to_be_visible(timeout=30_000)  # the detail loads after the page; slow on a busy CI
+    ).to_be_visible()
 
 
 ALERT_SENSORS = (
