@@ -65,10 +65,10 @@ def previous_release(into: Path) -> Path:
 
 
 def run(args: list[str], cwd: Path, env: Mapping[str, str]) -> subprocess.CompletedProcess:
-    done = subprocess.run(
+    """``args`` in ``cwd`` with ``env`` over this process's environment, output captured."""
+    return subprocess.run(
         args, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=300
     )
-    return done
 
 
 def test_the_documented_upgrade_keeps_the_history_and_loads_as_a_restricted_role(
