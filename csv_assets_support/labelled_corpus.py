@@ -12,13 +12,18 @@ from dataclasses import replace
 
 from csv_assets_support.clean_tables import base_tables
 from csv_assets_support.pollute import PREAMBLE, Case, Variant
+from csv_assets_support.scripts import SCRIPTS, Script
+
+SCRIPT_DRAW = ("western",) * 8 + tuple(name for name in SCRIPTS if name != "western")
+"""Which script a file's text is in: Western in about half the files, each other one alike."""
 
 
 def labelled_corpus(seed: int, count: int) -> Iterator[Case]:
     """``count`` files of random pollutions of random slices of the clean tables.
 
     Harder than ``cases``: tables of 2 to 84 rows, some cut to a few (maybe text-only)
-    columns, every pollution drawn at random and combined. For calibrating the sniffer's
+    columns, their text in one of ``SCRIPTS`` and saved in one of its code pages or in
+    Unicode, every pollution drawn at random and combined. For calibrating the sniffer's
     confidences: a decision stated at confidence c should be right about c of the time here,
     so the corpus must hold files where it is wrong. Two seeds give two disjoint corpora.
     """
@@ -26,12 +31,14 @@ def labelled_corpus(seed: int, count: int) -> Iterator[Case]:
     made = 0
     while made < count:
         rows = rng.choice([2, 3, 5, 8, 12, 25, 40, 84])
-        name, table = rng.choice(list(base_tables(rows, seed=rng.randrange(10**6)).items()))
+        script = SCRIPTS[rng.choice(SCRIPT_DRAW)]
+        tables = base_tables(rows, seed=rng.randrange(10**6), script=script)
+        name, table = rng.choice(list(tables.items()))
         width = len(table[0])
         if width > 2 and rng.random() < 0.5:
             keep = sorted(rng.sample(range(width), rng.randrange(1, min(width, 6) + 1)))
             table = [[row[i] for i in keep] for row in table]
-        variant = _random_variant(rng, len(table[0]), rows)
+        variant = _random_variant(rng, len(table[0]), rows, script)
         if not variant.applies(table) or (variant.header_only and not variant.header):
             continue  # nothing to pollute, or an empty file
         if variant.footer:
@@ -42,9 +49,10 @@ def labelled_corpus(seed: int, count: int) -> Iterator[Case]:
         yield Case(f"{name}_{seed}_{made:05d}.csv", variant.category, data, expected, clean)
 
 
-def _random_variant(rng: random.Random, width: int, rows: int) -> Variant:
+def _random_variant(rng: random.Random, width: int, rows: int, script: Script) -> Variant:
     delimiter = rng.choice([",", ",", ",", ";", ";", "\t", "|", ":", " "])
-    encoding = rng.choice(["utf-8", "utf-8", "utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
+    legacy = rng.choice(script.codecs)
+    encoding = rng.choice(["utf-8", "utf-8", "utf-8-sig", "utf-16", legacy, legacy, legacy])
     c1 = (
         rng.choice([None] * 6 + ["cp1252", "latin-1"])
         if encoding in ("cp1252", "latin-1")

@@ -1,19 +1,18 @@
 """Detect a CSV file's text encoding from its first bytes: BOMs, UTF-16, UTF-8, legacy.
 
-Western single-byte text is the usual legacy case (Excel's "CSV" is cp1252), and almost any
-such text also decodes as some multi-byte encoding: ``Müller`` is two valid GB18030
-characters. A multi-byte reading wins only when the text does not read as accents inside
-Latin words and the multi-byte reading's characters do not sit between Latin letters. Mostly
-valid UTF-8 with a few broken bytes stays UTF-8, the broken bytes read as U+FFFD and said so.
+A BOM, UTF-16's zero bytes or valid UTF-8 sequences decide at once. Mostly valid UTF-8 with
+a few broken bytes stays UTF-8, the broken bytes read as U+FFFD and said so. Anything else is
+a legacy code page: Western (Excel's "CSV" is cp1252), Central European, Cyrillic, Greek,
+Turkish, Chinese, Japanese or Korean, chosen by which reading looks most like writing
+(``readings``).
 """
 
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
+from csv_assets.pipeline.sniff.readings import best_reading
 
 BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -22,14 +21,8 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-MULTI_BYTE = frozenset(
-    {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "shift_jis", "cp932",
-     "euc_jp", "euc_jis_2004", "iso2022_jp", "euc_kr", "cp949", "johab", "hz"}
-)  # fmt: skip
-WESTERN_SHARE = 0.6
-"""Text whose non-ASCII letters touch a Latin letter at least this often is Western; a
-multi-byte reading needs its characters to touch one less than half as often."""
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+LEGACY_SCALE = 0.5
+"""A legacy code page's raw confidence is below this; a Unicode decision's is above it."""
 BROKEN_UTF8_SHARE = 0.05
 """UTF-8 with at most this share of its non-ASCII sequences broken is UTF-8, with U+FFFD."""
 
@@ -78,40 +71,14 @@ def _utf8_sequences(raw: bytes) -> tuple[int, int]:
 
 
 def _legacy(raw: bytes) -> Encoding:
-    western = _in_words(raw.decode("latin-1"), letters_only=True)
-    if western < WESTERN_SHARE:
-        # Not accented letters inside Latin words: perhaps a multi-byte script.
-        best = from_bytes(raw).best()
-        if best is not None and best.encoding in MULTI_BYTE:
-            mixed = _in_words(str(best), letters_only=False)
-            if mixed < WESTERN_SHARE / 2:
-                return Encoding(best.encoding, False, 1.0 - mixed, runner_up="cp1252")
-    # The Western reading: cp1252 where every byte is defined in it (its C1 range holds the
-    # euro sign and typographic quotes), else latin-1, which defines every byte.
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return Encoding("latin-1", False, western)
-    return Encoding("cp1252", False, western, runner_up="latin-1")
+    """The code page whose reading of ``raw`` is the most plausible writing (``readings``).
 
-
-def _in_words(text: str, *, letters_only: bool) -> float:
-    """The share of non-ASCII characters that touch an ASCII letter (``Müller``, ``Köln``).
-
-    Western text puts its accented letters inside Latin words; a multi-byte script's
-    characters sit among their own kind, and text misread as one (GB18030 from ``Müller``)
-    leaves them between Latin letters again. ``letters_only`` counts only letters.
+    Its raw confidence stays below any Unicode decision's: a code page reads any bytes, so
+    only how much less plausible the runner-up reads says how sure the choice is.
     """
-    touching = total = 0
-    for match in _NON_ASCII.finditer(text):
-        total += 1
-        index = match.start()
-        if letters_only and not match.group().isalpha():
-            continue
-        before = text[index - 1 : index]
-        after = text[index + 1 : index + 2]
-        touching += (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
-    return touching / total if total else 1.0
+    reading = best_reading(raw)
+    return Encoding(reading.codec, False, LEGACY_SCALE * (1.0 - 0.5**reading.margin),
+                    runner_up=reading.runner_up)  # fmt: skip
 
 
 def decode_sample(raw: bytes, encoding: str, truncated: bool) -> str:
