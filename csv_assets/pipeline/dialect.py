@@ -10,7 +10,7 @@ from csv_assets.pipeline.cells import NULL_TOKENS, ColumnGuess, NumberStyle
 
 PINNED = 1.0
 """The confidence of a decision the source pinned rather than the sniffer made."""
-UNSURE_BELOW = 0.8
+UNSURE_BELOW = 0.85
 """A decision stated at less confidence than this is shown as unsure, with its runner-up."""
 
 

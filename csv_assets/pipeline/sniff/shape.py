@@ -172,7 +172,7 @@ def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> i
     footer = 0
     for _, cells in reversed(records[-MAX_FOOTER:]):
         filled = [c for c in cells if c.strip()]
-        totals = bool(filled) and bool(_FOOTER_CELL.match(filled[0]))
+        totals = _says_footer(filled)
         sparse = len(filled) * 2 <= width or all(number_kind(c, style) for c in filled[1:])
         ragged = fit_record(cells, width) is None
         # A record with a field too many or too few is a broken row, to set aside as ragged
@@ -183,6 +183,33 @@ def count_footer(records: Sequence[Record], width: int, style: NumberStyle) -> i
         else:
             break
     return footer if footer < len(records) else 0
+
+
+def footer_evidence(records: Sequence[Record], width: int, footer: int) -> float:
+    """How plainly the file's last records say where the table ends: the footer's raw score.
+
+    A footer that names itself (``Total``, ``Rows: 40``) is plainer than one found only by
+    its width; no footer is plainest below a last record that fills the table's width, and
+    least plain in a one-column table, where a note reads like any value.
+    """
+    if footer:
+        named = sum(_says_footer([c for c in cells if c.strip()]) for _, cells in records[-footer:])
+        return 0.3 + 0.2 * named / footer
+    if width < 2 or not records:
+        return 0.6
+    last = records[-1][1]
+    return 0.6 + 0.4 * sum(bool(c.strip()) for c in last) / max(width, len(last))
+
+
+def _says_footer(filled: Sequence[str]) -> bool:
+    """Whether a record's filled cells read as a footer line.
+
+    Also where the delimiter cut one: ``Rows: 8`` in a colon-delimited file is the cells
+    ``Rows`` and `` 8``.
+    """
+    return bool(filled) and bool(
+        _FOOTER_CELL.match(filled[0]) or _FOOTER_CELL.match(" ".join(filled))
+    )
 
 
 def comment_prefixes(lines: Sequence[str]) -> tuple[str, ...]:

@@ -33,6 +33,7 @@ from csv_assets.pipeline.sniff.search import SAMPLE_RECORDS, parse_records
 from csv_assets.pipeline.sniff.shape import (
     Record,
     count_footer,
+    footer_evidence,
 )
 
 TYPE_CHUNK_ROWS = 100_000
@@ -76,11 +77,12 @@ def sniff_csv(
     # The head may hold the whole file; then it is the whole file's sample and tail.
     whole = not head.truncated and head.records < SAMPLE_RECORDS
     if "footer_rows" in pins:
-        footer = pins["footer_rows"]
+        footer, footer_score = pins["footer_rows"], PINNED
     else:
         # A second table ends this one inside the head: its last records are the head's.
         records = body if whole or dialect.table_end_line else _tail(path, dialect, tail)
         footer = count_footer(records, len(first), style)
+        footer_score = footer_evidence(records, len(first), footer)
     dialect = replace(dialect, footer_rows=footer)
     if whole_file and not whole:
         inference = _infer_whole_file(path, dialect)
@@ -99,7 +101,7 @@ def sniff_csv(
         confidence=_stated(
             {
                 **head.confidence,
-                "footer": PINNED if "footer_rows" in pins else (0.9 if footer else 1.0),
+                "footer": footer_score,
                 "types": _mean(g.confidence for g in inference.column_types.values()),
             },
             dialect.pinned,

@@ -7,7 +7,7 @@ from csv_assets.pipeline.dialect import PINNED
 from csv_assets.pipeline.sniff import sniff_csv
 from csv_assets.pipeline.sniff.calibration import calibrated
 from csv_assets.pipeline.sniff.calibration_steps import STEPS
-from csv_assets_support.calibration import DECISIONS, outcomes, reliability
+from csv_assets_support.calibration import CEILING, DECISIONS, outcomes, reliability
 from csv_assets_support.labelled_corpus import labelled_corpus
 
 MAX_ECE = 0.05
@@ -20,6 +20,14 @@ def test_stated_confidences_match_how_often_decisions_are_right_on_unseen_files(
     for decision in DECISIONS:
         _, ece = reliability(pairs[decision])
         assert ece < MAX_ECE, f"{decision}: ECE {ece:.3f}; refit: benchmarks/calibration.py --fit"
+
+
+def test_a_wrong_encoding_or_footer_is_never_stated_above_0_99():
+    pairs = outcomes(labelled_corpus(3, 400), calibrate=True)
+
+    for decision in ("encoding", "footer"):
+        wrong = [stated for stated, right in pairs[decision] if not right]
+        assert max(wrong, default=0.0) <= CEILING, decision
 
 
 def test_every_decision_has_fitted_steps_that_rise_in_score():
