@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyarrow as pa
 
 from csv_assets.pipeline.cells import WEAK_NULL_TOKENS, ColumnGuess, NumberStyle
+from csv_assets.pipeline.sniff.kinds import candidate_of
 from csv_assets.pipeline.sniff.tally import MIN_CELLS_TO_RULE_OUT, ColumnTally, tally_sample
 
 
@@ -22,18 +23,26 @@ class Inference:
     null_tokens: tuple[str, ...]
 
 
-def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
+def infer_types(
+    chunks: Iterable[pa.Table],
+    style: NumberStyle,
+    expected: Mapping[str, ColumnGuess] | None = None,
+) -> Inference:
     """Count every chunk's cells, then decide each column's kind.
 
     Args:
         chunks: Tables of raw cell text, one string column per file column, same names.
         style: How the file writes numbers.
+        expected: Per column, the kind a sample showed (the file's head): a first chunk is
+            offered to it whole, one cast, before cells are raced to find the kind.
     """
     tallies: dict[str, ColumnTally] = {}
+    hints = {name: candidate_of(guess) for name, guess in (expected or {}).items()}
     # Arrow's kernels let go of the GIL: a chunk's columns are counted side by side, one per
-    # core, while the next chunk is read; one chunk at most waits, so memory stays flat.
+    # core but the one the parse of the next chunk needs; one chunk at most waits, so memory
+    # stays flat.
     with (
-        ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as columns,
+        ThreadPoolExecutor(max_workers=max((os.cpu_count() or 1) - 1, 1)) as columns,
         ThreadPoolExecutor(max_workers=1) as counting,
     ):
 
@@ -44,7 +53,7 @@ def infer_types(chunks: Iterable[pa.Table], style: NumberStyle) -> Inference:
         pending: Future[None] | None = None
         for table in chunks:
             for name in table.column_names:
-                tallies.setdefault(name, ColumnTally())
+                tallies.setdefault(name, ColumnTally(expected=hints.get(name)))
             if pending is not None:
                 pending.result()  # raises what counting the previous chunk raised
             pending = counting.submit(count, table)

@@ -22,6 +22,7 @@ from csv_assets.pipeline.cells import (
     DATETIME_FORMATS,
     FALSE_TOKENS,
     TRUE_TOKENS,
+    ColumnGuess,
     Kind,
     NumberStyle,
 )
@@ -123,12 +124,19 @@ def test_cells(candidate: Candidate, cells: pa.Array, numbers: Mapping[Kind, str
     return hit
 
 
+def candidate_of(guess: ColumnGuess) -> Candidate | None:
+    """The candidate a column's guess names, if it is a kind the race tests (not text)."""
+    return next((c for c in CANDIDATES if (c.kind, c.format) == (guess.kind, guess.format)), None)
+
+
 def all_cells(candidate: Candidate, cells: pa.Array, style: NumberStyle) -> bool:
     """Whether every cell is of ``candidate``'s kind, by one strict cast where one fits.
 
     Falls back to ``test_cells`` for formats no cast reads; a ``False`` is only "not all".
     """
     plain = style.decimal == "." and style.thousands is None
+    if candidate.kind == "boolean" and _true_false(cells):
+        return True
     try:
         if candidate.kind == "integer" and plain:
             pc.cast(cells, pa.int64())
@@ -147,6 +155,19 @@ def all_cells(candidate: Candidate, cells: pa.Array, style: NumberStyle) -> bool
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return False
     return bool(mask(test_cells(candidate, cells, number_patterns(style))).all())
+
+
+def _true_false(cells: pa.Array) -> bool:
+    """Whether every cell is ``true`` or ``false``, in any case, by one cast.
+
+    Arrow's cast also reads 1 and 0, which are not booleans here. ``False`` is only "not
+    all of these two": ``test_cells`` decides the other tokens.
+    """
+    try:
+        pc.cast(cells, pa.bool_())
+    except pa.ArrowInvalid:
+        return False
+    return not holds_any(cells, b"01")
 
 
 def could_match(candidate: Candidate, present: frozenset[int]) -> bool:

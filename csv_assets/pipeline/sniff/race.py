@@ -102,7 +102,9 @@ def measure_numbers(
         return
     if any(not tally.leading_zeros for tally in tallies):
         # "0.15" opens with a zero but has none leading: only the rest go to the pattern.
-        zero = mask(pc.and_not(pc.starts_with(numbers, "0"), pc.starts_with(numbers, "0.")))
+        zero = mask(pc.starts_with(numbers, "0"))
+        if zero.any() and not integers:
+            zero &= ~mask(pc.starts_with(numbers, "0."))
         if zero.any():
             flagged = mask(pc.match_substring_regex(numbers.filter(pa.array(zero)), _LEADING_ZERO))
             counts = np.bincount(ids[zero][flagged], minlength=len(tallies))

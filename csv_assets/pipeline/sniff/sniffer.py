@@ -37,7 +37,7 @@ from csv_assets.pipeline.sniff.shape import (
 )
 
 TYPE_CHUNK_ROWS = 100_000
-TYPE_BATCH_ROWS = 1 << 17
+TYPE_BATCH_ROWS = 1 << 15
 """Arrow's batches (about 1 MiB of text each) are typed this many rows at a time: big
 batches mean few calls per column, while small blocks keep the parser's memory flat."""
 _TAIL_CODECS = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}
@@ -85,7 +85,8 @@ def sniff_csv(
         footer_score = footer_evidence(records, len(first), footer)
     dialect = replace(dialect, footer_rows=footer)
     if whole_file and not whole:
-        inference = _infer_whole_file(path, dialect)
+        expected = dict(zip(dialect.columns, head.below.column_types.values(), strict=True))
+        inference = _infer_whole_file(path, dialect, expected)
     elif dialect.has_header and not footer:
         inference = replace(
             head.below,
@@ -114,19 +115,21 @@ def _stated(raw: dict[str, float], pinned: tuple[str, ...], calibrate: bool) -> 
     return calibrated(raw, pinned) if calibrate else raw
 
 
-def _infer_whole_file(path: Path, dialect: Dialect) -> Inference:
+def _infer_whole_file(path: Path, dialect: Dialect, expected: dict[str, ColumnGuess]) -> Inference:
     """Type every record, from Arrow's batches as parsed.
 
-    A record of the wrong width (or a dialect beyond Arrow) means the exact reader's chunks.
+    Each column is expected to be of the kind the head showed. A record of the wrong width
+    (or a dialect beyond Arrow) means the exact reader's chunks.
     """
+    style = dialect.number_style
     if arrow_readable(dialect):
         with closing(iter_arrow_batches(path, dialect, skip_blank=True)) as batches:
             try:
-                return infer_types(_grouped(batches), dialect.number_style)
+                return infer_types(_grouped(batches), style, expected)
             except IrregularRows:
                 pass
     chunks = iter_chunks(path, dialect, TYPE_CHUNK_ROWS, exact=True)
-    return infer_types((chunk.cells for chunk in chunks), dialect.number_style)
+    return infer_types((chunk.cells for chunk in chunks), style, expected)
 
 
 def _grouped(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.Table]:

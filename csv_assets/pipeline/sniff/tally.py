@@ -43,6 +43,7 @@ PROBE_CELLS = 4096
 """Cells raced one by one before a column's leading kind is offered the rest whole."""
 
 _NULLS = pa.array(sorted(NULL_TOKENS))
+_LONGEST_TOKEN = max(len(token.encode()) for token in NULL_TOKENS)
 
 
 @dataclass
@@ -56,6 +57,8 @@ class ColumnTally:
     hits: Counter[Candidate] = field(default_factory=Counter)
     nulls: Counter[str] = field(default_factory=Counter)
     viable: list[Candidate] = field(default_factory=lambda: list(CANDIDATES))
+    expected: Candidate | None = None
+    """The kind the file's head showed, offered a first chunk whole before any race."""
 
     def share(self, candidate: Candidate) -> float:
         """Share of present cells of ``candidate``'s kind (a decimal column holds integers)."""
@@ -75,11 +78,11 @@ class ColumnTally:
             # The usual chunk of a column without nulls: one cast said it all.
             self._tally(leader, text, style)
             return
-        missing = self._count_nulls(text)
         if not self.viable:
             # A text column: nothing left to test, only its null tokens to count.
-            self.present += len(text) - (pc.sum(missing).as_py() if missing is not None else 0)
+            self.present += len(text) - self._count_text_nulls(text)
             return
+        missing = self._count_nulls(text)
         # A chunk without null tokens was offered whole above, unless the column had nulls.
         if leader is not None and (missing is not None or self.nulls):
             # The null tokens masked as nulls (not copied out), the rest offered to one cast.
@@ -102,11 +105,25 @@ class ColumnTally:
 
     def _count_nulls(self, text: pa.Array) -> pa.BooleanArray | None:
         """Count the null tokens (``-``, ``NA`` and ``None`` among them); their mask, if any."""
+        if not pc.any(pc.less_equal(pc.binary_length(text), _LONGEST_TOKEN)).as_py():
+            return None  # every cell is longer than any token: a look at the offsets says so
         missing = pc.is_in(text, value_set=_NULLS)
         if not pc.any(missing).as_py():
             return None
         self._count_tokens(text.filter(missing))
         return missing
+
+    def _count_text_nulls(self, text: pa.Array) -> int:
+        """Count a text column's null tokens, looking only at cells as short as a token."""
+        short = pc.less_equal(pc.binary_length(text), _LONGEST_TOKEN)
+        count = pc.sum(short).as_py() or 0
+        if not count:
+            return 0
+        candidates = text.filter(short) if count * 2 < len(text) else text
+        tokens = candidates.filter(pc.is_in(candidates, value_set=_NULLS))
+        if len(tokens):
+            self._count_tokens(tokens)
+        return len(tokens)
 
     def _count_tokens(self, tokens: pa.Array) -> None:
         values, counts = _pairs(pc.value_counts(tokens))
@@ -117,10 +134,11 @@ class ColumnTally:
         if not self.viable:
             self.present += len(cells)  # a text column: nothing left to test
             return
-        leader = self._leader()
+        leader = self._leader() or (self.expected if not self.present else None)
         if leader is not None and len(cells) and all_cells(leader, cells, style):
             self._tally(leader, cells, style)
             return
+        leader = self._leader()
         if leader is None and len(cells) > PROBE_CELLS:
             # Race a few thousand cells to find the leader; offer it the rest whole.
             self._count(cells.slice(0, PROBE_CELLS), style)

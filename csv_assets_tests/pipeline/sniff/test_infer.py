@@ -5,7 +5,7 @@ import random
 import pyarrow as pa
 import pytest
 
-from csv_assets.pipeline.cells import NumberStyle
+from csv_assets.pipeline.cells import ColumnGuess, NumberStyle
 from csv_assets.pipeline.sniff.infer import infer_types
 
 
@@ -83,3 +83,25 @@ def test_typing_in_many_chunks_agrees_with_one_chunk(kind):
     streamed = kind_of(values, size=7_000)
 
     assert streamed == whole and whole.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("head_kind", "values", "kind"),
+    [
+        # The head showed integers; further down a decimal makes the column decimal.
+        ("integer", [str(i) for i in range(5_000)] + ["2.5"], "decimal"),
+        # The head showed booleans written yes/no: no one cast reads those, the race does.
+        ("boolean", ["yes", "no"] * 3_000, "boolean"),
+        # 1 and 0 read as booleans by Arrow's cast, as integers here.
+        ("boolean", ["1", "0"] * 3_000, "integer"),
+        # The head's guess was wrong altogether: the cells decide.
+        ("date", ["north", "south"] * 3_000, "string"),
+    ],
+)
+def test_the_head_s_kind_is_offered_first_but_the_cells_decide(head_kind, values, kind):
+    fmt = "%Y-%m-%d" if head_kind == "date" else None
+    expected = {"c": ColumnGuess(head_kind, fmt, 1.0)}
+
+    offered = infer_types(chunks(values, 2_000), PLAIN, expected).column_types["c"]
+
+    assert offered == kind_of(values, size=2_000) and offered.kind == kind
