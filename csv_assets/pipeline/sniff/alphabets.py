@@ -70,6 +70,7 @@ FREQUENT = {
 misread's: KOI8-R read as Windows-1251 is all letters, of all the wrong kinds), and where
 its letters are."""
 FREQUENT_SHARE = 0.4
+"""The share of frequent letters below which each missing one counts as implausible."""
 MIXED = 2
 """Implausible characters a letter of one script inside a word of another counts for."""
 EXTRA_LANGUAGE = 0.5

@@ -77,8 +77,8 @@ def _legacy(raw: bytes) -> Encoding:
     only how much less plausible the runner-up reads says how sure the choice is.
     """
     reading = best_reading(raw)
-    return Encoding(reading.codec, False, LEGACY_SCALE * (1.0 - 0.5**reading.margin),
-                    runner_up=reading.runner_up)  # fmt: skip
+    evidence = 1.0 - 0.5**reading.margin
+    return Encoding(reading.codec, False, LEGACY_SCALE * evidence, runner_up=reading.runner_up)
 
 
 def decode_sample(raw: bytes, encoding: str, truncated: bool) -> str:
