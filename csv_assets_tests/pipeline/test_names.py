@@ -19,6 +19,22 @@ def test_letters_outside_ascii_are_spelled_not_dropped():
     assert fold("Straße", 1, spell=False) == "strae"  # how 0.2 named it: older models still match
 
 
+def test_cyrillic_and_greek_are_spelled_as_passports_do_other_scripts_name_the_position():
+    header = ["Номер", "клиент", "Дата заказа", "Ёлка", "Πόλη", "Θεσσαλονίκη", "名前", "도시"]
+
+    assert safe_names(header) == (
+        "nomer",
+        "klient",
+        "data_zakaza",
+        "elka",
+        "poli",
+        "thessaloniki",
+        "column_7",
+        "column_8",
+    )
+    assert fold("Номер", 1, spell=False) == "column_1"  # how 0.2 named it: older models match
+
+
 def test_the_cell_already_named_so_keeps_the_name_wherever_it_stands():
     assert safe_names(["Nöte", "note"]) == ("note_2", "note")
     assert safe_names(["note", "Nöte"]) == ("note", "note_2")

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from csv_assets.pipeline.dialect import Dialect
+from csv_assets.pipeline.names import fold
 
 WATCHED = (
     "encoding",
@@ -57,10 +58,13 @@ def compare_dialects(before: Mapping[str, Any], dialect: Dialect) -> tuple[Chang
         if field in before and before[field] != after[field]
     ]
     old = list(before.get("columns", []))
-    new = list(dialect.columns)
+    spelled = _as_spelled_before(old, dialect)
+    new = [spelled.get(name, name) for name in dialect.columns]
     old_kinds = {n: g["kind"] for n, g in before.get("column_types", {}).items()}
     # A column with no value (a header-only delivery, all nulls) has no kind to compare.
-    new_kinds = {n: g.kind for n, g in dialect.column_types.items() if g.confidence > 0}
+    new_kinds = {
+        spelled.get(n, n): g.kind for n, g in dialect.column_types.items() if g.confidence > 0
+    }
     removed = [c for c in old if c not in new]
     added = [c for c in new if c not in old]
     renamed = _renamed(old, new, removed, added, old_kinds, new_kinds)
@@ -78,6 +82,20 @@ def compare_dialects(before: Mapping[str, Any], dialect: Dialect) -> tuple[Chang
         if c in old_kinds and c in new_kinds and old_kinds[c] != new_kinds[c]
     ]
     return tuple(changes)
+
+
+def _as_spelled_before(old: list[str], dialect: Dialect) -> dict[str, str]:
+    """New names whose cell the previous delivery's release spelled the old way, to its name.
+
+    ``Straße`` was ``strae`` and ``Дата`` was ``column_4`` before 0.3: the same column, not a
+    renamed one.
+    """
+    cells = zip(dialect.columns, dialect.raw_header, strict=False)
+    return {
+        name: old[i]
+        for i, (name, raw) in enumerate(cells)
+        if i < len(old) and old[i] != name and old[i] == fold(raw, i + 1, spell=False)
+    }
 
 
 def _renamed(

@@ -32,6 +32,17 @@ def test_renamed_removed_added_and_retyped_columns_are_told_apart(tmp_path):
     assert changes["column_retyped"] == ("integer", "decimal")
 
 
+def test_names_spelled_anew_by_this_release_are_not_drift(tmp_path):
+    # Before 0.3 these cells were named strae and column_2; the ledger keeps those names.
+    after = sniffed(tmp_path, "b.csv", "Straße;Сумма\nHauptstr. 1;12,50\nRing 2;3,99\n")
+    before = {**after.describe(), "columns": ["strae", "column_2"]}
+    types = before["column_types"].values()
+    before["column_types"] = dict(zip(before["columns"], types, strict=True))
+
+    assert after.columns == ("strasse", "summa")
+    assert compare_dialects(before, after) == ()
+
+
 def test_a_change_of_encoding_and_delimiter_is_drift_but_a_new_line_ending_is_not(tmp_path):
     before = sniffed(tmp_path, "a.csv", "id,city\n1,Köln\n2,Wien\n")
     same = sniffed(tmp_path, "b.csv", "id,city\r\n3,Graz\r\n4,Linz\r\n")
