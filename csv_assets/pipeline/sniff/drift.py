@@ -87,8 +87,8 @@ def compare_dialects(before: Mapping[str, Any], dialect: Dialect) -> tuple[Chang
 def _as_spelled_before(old: list[str], dialect: Dialect) -> dict[str, str]:
     """New names whose cell the previous delivery's release spelled the old way, to its name.
 
-    ``Straße`` was ``strae`` and ``Дата`` was ``column_4`` before 0.3: the same column, not a
-    renamed one.
+    Such a release named ``Дата`` ``column_4`` where this one names it ``data``: the same
+    column, not a renamed one.
     """
     cells = zip(dialect.columns, dialect.raw_header, strict=False)
     return {

@@ -33,7 +33,7 @@ def test_renamed_removed_added_and_retyped_columns_are_told_apart(tmp_path):
 
 
 def test_names_spelled_anew_by_this_release_are_not_drift(tmp_path):
-    # Before 0.3 these cells were named strae and column_2; the ledger keeps those names.
+    # Older releases named these cells strae and column_2; the ledger keeps those names.
     after = sniffed(tmp_path, "b.csv", "Straße;Сумма\nHauptstr. 1;12,50\nRing 2;3,99\n")
     before = {**after.describe(), "columns": ["strae", "column_2"]}
     types = before["column_types"].values()
