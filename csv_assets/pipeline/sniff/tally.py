@@ -105,7 +105,7 @@ class ColumnTally:
 
     def _count_nulls(self, text: pa.Array) -> pa.BooleanArray | None:
         """Count the null tokens (``-``, ``NA`` and ``None`` among them); their mask, if any."""
-        if not pc.any(pc.less_equal(pc.binary_length(text), _LONGEST_TOKEN)).as_py():
+        if not pc.any(_short(text)).as_py():
             return None  # every cell is longer than any token: a look at the offsets says so
         missing = pc.is_in(text, value_set=_NULLS)
         if not pc.any(missing).as_py():
@@ -115,7 +115,7 @@ class ColumnTally:
 
     def _count_text_nulls(self, text: pa.Array) -> int:
         """Count a text column's null tokens, looking only at cells as short as a token."""
-        short = pc.less_equal(pc.binary_length(text), _LONGEST_TOKEN)
+        short = _short(text)
         count = pc.sum(short).as_py() or 0
         if not count:
             return 0
@@ -134,11 +134,11 @@ class ColumnTally:
         if not self.viable:
             self.present += len(cells)  # a text column: nothing left to test
             return
-        leader = self._leader() or (self.expected if not self.present else None)
-        if leader is not None and len(cells) and all_cells(leader, cells, style):
-            self._tally(leader, cells, style)
-            return
         leader = self._leader()
+        offered = leader or (self.expected if not self.present else None)
+        if offered is not None and len(cells) and all_cells(offered, cells, style):
+            self._tally(offered, cells, style)
+            return
         if leader is None and len(cells) > PROBE_CELLS:
             # Race a few thousand cells to find the leader; offer it the rest whole.
             self._count(cells.slice(0, PROBE_CELLS), style)
@@ -254,6 +254,11 @@ def tally_sample(table: pa.Table, style: NumberStyle) -> dict[str, ColumnTally]:
         tally.present += int(count)
     race_columns(columns, cells, ids, style)
     return tallies
+
+
+def _short(text: pa.Array) -> pa.Array:
+    """Which cells are no longer than the longest null token: the only ones that may be one."""
+    return pc.less_equal(pc.binary_length(text), _LONGEST_TOKEN)
 
 
 def _as_nulls(text: pa.Array | pa.ChunkedArray, missing: pa.Array | pa.ChunkedArray) -> pa.Array:
